@@ -1,0 +1,113 @@
+// build/intrinsics.ts: the one definition of the x86 intrinsic set.
+//
+// Owns: the list of hardware operations that AssemblyScript code may import
+// as `@external("x86", name)`, with their wasm signatures and the inline asm
+// that implements each one in the native build.
+// From this table the build generates `x86.gen.h` (static inline C, compiled
+// in the same translation unit as the wasm2c output, so each intrinsic is
+// inlined into its caller) and checks the kernel's import section: an import
+// that is not listed here fails the build.
+// Must not: hold anything but single instructions or short fixed sequences.
+// Anything with control flow belongs in AssemblyScript.
+
+export type WasmType = "i32" | "i64";
+
+export interface Intrinsic {
+  /** The import name: `@external("x86", name)`. */
+  name: string;
+  params: WasmType[];
+  result: WasmType | null;
+  /** C body; parameters are `a`, `b`, `c` in order. */
+  body: string;
+}
+
+export const INTRINSIC_MODULE = "x86";
+
+export const INTRINSICS: Intrinsic[] = [
+  // Port I/O.
+  { name: "outb", params: ["i32", "i32"], result: null, body: `__asm__ volatile("outb %b0, %w1" :: "a"(b), "Nd"(a));` },
+  { name: "outw", params: ["i32", "i32"], result: null, body: `__asm__ volatile("outw %w0, %w1" :: "a"(b), "Nd"(a));` },
+  { name: "outl", params: ["i32", "i32"], result: null, body: `__asm__ volatile("outl %0, %w1" :: "a"(b), "Nd"(a));` },
+  { name: "inb", params: ["i32"], result: "i32", body: `u8 v; __asm__ volatile("inb %w1, %b0" : "=a"(v) : "Nd"(a)); return v;` },
+  { name: "inw", params: ["i32"], result: "i32", body: `u16 v; __asm__ volatile("inw %w1, %w0" : "=a"(v) : "Nd"(a)); return v;` },
+  { name: "inl", params: ["i32"], result: "i32", body: `u32 v; __asm__ volatile("inl %w1, %0" : "=a"(v) : "Nd"(a)); return v;` },
+  // Interrupt flag and halting.
+  { name: "cli", params: [], result: null, body: `__asm__ volatile("cli" ::: "memory");` },
+  { name: "sti", params: [], result: null, body: `__asm__ volatile("sti" ::: "memory");` },
+  { name: "hlt", params: [], result: null, body: `__asm__ volatile("hlt" ::: "memory");` },
+  { name: "pause", params: [], result: null, body: `__asm__ volatile("pause");` },
+  // Time stamp counter, serialised with cpuid on both sides (DESIGN.md: cpuid; rdtsc; cpuid).
+  { name: "rdtsc", params: [], result: "i64", body: `u32 lo, hi; __asm__ volatile("rdtsc" : "=a"(lo), "=d"(hi)); return ((u64)hi << 32) | lo;` },
+  // cpuid(leaf, subleaf, out): writes eax, ebx, ecx, edx to out[0..16).
+  { name: "cpuid", params: ["i32", "i32", "i32"], result: null, body: `u32 r0, r1, r2, r3; __asm__ volatile("cpuid" : "=a"(r0), "=b"(r1), "=c"(r2), "=d"(r3) : "a"(a), "c"(b)); volatile u32* o = (volatile u32*)(uintptr_t)c; o[0] = r0; o[1] = r1; o[2] = r2; o[3] = r3;` },
+  // Control registers.
+  { name: "readCr0", params: [], result: "i32", body: `u32 v; __asm__ volatile("mov %%cr0, %0" : "=r"(v)); return v;` },
+  { name: "writeCr0", params: ["i32"], result: null, body: `__asm__ volatile("mov %0, %%cr0" :: "r"(a) : "memory");` },
+  { name: "readCr2", params: [], result: "i32", body: `u32 v; __asm__ volatile("mov %%cr2, %0" : "=r"(v)); return v;` },
+  { name: "readCr3", params: [], result: "i32", body: `u32 v; __asm__ volatile("mov %%cr3, %0" : "=r"(v)); return v;` },
+  { name: "writeCr3", params: ["i32"], result: null, body: `__asm__ volatile("mov %0, %%cr3" :: "r"(a) : "memory");` },
+  { name: "readCr4", params: [], result: "i32", body: `u32 v; __asm__ volatile("mov %%cr4, %0" : "=r"(v)); return v;` },
+  { name: "writeCr4", params: ["i32"], result: null, body: `__asm__ volatile("mov %0, %%cr4" :: "r"(a) : "memory");` },
+  { name: "invlpg", params: ["i32"], result: null, body: `__asm__ volatile("invlpg (%0)" :: "r"(a) : "memory");` },
+  // Descriptor tables: the argument is the address of a 6-byte pseudo-descriptor.
+  { name: "lgdt", params: ["i32"], result: null, body: `__asm__ volatile("lgdt (%0)" :: "r"(a) : "memory");` },
+  { name: "lidt", params: ["i32"], result: null, body: `__asm__ volatile("lidt (%0)" :: "r"(a) : "memory");` },
+  { name: "ltr", params: ["i32"], result: null, body: `__asm__ volatile("ltr %w0" :: "r"(a));` },
+  // Model-specific registers.
+  { name: "wrmsr", params: ["i32", "i64"], result: null, body: `__asm__ volatile("wrmsr" :: "c"(a), "a"((u32)b), "d"((u32)(b >> 32)));` },
+  { name: "rdmsr", params: ["i32"], result: "i64", body: `u32 lo, hi; __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(a)); return ((u64)hi << 32) | lo;` },
+  // The current frame pointer, for backtraces.
+  { name: "readEbp", params: [], result: "i32", body: `return (u32)(uintptr_t)__builtin_frame_address(0);` },
+];
+
+const C_TYPE: Record<WasmType, string> = { i32: "u32", i64: "u64" };
+const ARG_NAMES = ["a", "b", "c", "d"];
+
+/** The C name that the post-processor substitutes for an import call. */
+export function intrinsicCName(name: string): string {
+  return `x86_${name}`;
+}
+
+/** Generates `x86.gen.h`: every intrinsic as a static inline C function. */
+export function generateIntrinsicsHeader(): string {
+  const lines = [
+    "/* x86.gen.h: generated by build/intrinsics.ts, do not edit.",
+    " * The x86 intrinsic set as static inline functions. It is included in the",
+    " * same translation unit as the wasm2c output, so each call inlines. */",
+    "#ifndef X86_GEN_H",
+    "#define X86_GEN_H",
+    "#include <stdint.h>",
+    "#ifndef WASM_RT_CORE_TYPES_DEFINED",
+    "#define WASM_RT_CORE_TYPES_DEFINED",
+    "typedef uint8_t u8;",
+    "typedef int8_t s8;",
+    "typedef uint16_t u16;",
+    "typedef int16_t s16;",
+    "typedef uint32_t u32;",
+    "typedef int32_t s32;",
+    "typedef uint64_t u64;",
+    "typedef int64_t s64;",
+    "typedef float f32;",
+    "typedef double f64;",
+    "#endif",
+    "",
+  ];
+  for (const i of INTRINSICS) {
+    const params = i.params.map((t, k) => `${C_TYPE[t]} ${ARG_NAMES[k]}`).join(", ") || "void";
+    const result = i.result ? C_TYPE[i.result] : "void";
+    lines.push(`static inline __attribute__((always_inline)) ${result} ${intrinsicCName(i.name)}(${params}) { ${i.body} }`);
+  }
+  lines.push("", "#endif", "");
+  return lines.join("\n");
+}
+
+/** Checks one import against the set; returns an error message or null. */
+export function checkImport(module: string, name: string, params: string[], result: string[]): string | null {
+  if (module !== INTRINSIC_MODULE) return `import "${module}"."${name}" is outside the x86 intrinsic set (only module "${INTRINSIC_MODULE}" may be imported)`;
+  const i = INTRINSICS.find((x) => x.name === name);
+  if (!i) return `import "${module}"."${name}" is not an x86 intrinsic (known: ${INTRINSICS.map((x) => x.name).join(", ")})`;
+  const want = `(${i.params.join(",")})->(${i.result ?? ""})`;
+  const got = `(${params.join(",")})->(${result.join(",")})`;
+  if (want !== got) return `import "${module}"."${name}" has signature ${got}, the intrinsic is ${want}`;
+  return null;
+}

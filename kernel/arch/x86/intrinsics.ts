@@ -1,0 +1,65 @@
+// kernel/arch/x86/intrinsics.ts: the x86 instructions the kernel may use.
+//
+// Owns: the AssemblyScript declarations of the intrinsic set defined in
+// build/intrinsics.ts. In the native build each one is a static inline asm
+// function inlined into its caller; in Node unit tests each one is a
+// JavaScript mock (test/helpers/kernel-wasm.ts).
+// Must not: declare anything build/intrinsics.ts does not list: the build
+// rejects any other import.
+
+// @ts-ignore: decorator
+@external("x86", "outb") export declare function outb(port: u32, value: u32): void;
+// @ts-ignore: decorator
+@external("x86", "outw") export declare function outw(port: u32, value: u32): void;
+// @ts-ignore: decorator
+@external("x86", "outl") export declare function outl(port: u32, value: u32): void;
+// @ts-ignore: decorator
+@external("x86", "inb") export declare function inb(port: u32): u32;
+// @ts-ignore: decorator
+@external("x86", "inw") export declare function inw(port: u32): u32;
+// @ts-ignore: decorator
+@external("x86", "inl") export declare function inl(port: u32): u32;
+// @ts-ignore: decorator
+@external("x86", "cli") export declare function cli(): void;
+// @ts-ignore: decorator
+@external("x86", "sti") export declare function sti(): void;
+// @ts-ignore: decorator
+@external("x86", "hlt") export declare function hlt(): void;
+// @ts-ignore: decorator
+@external("x86", "pause") export declare function pause(): void;
+// @ts-ignore: decorator
+@external("x86", "rdtsc") export declare function rdtsc(): u64;
+/** Executes cpuid(leaf, subleaf) and stores eax, ebx, ecx, edx at out[0..16). */
+// @ts-ignore: decorator
+@external("x86", "cpuid") export declare function cpuid(leaf: u32, subleaf: u32, out: usize): void;
+// @ts-ignore: decorator
+@external("x86", "readCr0") export declare function readCr0(): u32;
+// @ts-ignore: decorator
+@external("x86", "writeCr0") export declare function writeCr0(value: u32): void;
+// @ts-ignore: decorator
+@external("x86", "readCr2") export declare function readCr2(): u32;
+// @ts-ignore: decorator
+@external("x86", "readCr3") export declare function readCr3(): u32;
+// @ts-ignore: decorator
+@external("x86", "writeCr3") export declare function writeCr3(value: u32): void;
+// @ts-ignore: decorator
+@external("x86", "readCr4") export declare function readCr4(): u32;
+// @ts-ignore: decorator
+@external("x86", "writeCr4") export declare function writeCr4(value: u32): void;
+// @ts-ignore: decorator
+@external("x86", "invlpg") export declare function invlpg(vaddr: u32): void;
+/** Loads the GDT from the 6-byte pseudo-descriptor at `ptr`. */
+// @ts-ignore: decorator
+@external("x86", "lgdt") export declare function lgdt(ptr: usize): void;
+/** Loads the IDT from the 6-byte pseudo-descriptor at `ptr`. */
+// @ts-ignore: decorator
+@external("x86", "lidt") export declare function lidt(ptr: usize): void;
+// @ts-ignore: decorator
+@external("x86", "ltr") export declare function ltr(selector: u32): void;
+// @ts-ignore: decorator
+@external("x86", "wrmsr") export declare function wrmsr(msr: u32, value: u64): void;
+// @ts-ignore: decorator
+@external("x86", "rdmsr") export declare function rdmsr(msr: u32): u64;
+/** The caller's frame pointer (ebp), for backtraces. */
+// @ts-ignore: decorator
+@external("x86", "readEbp") export declare function readEbp(): u32;
