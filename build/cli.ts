@@ -1,31 +1,94 @@
-// build/cli.ts: the build tool's command line (npm run build/iso/start/debug/bench).
+// build/cli.ts: the build tool's command line.
 //
-// Owns: argument parsing and the user-facing report of what ran. Failures
-// print the stage and the tool's diagnostic and exit 1.
+//   tsx build/cli.ts kernel     build out/kernel.elf            (npm run build)
+//   tsx build/cli.ts iso        build out/os.iso                (npm run iso)
+//   tsx build/cli.ts run        boot out/os.iso in QEMU         (npm start)
+//   tsx build/cli.ts debug      boot paused with a gdb stub     (npm run debug)
+//
+// Owns: argument parsing and the user-facing report. A failure prints the
+// stage and the tool's diagnostic and exits 1.
 // Must not: contain stage logic (build/kernel.ts, build/iso.ts, build/qemu.ts).
 
-import { buildKernel } from "./kernel.ts";
-import { StageError, stageLog } from "./stage.ts";
+import { spawn } from "node:child_process";
+import { relative } from "node:path";
+import { buildKernel, KERNEL_ELF } from "./kernel.ts";
+import { buildIso } from "./iso.ts";
+import { chooseAccel, qemuArgs, EXIT_POWEROFF, EXIT_PANIC } from "./qemu.ts";
+import { ROOT, StageError, stageLog } from "./stage.ts";
 
-async function main(argv: string[]): Promise<void> {
+function report(t0: bigint): void {
+  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
+  console.error(`build: ${stageLog.ran.length} stages ran, ${stageLog.skipped.length} up to date (${ms.toFixed(0)} ms)`);
+}
+
+function boot(args: string[], timeoutS: number): Promise<number> {
+  console.error(`qemu-system-i386 ${args.join(" ")}`);
+  const child = spawn("qemu-system-i386", args, { stdio: "inherit" });
+  const timer = timeoutS > 0 ? setTimeout(() => {
+    console.error(`\nqemu: no power-off after ${timeoutS} s, stopping it (TSOS_TIMEOUT=0 disables this)`);
+    child.kill("SIGTERM");
+  }, timeoutS * 1000) : null;
+  return new Promise((resolve) => {
+    child.on("exit", (code, signal) => {
+      if (timer) clearTimeout(timer);
+      if (code === EXIT_POWEROFF) resolve(0);
+      else if (code === EXIT_PANIC) {
+        console.error("qemu: the kernel reported a failure (debug-exit status 1)");
+        resolve(1);
+      } else {
+        console.error(`qemu: exited with ${signal ?? `status ${code}`}`);
+        resolve(1);
+      }
+    });
+  });
+}
+
+async function main(argv: string[]): Promise<number> {
   const cmd = argv[0] ?? "kernel";
   const t0 = process.hrtime.bigint();
   switch (cmd) {
     case "kernel":
       buildKernel();
-      break;
+      report(t0);
+      return 0;
+    case "iso": {
+      const iso = buildIso();
+      report(t0);
+      console.error(`iso: ${relative(ROOT, iso)}`);
+      return 0;
+    }
+    case "run": {
+      const iso = buildIso();
+      report(t0);
+      const accel = chooseAccel();
+      console.error(`qemu: accelerator ${accel}${accel === "tcg" ? " (no vmx/svm on this host)" : ""}; serial on this terminal`);
+      const timeout = Number(process.env.TSOS_TIMEOUT ?? 300);
+      return boot(qemuArgs({ iso, accel, memoryMiB: Number(process.env.TSOS_MEMORY_MIB ?? 128) }), timeout);
+    }
+    case "debug": {
+      const iso = buildIso();
+      report(t0);
+      const port = Number(process.env.TSOS_GDB_PORT ?? 1234);
+      const elf = relative(ROOT, KERNEL_ELF);
+      console.error("QEMU is paused with its gdb stub. In another terminal:");
+      console.error(`  gdb -q ${elf} -ex 'set architecture i386' -ex 'target remote :${port}' -ex 'break kernel_start' -ex continue`);
+      console.error("Serial output appears here; Ctrl-A X quits QEMU.");
+      return boot(qemuArgs({ iso, accel: "tcg", gdbPort: port, serial: "mon:stdio" }), 0);
+    }
     default:
-      console.error(`unknown command ${cmd}`);
-      process.exit(2);
+      console.error(`unknown command ${JSON.stringify(cmd)}: use kernel, iso, run or debug`);
+      return 2;
   }
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6;
-  console.error(`build: ${stageLog.ran.length} stages ran, ${stageLog.skipped.length} up to date (${ms.toFixed(0)} ms)`);
 }
 
-main(process.argv.slice(2)).catch((e) => {
-  if (e instanceof StageError) {
-    console.error(e.message);
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e) => {
+    if (e instanceof StageError) {
+      console.error(e.message);
+      process.exit(1);
+    }
+    console.error(e);
     process.exit(1);
-  }
-  throw e;
-});
+  },
+);
