@@ -48,23 +48,32 @@ function gccInclude(): string {
   return run("gcc", "gcc", ["-m32", "-print-file-name=include"]).trim();
 }
 
+/**
+ * Runs asc on one entry file with a target from asconfig.json. asc's own
+ * diagnostics (which point at the .ts file, line and column) are the
+ * StageError's detail.
+ */
+export function compileAsc(stageName: string, entry: string, target: string, output: string, inputs: string[], extraFlags: string[] = []): void {
+  stage({
+    name: stageName,
+    inputs,
+    key: toolVersions() + entry + target + extraFlags.join(" "),
+    outputs: [output],
+    run: () => {
+      run(stageName, ASC, [
+        entry, "--config", "asconfig.json", "--target", target,
+        "-o", relative(ROOT, output), "-t", relative(ROOT, output.replace(/\.wasm$/, ".wat")), ...extraFlags,
+      ]);
+    },
+  });
+}
+
 export function buildKernel(): string {
   const o = (f: string) => join(KERNEL_OUT, f);
   const tsSources = filesUnder(join(ROOT, "kernel"), [".ts"]);
 
   // 1. asc: AssemblyScript to wasm. Its diagnostics name the .ts file and line.
-  stage({
-    name: "asc",
-    inputs: [...tsSources, join(ROOT, "asconfig.json")],
-    key: toolVersions(),
-    outputs: [o("kernel.asc.wasm")],
-    run: () => {
-      run("asc", ASC, [
-        "kernel/main.ts", "--config", "asconfig.json", "--target", "kernel",
-        "-o", relative(ROOT, o("kernel.asc.wasm")), "-t", relative(ROOT, o("kernel.asc.wat")),
-      ]);
-    },
-  });
+  compileAsc("asc", "kernel/main.ts", "kernel", o("kernel.asc.wasm"), [...tsSources, join(ROOT, "asconfig.json")]);
 
   // 2. check and wasm-opt: no floats, only intrinsic imports, no allocator.
   stage({

@@ -77,9 +77,9 @@ export function checkWasmText(text: string, opts: CheckOptions): string[] {
   return errors;
 }
 
-/** The wasm-opt stage: binaryen's -O3 pipeline, which also validates. */
+/** The wasm-opt stage: binaryen's -O3 pipeline, which also validates; names are kept for symbols. */
 export function optimizeWasm(stageName: string, input: string, output: string): void {
-  run(stageName, process.execPath, [join(BINARYEN_BIN, "wasm-opt"), "-O3", input, "-o", output]);
+  run(stageName, process.execPath, [join(BINARYEN_BIN, "wasm-opt"), "-O3", "--debuginfo", input, "-o", output]);
 }
 
 function readLeb(b: Uint8Array, pos: { p: number }, signed = false): number {
