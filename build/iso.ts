@@ -27,7 +27,7 @@ export interface IsoOptions {
 
 function grubCfg(cmdline: string): string {
   if (/[\n;'"\\$]/.test(cmdline)) throw new Error(`kernel command line may not contain newlines, quotes, ';', '$' or '\\': ${JSON.stringify(cmdline)}`);
-  return readFileSync(join(ROOT, "iso", "grub.cfg"), "utf8").replace("@CMDLINE@", cmdline);
+  return readFileSync(join(ROOT, "iso", "grub.cfg"), "utf8").replaceAll("@CMDLINE@", cmdline);
 }
 
 export function buildIso(opts: IsoOptions = {}): string {

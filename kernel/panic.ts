@@ -1,4 +1,79 @@
-// kernel/panic.ts: temporary
+// kernel/panic.ts: the kernel's last words.
+//
+// Owns: panic(), and the two ways generated code reports a broken
+// invariant: a wasm trap (wasm2c calls the runtime's wasm_rt_trap, which
+// calls the exported wasmTrap) and an AssemblyScript assertion (asc's
+// `abort`, routed here by asconfig.json's `use`). Each prints one line that
+// starts with "PANIC:" and names the cause, then stops the machine with the
+// panic status.
+// Must not: allocate or return; a panic inside a panic halts at once.
+
+import { puts, putc, putNewline } from "./console";
+import { putDec32 } from "./lib/format";
+import { haltSystem, EXIT_STATUS_PANIC } from "./power";
+import { cli, hlt } from "./arch/x86/intrinsics";
+
+let panicking = false;
+
+function enter(): void {
+  if (panicking) {
+    cli();
+    while (true) hlt();
+  }
+  panicking = true;
+  putNewline();
+  puts("PANIC: ");
+}
+
+function leave(): void {
+  putNewline();
+  puts("kernel: stopped after a panic");
+  putNewline();
+  haltSystem(EXIT_STATUS_PANIC);
+}
+
+/** Stops the kernel with a message. */
+export function panic(message: string): void {
+  enter();
+  puts(message);
+  leave();
+}
+
+/** The wasm2c trap codes (build/rt/include/wasm-rt.h, wasm_rt_trap_t). */
+export function wasmTrapName(code: u32): string {
+  switch (code) {
+    case 1: return "out-of-bounds memory or table access";
+    case 2: return "integer overflow";
+    case 3: return "integer divide by zero";
+    case 4: return "invalid conversion to integer";
+    case 5: return "unreachable executed";
+    case 6: return "indirect call to a null entry or with the wrong signature";
+    case 7: return "uncaught exception";
+    case 8: return "call stack exhausted";
+    default: return "unknown trap";
+  }
+}
+
+/** Called by the native runtime when generated code traps. */
+export function wasmTrap(code: u32): void {
+  enter();
+  puts("wasm trap ");
+  putDec32(code);
+  puts(": ");
+  puts(wasmTrapName(code));
+  leave();
+}
+
+/** asc's abort(): a failed assert() or an explicit abort in kernel code. */
 export function abort(message: string | null, fileName: string | null, line: u32, column: u32): void {
-  unreachable();
+  enter();
+  puts("assertion failed: ");
+  puts(message !== null ? message : "(no message)");
+  puts(" at ");
+  puts(fileName !== null ? fileName : "(unknown file)");
+  putc(0x3A);
+  putDec32(line);
+  putc(0x3A);
+  putDec32(column);
+  leave();
 }

@@ -7,6 +7,10 @@
 // serial output so far.
 
 import { spawn } from "node:child_process";
+import { connect } from "node:net";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { buildIso } from "../../build/iso.ts";
 import { qemuArgs, EXIT_POWEROFF, EXIT_PANIC } from "../../build/qemu.ts";
 
@@ -14,7 +18,7 @@ export interface BootResult {
   serial: string;
   /** Serial output split into lines, CR removed, GRUB's screen-control noise dropped. */
   lines: string[];
-  how: "poweroff" | "panic" | "timeout" | "other";
+  how: "poweroff" | "panic" | "timeout" | "stopped" | "other";
   exitCode: number | null;
 }
 
@@ -22,6 +26,14 @@ export interface BootOptions {
   cmdline?: string;
   memoryMiB?: number;
   timeoutMs?: number;
+  /** QEMU's -cpu, instead of the default model. */
+  cpu?: string;
+  /**
+   * For boots that do not power off by design: once the serial output
+   * matches, run `atStop` (with the HMP monitor) and stop QEMU.
+   */
+  stopWhen?: RegExp;
+  atStop?: (monitor: (command: string) => Promise<string>) => Promise<void>;
   extra?: string[];
 }
 
@@ -29,24 +41,85 @@ export function isoFor(cmdline: string): string {
   return buildIso({ cmdline });
 }
 
+// A minimal HMP client over a unix socket: sends one command, resolves with
+// the text printed before the next "(qemu) " prompt.
+async function openMonitor(path: string): Promise<{ send: (cmd: string) => Promise<string>; close: () => void }> {
+  const sock = connect(path);
+  let buf = "";
+  let waiter: (() => void) | null = null;
+  sock.on("data", (d) => {
+    buf += d.toString("latin1");
+    waiter?.();
+  });
+  const untilPrompt = () =>
+    new Promise<string>((resolve) => {
+      const check = () => {
+        const i = buf.indexOf("(qemu) ");
+        if (i >= 0) {
+          const out = buf.slice(0, i);
+          buf = buf.slice(i + 7);
+          waiter = null;
+          resolve(out);
+        }
+      };
+      waiter = check;
+      check();
+    });
+  await new Promise<void>((resolve, reject) => {
+    sock.once("connect", () => resolve());
+    sock.once("error", reject);
+  });
+  await untilPrompt();
+  return {
+    send: async (cmd: string) => {
+      sock.write(cmd + "\n");
+      return untilPrompt();
+    },
+    close: () => sock.destroy(),
+  };
+}
+
 export function boot(opts: BootOptions = {}): Promise<BootResult> {
   const iso = isoFor(opts.cmdline ?? "poweroff");
-  const args = qemuArgs({ iso, accel: "tcg", memoryMiB: opts.memoryMiB ?? 128, extra: opts.extra });
+  const dir = mkdtempSync(join(tmpdir(), "tsos-qemu-"));
+  const monitorPath = join(dir, "monitor.sock");
+  const extra = [...(opts.extra ?? []), "-monitor", `unix:${monitorPath},server,nowait`];
+  const args = qemuArgs({ iso, accel: "tcg", memoryMiB: opts.memoryMiB ?? 128, extra });
+  if (opts.cpu) args[args.indexOf("-cpu") + 1] = opts.cpu;
   const child = spawn("qemu-system-i386", args, { stdio: ["ignore", "pipe", "pipe"] });
   let serial = "";
-  child.stdout.on("data", (d) => (serial += d.toString("latin1")));
-  child.stderr.on("data", () => {});
+  let stopping = false;
+  let stopped = false;
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
     child.kill("SIGKILL");
   }, opts.timeoutMs ?? 30_000);
-  return new Promise((resolve) => {
+  const stop = async () => {
+    stopping = true;
+    try {
+      const mon = await openMonitor(monitorPath);
+      if (opts.atStop) await opts.atStop(mon.send);
+      mon.close();
+    } finally {
+      stopped = true;
+      child.kill("SIGKILL");
+    }
+  };
+  let stopError: unknown = null;
+  child.stdout.on("data", (d) => {
+    serial += d.toString("latin1");
+    if (opts.stopWhen && !stopping && opts.stopWhen.test(serial)) stop().catch((e) => (stopError = e));
+  });
+  child.stderr.on("data", () => {});
+  return new Promise((resolve, reject) => {
     child.on("exit", (code) => {
       clearTimeout(timer);
-      const how = timedOut ? "timeout" : code === EXIT_POWEROFF ? "poweroff" : code === EXIT_PANIC ? "panic" : "other";
+      rmSync(dir, { recursive: true, force: true });
+      if (stopError) return reject(stopError);
+      const how = timedOut ? "timeout" : stopped ? "stopped" : code === EXIT_POWEROFF ? "poweroff" : code === EXIT_PANIC ? "panic" : "other";
       const lines = serial
-        .replace(/\x1b\[[0-9;]*[A-Za-z]/g, "")
+        .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "")
         .split("\n")
         .map((l) => l.replace(/\r/g, ""));
       resolve({ serial, lines, how, exitCode: code });

@@ -1,0 +1,115 @@
+// test/system/boot.test.ts: boots os.iso in QEMU (TCG) and checks the
+// serial console line by line: banner, boot loader, memory map, power-off,
+// panics from wasm traps, and the boot-time checks in boot/entry.S.
+import { describe, it, expect } from "vitest";
+import { readFileSync, mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { boot, BootResult } from "../helpers/qemu.ts";
+
+const BANNER = "tsos 0.1.0: a capability microkernel in AssemblyScript (i386, Multiboot2)";
+
+function kernelLines(r: BootResult): string[] {
+  const i = r.lines.indexOf(BANNER);
+  return i < 0 ? [] : r.lines.slice(i);
+}
+
+function checkMemoryMap(r: BootResult, ramMiB: number): void {
+  const lines = kernelLines(r);
+  const header = lines.indexOf("memory map:");
+  expect(header).toBeGreaterThan(0);
+  const regions = [];
+  let i = header + 1;
+  for (; /^  0x/.test(lines[i]); i++) {
+    const m = /^  0x([0-9a-f]{9})-0x([0-9a-f]{9}) +(\d+) (B|KiB|MiB|GiB)  (.+)$/.exec(lines[i]);
+    expect(m, lines[i]).not.toBeNull();
+    regions.push({ base: parseInt(m![1], 16), end: parseInt(m![2], 16), type: m![5] });
+  }
+  const total = /^memory: (\d+) KiB available in (\d+) regions, RAM (\d+) MiB$/.exec(lines[i]);
+  expect(total, lines[i]).not.toBeNull();
+  const availableKiB = regions.filter((x) => x.type === "available").reduce((s, x) => s + (x.end - x.base + 1) / 1024, 0);
+  expect(Number(total![1])).toBe(availableKiB);
+  expect(Number(total![2])).toBe(regions.length);
+  expect(Number(total![3])).toBe(ramMiB);
+}
+
+describe("boot", () => {
+  it("prints the banner, boot loader, command line and memory map, then powers off", async () => {
+    const r = await boot({ memoryMiB: 128 });
+    expect(r.how, r.serial).toBe("poweroff");
+    const lines = kernelLines(r);
+    expect(lines[0]).toBe(BANNER);
+    expect(lines[1]).toMatch(/^boot: loader "GRUB 2\.\d+[^"]*", command line "poweroff"$/);
+    expect(lines[2]).toBe("memory map:");
+    expect(lines).toContain("  0x000000000-0x00009fbff     639 KiB  available");
+    checkMemoryMap(r, 128);
+    expect(lines[lines.length - 2]).toBe("kernel: boot complete; nothing to run yet, stopping");
+  });
+
+  for (const mib of [32, 256, 2048]) {
+    it(`reports ${mib} MiB of RAM when QEMU has -m ${mib}`, async () => {
+      const r = await boot({ memoryMiB: mib });
+      expect(r.how, r.serial).toBe("poweroff");
+      checkMemoryMap(r, mib);
+    });
+  }
+
+  it("halts without powering off when the command line does not ask for it, with the log on the VGA screen", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "tsos-vga-"));
+    const dump = join(dir, "vga.bin");
+    const r = await boot({
+      cmdline: "quiet=no",
+      stopWhen: /kernel: boot complete; nothing to run yet, stopping\r\n/,
+      atStop: async (monitor) => {
+        await new Promise((res) => setTimeout(res, 500)); // the CPU reaches hlt
+        const regs = await monitor("info registers");
+        expect(regs).toMatch(/HLT=1/);
+        await monitor(`pmemsave 0xb8000 4000 "${dump}"`); // quoted: HMP would read "4000 /tmp" as a division
+      },
+    });
+    expect(r.how, r.serial).toBe("stopped");
+    expect(kernelLines(r)[1]).toMatch(/command line "quiet=no"$/);
+    const vga = readFileSync(dump);
+    const rows: string[] = [];
+    for (let row = 0; row < 25; row++) {
+      let s = "";
+      for (let col = 0; col < 80; col++) s += String.fromCharCode(vga[(row * 80 + col) * 2]);
+      rows.push(s.trimEnd());
+    }
+    expect(rows[0]).toBe(BANNER);
+    expect(rows).toContain("memory map:");
+    expect(rows).toContain("kernel: boot complete; nothing to run yet, stopping");
+    expect(vga[1]).toBe(0x07); // light grey on black
+  });
+});
+
+describe("panics", () => {
+  it("turns a wasm unreachable trap in kernel code into a panic that names it", async () => {
+    const r = await boot({ cmdline: "poweroff crash=unreachable" });
+    expect(r.how, r.serial).toBe("panic");
+    const lines = kernelLines(r);
+    expect(lines).toContain('kernel: crash self-test "unreachable"');
+    expect(lines).toContain("PANIC: wasm trap 5: unreachable executed");
+    expect(lines).toContain("kernel: stopped after a panic");
+  });
+
+  it("turns a wasm divide-by-zero trap into a panic that names it", async () => {
+    const r = await boot({ cmdline: "poweroff crash=divide" });
+    expect(r.how, r.serial).toBe("panic");
+    expect(kernelLines(r)).toContain("PANIC: wasm trap 3: integer divide by zero");
+  });
+});
+
+describe("boot checks in boot/entry.S", () => {
+  it("stops with a message naming the missing CPU features on a Pentium", async () => {
+    const r = await boot({ cpu: "pentium", stopWhen: /FXSR\r?\n/, atStop: async () => {} });
+    expect(r.how, r.serial).toBe("stopped");
+    expect(r.lines).toContain("BOOT FAILED: CPU lacks required features: SEP PGE FXSR");
+    expect(r.lines).not.toContain(BANNER);
+  });
+
+  it("stops with a message on a 486", async () => {
+    const r = await boot({ cpu: "486", stopWhen: /FXSR\r?\n/, atStop: async () => {} });
+    expect(r.lines).toContain("BOOT FAILED: CPU lacks required features: TSC SEP PGE FXSR");
+  });
+});
