@@ -1,0 +1,75 @@
+// test/build/disasm.test.ts: the shape of generated kernel code.
+//
+// DESIGN.md requires that wasm loads and stores compile to direct x86
+// addressing (no memory-base load, no bounds check) and that the wasm2c
+// instance pointer costs nothing. This test disassembles known kernel
+// functions in out/kernel.elf with objdump and checks exactly that.
+import { describe, it, expect, beforeAll } from "vitest";
+import { execFileSync } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildKernel, KERNEL_ELF, KERNEL_OUT } from "../../build/kernel.ts";
+
+let disasm = "";
+
+/** The instructions of one function: [address, mnemonic, operands]. */
+function fn(name: string): { op: string; args: string }[] {
+  const start = disasm.indexOf(`<${name}>:\n`);
+  expect(start, `${name} is in kernel.elf`).toBeGreaterThanOrEqual(0);
+  const body = disasm.slice(start).split("\n\n")[0].split("\n").slice(1);
+  return body.map((l) => {
+    const m = /^\s*[0-9a-f]+:\s+(\S+)\s*(.*)$/.exec(l)!;
+    return { op: m[1], args: m[2] };
+  });
+}
+
+const WASM_MEMORY_BASE = 0xc0400000;
+
+describe("generated code shape", () => {
+  beforeAll(() => {
+    buildKernel();
+    disasm = execFileSync("objdump", ["-d", "--no-show-raw-insn", "-M", "att", KERNEL_ELF], { maxBuffer: 64 << 20 }).toString();
+  });
+
+  it("loads a wasm byte with one instruction addressing the wasm pointer directly (multiboot2 takeString)", () => {
+    // boundedStringLength's loop, inlined: load<u8>(p + i) == 0.
+    const code = fn("w2c_kernel_boot_multiboot2_takeString");
+    const scan = code.filter((i) => /^cmpb$/.test(i.op) && /^\$0x0,\(%e\w\w,%e\w\w,1\)$/.test(i.args));
+    expect(scan.length, "cmpb $0x0,(%base,%index,1)").toBe(1);
+    // No absolute memory operand: nothing like a memory-base pointer is loaded.
+    expect(code.filter((i) => /(^|,)0x[0-9a-f]+(,|$)/.test(i.args) && !i.args.startsWith("$"))).toEqual([]);
+    // No bounds check: nothing is called (no trap path), and no compare against a memory size.
+    expect(code.filter((i) => i.op.startsWith("call"))).toEqual([]);
+  });
+
+  it("reads wasm globals at absolute addresses and inlines port I/O (serial serialPutByte)", () => {
+    const code = fn("w2c_kernel_drivers_serial_serialPutByte");
+    const absolute = code
+      .map((i) => /(?:^|,)0x([0-9a-f]{8})(?:,|$)/.exec(i.args))
+      .filter((m): m is RegExpExecArray => m !== null && !m.input.startsWith("$"))
+      .map((m) => parseInt(m[1], 16));
+    expect(absolute.length).toBeGreaterThan(0);
+    for (const a of absolute) expect(a).toBeGreaterThanOrEqual(WASM_MEMORY_BASE);
+    expect(code.some((i) => i.op === "in" && i.args === "(%dx),%al")).toBe(true);
+    expect(code.some((i) => i.op === "out" && i.args === "%al,(%dx)")).toBe(true);
+    expect(code.filter((i) => i.op.startsWith("call"))).toEqual([]);
+  });
+
+  it("passes no instance pointer: every generated function takes exactly its wasm parameters", () => {
+    const c = readFileSync(join(KERNEL_OUT, "kernel.c"), "utf8");
+    const sigs = [...c.matchAll(/^static (?:u32|u64|void) (w2c_\w+)\(([^)]*)\) \{$/gm)];
+    expect(sigs.length).toBeGreaterThan(10);
+    for (const [, name, params] of sigs) {
+      expect(params, name).toMatch(/^(void|(u32|u64) w2c_p\d+(, (u32|u64) w2c_p\d+)*)$/);
+    }
+  });
+
+  it("has no wasm memory bounds checks anywhere in the kernel", () => {
+    const c = readFileSync(join(KERNEL_OUT, "kernel.c"), "utf8");
+    // Every load and store goes through the fixed-base macros...
+    expect(c).not.toMatch(/mem->data\[/);
+    // ...and the only range checks left are the bulk-memory ones (memory.fill/copy/init).
+    const checks = [...c.matchAll(/RANGE_CHECK\(/g)].length;
+    expect(checks).toBeLessThanOrEqual(6);
+  });
+});
