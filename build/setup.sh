@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # build/setup.sh: checks for the Debian packages the build and tests need.
 #
-# Owns: the list of system packages. As root it installs whatever is
-# missing (apt-get, non-interactive); as anyone else it prints the exact
-# apt-get line and exits non-zero. With everything present it only runs one
-# dpkg-query, well under a second. npm start, npm test and .ci/run call it.
+# Owns: the list of system packages, and the npm install. As root it
+# installs whatever Debian package is missing (apt-get, non-interactive); as
+# anyone else it prints the exact apt-get line and exits non-zero. Then, if
+# node_modules is missing or older than package-lock.json, it runs npm ci.
+# With everything present it runs one dpkg-query and two stats, well under
+# a second. npm start, npm test and .ci/run call it.
 set -euo pipefail
 
 PACKAGES=(
@@ -25,7 +27,19 @@ for p in "${PACKAGES[@]}"; do
   grep -qx "$p installed" <<<"$installed" || missing+=("$p")
 done
 
-[ ${#missing[@]} -eq 0 ] && exit 0
+install_npm() {
+  local root
+  root="$(cd "$(dirname "$0")/.." && pwd)"
+  if [ ! -f "$root/node_modules/.package-lock.json" ] || [ "$root/package-lock.json" -nt "$root/node_modules/.package-lock.json" ]; then
+    echo "setup: installing npm packages (npm ci)" >&2
+    (cd "$root" && npm ci --no-audit --no-fund >&2)
+  fi
+}
+
+if [ ${#missing[@]} -eq 0 ]; then
+  install_npm
+  exit 0
+fi
 
 line="apt-get install -y --no-install-recommends ${missing[*]}"
 if [ "$(id -u)" -ne 0 ]; then
@@ -37,3 +51,4 @@ echo "setup: installing ${missing[*]}" >&2
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq >&2
 apt-get install -y -qq --no-install-recommends "${missing[@]}" >&2
+install_npm
