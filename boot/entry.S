@@ -216,3 +216,5 @@ boot_page_directory:
 boot_stack_bottom:
         .skip STACK_SIZE
 boot_stack_top:
+
+        .section .note.GNU-stack,"",@progbits

@@ -23,3 +23,5 @@ mb2_header_start:
         .short 0
         .long 8
 mb2_header_end:
+
+        .section .note.GNU-stack,"",@progbits

@@ -4,6 +4,7 @@
 //   tsx build/cli.ts iso        build out/os.iso                (npm run iso)
 //   tsx build/cli.ts run        boot out/os.iso in QEMU         (npm start)
 //   tsx build/cli.ts debug      boot paused with a gdb stub     (npm run debug)
+//   tsx build/cli.ts bench      run the benchmarks              (npm run bench)
 //
 // Owns: argument parsing and the user-facing report. A failure prints the
 // stage and the tool's diagnostic and exits 1.
@@ -15,6 +16,7 @@ import { buildKernel, KERNEL_ELF } from "./kernel.ts";
 import { buildIso } from "./iso.ts";
 import { chooseAccel, qemuArgs, EXIT_POWEROFF, EXIT_PANIC } from "./qemu.ts";
 import { ROOT, StageError, stageLog } from "./stage.ts";
+import { runBench, printBench } from "./bench.ts";
 
 function report(t0: bigint): void {
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
@@ -75,8 +77,14 @@ async function main(argv: string[]): Promise<number> {
       console.error("Serial output appears here; Ctrl-A X quits QEMU.");
       return boot(qemuArgs({ iso, accel: "tcg", gdbPort: port, serial: "mon:stdio" }), 0);
     }
+    case "bench": {
+      const results = runBench();
+      report(t0);
+      printBench(results);
+      return 0;
+    }
     default:
-      console.error(`unknown command ${JSON.stringify(cmd)}: use kernel, iso, run or debug`);
+      console.error(`unknown command ${JSON.stringify(cmd)}: use kernel, iso, run, debug or bench`);
       return 2;
   }
 }

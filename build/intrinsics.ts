@@ -15,6 +15,12 @@ export type WasmType = "i32" | "i64";
 export interface Intrinsic {
   /** The import name: `@external("x86", name)`. */
   name: string;
+  /**
+   * Who may import it: "both" (the default), "kernel" only, or "user" only
+   * (the syscall instruction, and raw instructions that user-mode fault
+   * tests execute on purpose).
+   */
+  scope?: "kernel" | "user" | "both";
   params: WasmType[];
   result: WasmType | null;
   /** C body; parameters are `a`, `b`, `c` in order. */
@@ -58,6 +64,34 @@ export const INTRINSICS: Intrinsic[] = [
   { name: "rdmsr", params: ["i32"], result: "i64", body: `u32 lo, hi; __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(a)); return ((u64)hi << 32) | lo;` },
   // The current frame pointer, for backtraces.
   { name: "readEbp", params: [], result: "i32", body: `return (u32)(uintptr_t)__builtin_frame_address(0);` },
+  // Kernel entry and exit, in boot/trap.S (never return, except loadGdt).
+  { name: "loadGdt", params: ["i32"], result: null, scope: "kernel", body: `extern void load_gdt(u32); load_gdt(a);` },
+  { name: "restoreUserContext", params: ["i32"], result: null, scope: "kernel", body: `extern void restore_user_context(u32) __attribute__((noreturn)); restore_user_context(a);` },
+  { name: "idleWait", params: [], result: null, scope: "kernel", body: `extern void idle_wait(void) __attribute__((noreturn)); idle_wait();` },
+  // Addresses the linker decides (boot/kernel.ld, boot/*.S), by index:
+  // 0 image start, 1 end of read-only image, 2 image end, 3 kernel stack top,
+  // 4 kernel stack bottom, 5 vector table, 6 sysenter entry, 7 symbol table,
+  // 8 symbol table end, 9 boot page directory.
+  { name: "kernelLayout", params: ["i32"], result: "i32", scope: "kernel", body: `extern char __kernel_start[], __kernel_ro_end[], __kernel_end[], boot_stack_top[], boot_stack_bottom[], vector_table[], sysenter_entry[], __ksyms_start[], __ksyms_end[], boot_page_directory[]; switch (a) { case 0: return (u32)__kernel_start; case 1: return (u32)__kernel_ro_end; case 2: return (u32)__kernel_end; case 3: return (u32)boot_stack_top; case 4: return (u32)boot_stack_bottom; case 5: return (u32)vector_table; case 6: return (u32)sysenter_entry; case 7: return (u32)__ksyms_start; case 8: return (u32)__ksyms_end; case 9: return (u32)boot_page_directory; default: return 0; }` },
+  // User mode: the seL4 ia32 syscall. block[0..5) = eax, ebx, esi, edi, ebp
+  // in, and the same registers out after sysexit.
+  { name: "sysenter", params: ["i32"], result: null, scope: "user", body: `__asm__ volatile("push %%ebp\\n\\tpush %%eax\\n\\tmov 4(%%eax), %%ebx\\n\\tmov 8(%%eax), %%esi\\n\\tmov 12(%%eax), %%edi\\n\\tmov 16(%%eax), %%ebp\\n\\tmov 0(%%eax), %%eax\\n\\tmov %%esp, %%ecx\\n\\tmov $1f, %%edx\\n\\tsysenter\\n1:\\n\\tmov %%eax, %%edx\\n\\tpop %%eax\\n\\tmov %%edx, 0(%%eax)\\n\\tmov %%ebx, 4(%%eax)\\n\\tmov %%esi, 8(%%eax)\\n\\tmov %%edi, 12(%%eax)\\n\\tmov %%ebp, 16(%%eax)\\n\\tpop %%ebp" : "+a"(a) : : "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");` },
+  // Raw instructions that user-mode fault tests execute on purpose.
+  { name: "ud2", params: [], result: null, scope: "user", body: `__asm__ volatile("ud2");` },
+  { name: "int3", params: [], result: null, scope: "user", body: `__asm__ volatile("int3");` },
+  { name: "int80", params: [], result: null, scope: "user", body: `__asm__ volatile("int $0x80");` },
+  { name: "divu", params: ["i32", "i32"], result: "i32", scope: "user", body: `u32 q; __asm__ volatile("xor %%edx, %%edx\\n\\tdivl %2" : "=a"(q) : "a"(a), "r"(b) : "edx", "cc"); return q;` },
+  { name: "callAddress", params: ["i32"], result: null, scope: "user", body: `((void (*)(void))(uintptr_t)a)();` },
+  // sysenter(number a) with esp = b, an address the test chose (e.g. unmapped):
+  // the kernel must not touch the user stack, and the thread faults after sysexit.
+  { name: "sysenterWithStack", params: ["i32", "i32"], result: null, scope: "user", body: `__asm__ volatile("mov %1, %%esp\\n\\tmov %%esp, %%ecx\\n\\tmov $1f, %%edx\\n\\tsysenter\\n1:\\n\\tpush %%eax\\n\\tud2" :: "a"(a), "r"(b) : "memory");` },
+  // Benchmarks (DESIGN.md, "Tests and measurement"): cpuid; rdtsc; cpuid on
+  // both sides of one BenchmarkNullSyscall (-15); the Nop twin has the
+  // 2-byte sysenter replaced by a 2-byte NOP, for the loop overhead.
+  { name: "benchNullSyscall", params: [], result: "i64", scope: "user", body: `u32 lo0, hi0, lo1, hi1; __asm__ volatile("push %%ebp\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\trdtsc\\n\\tmov %%eax, %%esi\\n\\tmov %%edx, %%edi\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\tmov $-15, %%eax\\n\\tmov %%esp, %%ecx\\n\\tmov $1f, %%edx\\n\\tsysenter\\n1:\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\trdtsc\\n\\tpush %%eax\\n\\tpush %%edx\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\tpop %%edx\\n\\tpop %%eax\\n\\tpop %%ebp" : "=a"(lo1), "=d"(hi1), "=S"(lo0), "=D"(hi0) :: "ebx", "ecx", "memory", "cc"); return ((((u64)hi1) << 32) | lo1) - ((((u64)hi0) << 32) | lo0);` },
+  { name: "benchNullSyscallNop", params: [], result: "i64", scope: "user", body: `u32 lo0, hi0, lo1, hi1; __asm__ volatile("push %%ebp\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\trdtsc\\n\\tmov %%eax, %%esi\\n\\tmov %%edx, %%edi\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\tmov $-15, %%eax\\n\\tmov %%esp, %%ecx\\n\\tmov $1f, %%edx\\n\\t.byte 0x66, 0x90\\n1:\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\trdtsc\\n\\tpush %%eax\\n\\tpush %%edx\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\tpop %%edx\\n\\tpop %%eax\\n\\tpop %%ebp" : "=a"(lo1), "=d"(hi1), "=S"(lo0), "=D"(hi0) :: "ebx", "ecx", "memory", "cc"); return ((((u64)hi1) << 32) | lo1) - ((((u64)hi0) << 32) | lo0);` },
+  // Every register garbage, then sysenter: eax = a, the rest derived from it.
+  { name: "sysenterGarbage", params: ["i32"], result: null, scope: "user", body: `__asm__ volatile("push %%ebp\\n\\tmov %0, %%ebx\\n\\tnot %%ebx\\n\\tmov %0, %%esi\\n\\trol $7, %%esi\\n\\tmov %0, %%edi\\n\\tror $9, %%edi\\n\\tmov %0, %%ebp\\n\\txor $0x5a5a5a5a, %%ebp\\n\\tmov %%esp, %%ecx\\n\\tmov $1f, %%edx\\n\\tsysenter\\n1:\\n\\tpop %%ebp" : "+a"(a) :: "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");` },
 ];
 
 const C_TYPE: Record<WasmType, string> = { i32: "u32", i64: "u64" };
@@ -68,8 +102,14 @@ export function intrinsicCName(name: string): string {
   return `x86_${name}`;
 }
 
-/** Generates `x86.gen.h`: every intrinsic as a static inline C function. */
-export function generateIntrinsicsHeader(): string {
+export type Side = "kernel" | "user";
+
+function allowed(i: Intrinsic, side: Side): boolean {
+  return (i.scope ?? "both") === "both" || i.scope === side;
+}
+
+/** Generates `x86.gen.h`: every intrinsic of one side as a static inline C function. */
+export function generateIntrinsicsHeader(side: Side = "kernel"): string {
   const lines = [
     "/* x86.gen.h: generated by build/intrinsics.ts, do not edit.",
     " * The x86 intrinsic set as static inline functions. It is included in the",
@@ -92,7 +132,7 @@ export function generateIntrinsicsHeader(): string {
     "#endif",
     "",
   ];
-  for (const i of INTRINSICS) {
+  for (const i of INTRINSICS.filter((x) => allowed(x, side))) {
     const params = i.params.map((t, k) => `${C_TYPE[t]} ${ARG_NAMES[k]}`).join(", ") || "void";
     const result = i.result ? C_TYPE[i.result] : "void";
     lines.push(`static inline __attribute__((always_inline)) ${result} ${intrinsicCName(i.name)}(${params}) { ${i.body} }`);
@@ -102,10 +142,11 @@ export function generateIntrinsicsHeader(): string {
 }
 
 /** Checks one import against the set; returns an error message or null. */
-export function checkImport(module: string, name: string, params: string[], result: string[]): string | null {
+export function checkImport(module: string, name: string, params: string[], result: string[], side: Side = "kernel"): string | null {
   if (module !== INTRINSIC_MODULE) return `import "${module}"."${name}" is outside the x86 intrinsic set (only module "${INTRINSIC_MODULE}" may be imported)`;
   const i = INTRINSICS.find((x) => x.name === name);
-  if (!i) return `import "${module}"."${name}" is not an x86 intrinsic (known: ${INTRINSICS.map((x) => x.name).join(", ")})`;
+  if (!i) return `import "${module}"."${name}" is not an x86 intrinsic (known: ${INTRINSICS.filter((x) => allowed(x, side)).map((x) => x.name).join(", ")})`;
+  if (!allowed(i, side)) return `import "${module}"."${name}" is a ${i.scope}-mode intrinsic and may not be used in ${side} code`;
   const want = `(${i.params.join(",")})->(${i.result ?? ""})`;
   const got = `(${params.join(",")})->(${result.join(",")})`;
   if (want !== got) return `import "${module}"."${name}" has signature ${got}, the intrinsic is ${want}`;

@@ -11,37 +11,59 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "no
 import { join } from "node:path";
 import { OUT, ROOT, stage, run } from "./stage.ts";
 import { buildKernel, KERNEL_ELF } from "./kernel.ts";
+import { buildUserProgram, userElf } from "./userland.ts";
 
 /**
  * The command line of `npm start`: `poweroff` asks the kernel to switch the
  * machine off through the debug-exit device when it has nothing left to do.
  */
 export const DEFAULT_CMDLINE = "poweroff";
+
+/** A boot module: a program from userland/ and the string GRUB passes with it. */
+export interface BootModule {
+  program: string;
+  /** The module string; by convention its first word names the thread. */
+  args: string;
+}
+
+/** The modules of `npm start`: the root task. */
+export const DEFAULT_MODULES: BootModule[] = [{ program: "root", args: "root" }];
 export const OS_ISO = join(OUT, "os.iso");
 
 export interface IsoOptions {
   cmdline?: string;
+  modules?: BootModule[];
   /** Where to write the ISO; default out/os.iso for the default command line. */
   output?: string;
 }
 
-function grubCfg(cmdline: string): string {
-  if (/[\n;'"\\$]/.test(cmdline)) throw new Error(`kernel command line may not contain newlines, quotes, ';', '$' or '\\': ${JSON.stringify(cmdline)}`);
-  return readFileSync(join(ROOT, "iso", "grub.cfg"), "utf8").replaceAll("@CMDLINE@", cmdline);
+function checkWords(what: string, s: string): void {
+  if (/[\n;'"\\$]/.test(s)) throw new Error(`${what} may not contain newlines, quotes, ';', '$' or '\\': ${JSON.stringify(s)}`);
+}
+
+function grubCfg(cmdline: string, modules: BootModule[]): string {
+  checkWords("kernel command line", cmdline);
+  for (const m of modules) checkWords("module arguments", m.args);
+  const lines = modules.map((m) => `    module2 /boot/${m.program}.elf ${m.args}`).join("\n");
+  return readFileSync(join(ROOT, "iso", "grub.cfg"), "utf8").replaceAll("@CMDLINE@", cmdline).replace("@MODULES@", lines);
 }
 
 export function buildIso(opts: IsoOptions = {}): string {
   const cmdline = opts.cmdline ?? DEFAULT_CMDLINE;
-  const tag = createHash("sha256").update(cmdline).digest("hex").slice(0, 12);
-  const output = opts.output ?? (cmdline === DEFAULT_CMDLINE ? OS_ISO : join(OUT, "iso-variants", `${tag}.iso`));
+  const modules = opts.modules ?? DEFAULT_MODULES;
+  const isDefault = cmdline === DEFAULT_CMDLINE && JSON.stringify(modules) === JSON.stringify(DEFAULT_MODULES);
+  const tag = createHash("sha256").update(JSON.stringify([cmdline, modules])).digest("hex").slice(0, 12);
+  const output = opts.output ?? (isDefault ? OS_ISO : join(OUT, "iso-variants", `${tag}.iso`));
   buildKernel();
+  const programs = [...new Set(modules.map((m) => m.program))];
+  const elves = programs.map(buildUserProgram);
   const staging = join(OUT, "iso-staging", tag);
   const cfgPath = join(staging, "grub.cfg.in");
   mkdirSync(staging, { recursive: true });
-  writeFileSync(cfgPath, grubCfg(cmdline));
+  writeFileSync(cfgPath, grubCfg(cmdline, modules));
   stage({
     name: `iso ${tag}`,
-    inputs: [KERNEL_ELF, cfgPath],
+    inputs: [KERNEL_ELF, cfgPath, ...elves],
     outputs: [output],
     run: () => {
       const tree = join(staging, "tree");
@@ -49,6 +71,7 @@ export function buildIso(opts: IsoOptions = {}): string {
       mkdirSync(join(tree, "boot", "grub"), { recursive: true });
       copyFileSync(KERNEL_ELF, join(tree, "boot", "kernel.elf"));
       copyFileSync(cfgPath, join(tree, "boot", "grub", "grub.cfg"));
+      for (const p of programs) copyFileSync(userElf(p), join(tree, "boot", `${p}.elf`));
       run("grub-mkrescue", "grub-mkrescue", ["-o", output, tree]);
     },
   });

@@ -11,9 +11,11 @@
 import { readFileSync, writeFileSync, copyFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ROOT, OUT, StageError, stage, run, filesUnder, writeIfChanged } from "./stage.ts";
-import { generateIntrinsicsHeader } from "./intrinsics.ts";
+import { generateIntrinsicsHeader, Side } from "./intrinsics.ts";
 import { checkWasmText, optimizeWasm, wasmFacts, wasmText } from "./wasmcheck.ts";
-import { postprocess, PostprocessError } from "./postprocess.ts";
+import { postprocess, PostprocessError, mangleName } from "./postprocess.ts";
+import { generateVectors } from "./vectors.ts";
+import { encodeSymbols, textSymbols } from "./ksyms.ts";
 
 export const KERNEL_OUT = join(OUT, "kernel");
 export const KERNEL_ELF = join(OUT, "kernel.elf");
@@ -31,7 +33,7 @@ export const CFLAGS = [
 ];
 
 let toolKeyCache: string | null = null;
-function toolVersions(): string {
+export function toolVersions(): string {
   if (toolKeyCache === null) {
     toolKeyCache = [
       run("setup", "gcc", ["--version"]).split("\n")[0],
@@ -44,7 +46,7 @@ function toolVersions(): string {
   return toolKeyCache;
 }
 
-function gccInclude(): string {
+export function gccInclude(): string {
   return run("gcc", "gcc", ["-m32", "-print-file-name=include"]).trim();
 }
 
@@ -68,43 +70,54 @@ export function compileAsc(stageName: string, entry: string, target: string, out
   });
 }
 
-export function buildKernel(): string {
-  const o = (f: string) => join(KERNEL_OUT, f);
-  const tsSources = filesUnder(join(ROOT, "kernel"), [".ts"]);
+export interface NativeModule {
+  /** Module name: files are <dir>/<name>.asc.wasm in, <name>.o out. */
+  name: string;
+  dir: string;
+  side: Side;
+  /** The runtime C file in build/rt/ included after the module. */
+  runtime: string;
+  /** The exported function the runtime's entry calls. */
+  entry: string;
+}
 
-  // 1. asc: AssemblyScript to wasm. Its diagnostics name the .ts file and line.
-  compileAsc("asc", "kernel/main.ts", "kernel", o("kernel.asc.wasm"), [...tsSources, join(ROOT, "asconfig.json")]);
-
-  // 2. check and wasm-opt: no floats, only intrinsic imports, no allocator.
+/**
+ * Stages 2-5 of every native module: check and wasm-opt, wasm2c and
+ * post-processing, the unity translation unit (intrinsics, module, runtime)
+ * and gcc. Input <dir>/<name>.asc.wasm, output <dir>/<name>.o.
+ */
+export function wasmToObject(m: NativeModule): void {
+  const o = (f: string) => join(m.dir, f);
+  const who = m.side === "kernel" ? "kernel" : `user program ${m.name}`;
   stage({
-    name: "wasm-opt",
-    inputs: [o("kernel.asc.wasm"), join(ROOT, "build", "intrinsics.ts"), join(ROOT, "build", "wasmcheck.ts")],
-    key: toolVersions(),
-    outputs: [o("kernel.wasm")],
+    name: `wasm-opt ${m.name}`,
+    inputs: [o(`${m.name}.asc.wasm`), join(ROOT, "build", "intrinsics.ts"), join(ROOT, "build", "wasmcheck.ts")],
+    key: toolVersions() + m.side,
+    outputs: [o(`${m.name}.wasm`)],
     run: () => {
-      const errors = checkWasmText(wasmText(o("kernel.asc.wasm")), { forbidAllocation: true });
-      if (errors.length) throw new StageError("wasm check", "kernel wasm breaks the kernel's rules:\n  " + errors.join("\n  "));
-      optimizeWasm("wasm-opt", o("kernel.asc.wasm"), o("kernel.wasm"));
-      const after = checkWasmText(wasmText(o("kernel.wasm")), { forbidAllocation: true });
-      if (after.length) throw new StageError("wasm-opt", "optimised kernel wasm breaks the kernel's rules:\n  " + after.join("\n  "));
+      const rules = { forbidAllocation: true, side: m.side };
+      const errors = checkWasmText(wasmText(o(`${m.name}.asc.wasm`)), rules);
+      if (errors.length) throw new StageError("wasm check", `${who} wasm breaks the rules:\n  ` + errors.join("\n  "));
+      optimizeWasm("wasm-opt", o(`${m.name}.asc.wasm`), o(`${m.name}.wasm`));
+      const after = checkWasmText(wasmText(o(`${m.name}.wasm`)), rules);
+      if (after.length) throw new StageError("wasm-opt", `optimised ${who} wasm breaks the rules:\n  ` + after.join("\n  "));
     },
   });
 
-  // 3. wasm2c and post-processing.
   stage({
-    name: "wasm2c",
-    inputs: [o("kernel.wasm"), join(ROOT, "build", "postprocess.ts")],
+    name: `wasm2c ${m.name}`,
+    inputs: [o(`${m.name}.wasm`), join(ROOT, "build", "postprocess.ts")],
     key: toolVersions(),
-    outputs: [o("kernel.c"), o("kernel.h")],
+    outputs: [o(`${m.name}.c`), o(`${m.name}.h`)],
     run: () => {
-      run("wasm2c", "wasm2c", [o("kernel.wasm"), "-n", "kernel", "-o", o("kernel.w2c.c")]);
+      run("wasm2c", "wasm2c", [o(`${m.name}.wasm`), "-n", m.name, "-o", o(`${m.name}.w2c.c`)]);
       try {
-        const r = postprocess(readFileSync(o("kernel.w2c.c"), "utf8"), readFileSync(o("kernel.w2c.h"), "utf8"), {
-          moduleName: "kernel",
-          headerName: "kernel.w2c.h",
+        const r = postprocess(readFileSync(o(`${m.name}.w2c.c`), "utf8"), readFileSync(o(`${m.name}.w2c.h`), "utf8"), {
+          moduleName: m.name,
+          headerName: `${m.name}.w2c.h`,
         });
-        writeFileSync(o("kernel.h"), r.h);
-        writeFileSync(o("kernel.c"), r.c.replace('#include "kernel.w2c.h"', '#include "kernel.h"'));
+        writeFileSync(o(`${m.name}.h`), r.h);
+        writeFileSync(o(`${m.name}.c`), r.c.replace(`#include "${m.name}.w2c.h"`, `#include "${m.name}.h"`));
       } catch (e) {
         if (e instanceof PostprocessError) throw new StageError("postprocess", e.message);
         throw e;
@@ -112,41 +125,54 @@ export function buildKernel(): string {
     },
   });
 
-  // 4. The unity translation unit: intrinsics, module, runtime.
-  writeIfChanged(o("x86.gen.h"), generateIntrinsicsHeader());
-  const header = readFileSync(o("kernel.h"), "utf8");
-  const instantiateArgs = /Z_kernel_instantiate\(struct Z_x86_instance_t\*/.test(header) ? "0" : "";
+  const mangled = mangleName(m.name);
+  writeIfChanged(o("x86.gen.h"), generateIntrinsicsHeader(m.side));
+  const header = readFileSync(o(`${m.name}.h`), "utf8");
+  const instantiateArgs = new RegExp(`Z_${mangled}_instantiate\\(struct Z_x86_instance_t\\*`).test(header) ? "0" : "";
   writeIfChanged(
-    o("kernel.unit.c"),
+    o(`${m.name}.unit.c`),
     [
-      "/* kernel.unit.c: generated by build/kernel.ts, do not edit.",
-      " * One translation unit: x86 intrinsics, the kernel, the runtime. */",
+      `/* ${m.name}.unit.c: generated by build/kernel.ts, do not edit.`,
+      " * One translation unit: x86 intrinsics, the module, its runtime. */",
       "#define WASM_MEM_BASE 0",
       '#include "x86.gen.h"',
-      '#include "kernel.c"',
-      "#define WASM_TRAP_HANDLER Z_kernelZ_wasmTrap",
-      "#define WASM_INIT_MODULE Z_kernel_init_module",
-      `#define WASM_INSTANTIATE() Z_kernel_instantiate(${instantiateArgs})`,
-      "#define WASM_ENTRY Z_kernelZ_kmain",
-      '#include "kernel-rt.c"',
+      `#include "${m.name}.c"`,
+      `#define WASM_TRAP_HANDLER Z_${mangled}Z_wasmTrap`,
+      `#define WASM_INIT_MODULE Z_${mangled}_init_module`,
+      `#define WASM_INSTANTIATE() Z_${mangled}_instantiate(${instantiateArgs})`,
+      `#define WASM_ENTRY Z_${mangled}Z_${m.entry}`,
+      `#include "${m.runtime}"`,
       "",
     ].join("\n"),
   );
 
-  // 5. gcc: the unit and the boot assembly.
   const rt = join(ROOT, "build", "rt");
   const rtFiles = filesUnder(rt, [".c", ".h"]);
-  const cflags = [...CFLAGS, "-isystem", gccInclude(), "-I", join(rt, "include"), "-I", rt, "-I", KERNEL_OUT];
+  const cflags = [...CFLAGS, "-isystem", gccInclude(), "-I", join(rt, "include"), "-I", rt, "-I", m.dir];
   stage({
-    name: "gcc kernel.unit.c",
-    inputs: [o("kernel.unit.c"), o("kernel.c"), o("kernel.h"), o("x86.gen.h"), ...rtFiles],
+    name: `gcc ${m.name}.unit.c`,
+    inputs: [o(`${m.name}.unit.c`), o(`${m.name}.c`), o(`${m.name}.h`), o("x86.gen.h"), ...rtFiles],
     key: toolVersions() + cflags.join(" "),
-    outputs: [o("kernel.o")],
-    run: () => void run("gcc", "gcc", [...cflags, "-c", o("kernel.unit.c"), "-o", o("kernel.o")]),
+    outputs: [o(`${m.name}.o`)],
+    run: () => void run("gcc", "gcc", [...cflags, "-c", o(`${m.name}.unit.c`), "-o", o(`${m.name}.o`)]),
   });
+}
+
+export function buildKernel(): string {
+  const o = (f: string) => join(KERNEL_OUT, f);
+  const tsSources = [...filesUnder(join(ROOT, "kernel"), [".ts"]), ...filesUnder(join(ROOT, "libs"), [".ts"])];
+
+  // 1. asc: AssemblyScript to wasm. Its diagnostics name the .ts file and line.
+  compileAsc("asc", "kernel/main.ts", "kernel", o("kernel.asc.wasm"), [...tsSources, join(ROOT, "asconfig.json")]);
+
+  // 2-5. check, wasm-opt, wasm2c, post-processing, the unity file, gcc.
+  wasmToObject({ name: "kernel", dir: KERNEL_OUT, side: "kernel", runtime: "kernel-rt.c", entry: "kmain" });
+
+  // 6. The boot assembly and the generated vector stubs.
+  writeIfChanged(o("vectors.gen.S"), generateVectors());
   const asmObjs: string[] = [];
-  for (const s of filesUnder(join(ROOT, "boot"), [".S"])) {
-    const obj = o(s.slice(join(ROOT, "boot").length + 1).replace(/[/]/g, "_").replace(/\.S$/, ".o"));
+  for (const s of [...filesUnder(join(ROOT, "boot"), [".S"]), o("vectors.gen.S")]) {
+    const obj = o(s.split("/").pop()!.replace(/\.S$/, ".o"));
     asmObjs.push(obj);
     stage({
       name: `gcc ${relative(ROOT, s)}`,
@@ -157,7 +183,7 @@ export function buildKernel(): string {
     });
   }
 
-  // 6. ld with the linker script; the wasm data size comes from the module.
+  // 7. ld with the linker script; the wasm data size comes from the module.
   const facts = wasmFacts(readFileSync(o("kernel.wasm")));
   if (facts.dataStart !== 0 && facts.dataStart < KERNEL_MEMORY_BASE) {
     throw new StageError("ld", `kernel wasm data starts at 0x${facts.dataStart.toString(16)}, below the memory base 0x${KERNEL_MEMORY_BASE.toString(16)}: asconfig.json memoryBase and build/kernel.ts disagree`);
@@ -165,17 +191,34 @@ export function buildKernel(): string {
   const dataSize = Math.max(0, facts.dataEnd - KERNEL_MEMORY_BASE);
   const libgcc = run("ld", "gcc", ["-m32", "-print-libgcc-file-name"]).trim();
   const ldScript = join(ROOT, "boot", "kernel.ld");
-  stage({
-    name: "ld",
-    inputs: [o("kernel.o"), ...asmObjs, ldScript, libgcc],
-    key: toolVersions() + dataSize,
-    outputs: [KERNEL_ELF],
-    run: () =>
-      void run("ld", "ld", [
-        "-m", "elf_i386", "-T", ldScript, "--defsym", `WASM_DATA_SIZE=${dataSize}`, "-nostdlib",
-        "-Map", o("kernel.map"), "-o", KERNEL_ELF, ...asmObjs, o("kernel.o"), libgcc,
-      ]),
-  });
+  const link = (name: string, ksymsObj: string, output: string) =>
+    stage({
+      name,
+      inputs: [o("kernel.o"), ...asmObjs, ksymsObj, ldScript, libgcc],
+      key: toolVersions() + dataSize,
+      outputs: [output],
+      run: () =>
+        void run("ld", "ld", [
+          "-m", "elf_i386", "-T", ldScript, "--defsym", `WASM_DATA_SIZE=${dataSize}`, "-nostdlib",
+          "-Map", output.replace(/\.elf$/, ".map"), "-o", output, ...asmObjs, o("kernel.o"), ksymsObj, libgcc,
+        ]),
+    });
+  const assembleKsyms = (name: string, blob: string | null, obj: string) => {
+    const src = obj.replace(/\.o$/, ".S");
+    writeIfChanged(src, `/* ${name}: generated by build/kernel.ts, do not edit. */\n\t.section .ksyms, "a"\n${blob ? `\t.incbin "${blob}"\n` : ""}\t.section .note.GNU-stack,"",@progbits\n`);
+    stage({ name: `gcc ${name}`, inputs: [src, ...(blob ? [blob] : [])], key: toolVersions(), outputs: [obj], run: () => void run("gcc", "gcc", ["-m32", "-c", src, "-o", obj]) });
+  };
+
+  // 8. Two links: the first learns the symbol addresses, the second embeds them.
+  assembleKsyms("ksyms-empty", null, o("ksyms-empty.o"));
+  link("ld pass 1", o("ksyms-empty.o"), o("kernel.pre.elf"));
+  const before = textSymbols(run("nm", "nm", ["-n", "--defined-only", o("kernel.pre.elf")]));
+  writeIfChanged(o("ksyms.bin"), encodeSymbols(before.filter((x) => !x.name.startsWith("__"))));
+  assembleKsyms("ksyms", o("ksyms.bin"), o("ksyms.o"));
+  link("ld pass 2", o("ksyms.o"), KERNEL_ELF);
+  const after = textSymbols(run("nm", "nm", ["-n", "--defined-only", KERNEL_ELF]));
+  const key = (l: typeof before) => l.filter((x) => !x.name.startsWith("__")).map((x) => `${x.address.toString(16)} ${x.name}`).join("\n");
+  if (key(before) !== key(after)) throw new StageError("ld pass 2", "embedding the symbol table moved kernel symbols; .ksyms must stay last in boot/kernel.ld");
   return KERNEL_ELF;
 }
 

@@ -7,7 +7,9 @@
 //     0 in the kernel and in userland, a fixed address in the Linux
 //     conformance harness). Loads and stores become one direct x86 memory
 //     operand: no `mem->data` load, no bounds check. The MMU is the bounds
-//     check. Bulk memory operations keep their exact wasm range check
+//     check. (The one exception: an offset of at least WASM_OFFSET_GUARD
+//     gets a carry check on address + offset; see MEMORY_DEFINITIONS.)
+//     Bulk memory operations keep their exact wasm range check
 //     against the memory's size (the whole 4 GiB in the kernel).
 //  2. The module instance becomes one static object, so no function takes
 //     an instance pointer and every global is a direct address. Imports from
@@ -58,15 +60,39 @@ function replaceStaticFunction(src: string, name: string, replacement: string): 
 
 // The memory access definitions that replace wasm2c's: `WASM_MEM(addr)` is
 // a constant base plus the 32-bit address, which gcc folds into the
-// addressing mode of one mov. The wasm effective address is 33 bits
-// (address + offset); it is truncated to 32 here, and an access whose sum
-// wrapped lands outside the memory where the MMU (kernel) or the guard
-// region (harness) faults.
+// addressing mode of one mov.
+//
+// Two things keep the wasm trap semantics without a bounds check:
+//  - A load whose value is unused (wasm `drop`) must still happen, so that it
+//    can fault. wasm2c's own definitions force that with an empty asm taking
+//    the value in a register, which costs gcc's folding of loads into other
+//    instructions (`cmpb $0,(mem)`). Instead the module code is compiled
+//    with -fnon-call-exceptions -fno-delete-dead-exceptions (a pragma scoped
+//    to the module): a load that may fault counts as a side effect and is not
+//    deleted, and used loads are folded as before.
+//  - The wasm effective address is 33 bits (address + offset); the access
+//    uses it truncated to 32. A sum that passes 2^32 wraps to [0, offset).
+//    The environment guarantees that the first WASM_OFFSET_GUARD bytes of
+//    the memory are never mapped (page 0: 4096 in the kernel and userland),
+//    so for a smaller offset the wrapped access faults by itself. Only an
+//    access with a constant offset of at least WASM_OFFSET_GUARD gets a
+//    check for the carry (WASM_EA); gcc folds the test of the offset away.
 const MEMORY_DEFINITIONS = `/* postprocess: fixed-base linear memory (build/postprocess.ts) */
+#pragma GCC push_options
+#pragma GCC optimize("non-call-exceptions", "no-delete-dead-exceptions")
 #ifndef WASM_MEM_BASE
 #error "WASM_MEM_BASE must be defined"
 #endif
+#ifndef WASM_OFFSET_GUARD
+#define WASM_OFFSET_GUARD 4096
+#endif
 #define WASM_MEM(addr) ((uintptr_t)(WASM_MEM_BASE) + (u32)(addr))
+#define WASM_EA(addr, offset)                                                 \\
+  (((u64)(offset) >= (u64)(WASM_OFFSET_GUARD) &&                              \\
+    UNLIKELY((u64)(addr) + (u64)(offset) > 0xFFFFFFFFull))                   \\
+       ? TRAP(OOB)                                                            \\
+       : 0,                                                                   \\
+   (u64)(addr) + (u64)(offset))
 #define LOAD_DATA(m, o, i, s)                           \\
   do {                                                  \\
     RANGE_CHECK((&m), o, s);                            \\
@@ -156,6 +182,13 @@ export function postprocess(c: string, h: string, opts: PostprocessOptions): Pos
   const include = `#include "${opts.headerName}"\n`;
   c = replaceAll(c, new RegExp(include.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")), `${include}\n/* postprocess: the module's only instance; functions reach it by address. */\nstatic ${T} WASM_INSTANCE;\n`, "instance", true);
 
+  // 6. Loads and stores with a constant offset: the effective address, with
+  // a carry check where the unmapped start of memory does not catch a wrap.
+  c = c.replace(
+    /\b((?:i32|i64|f32|f64)_(?:load|store)(?:8|16|32)?(?:_[su])?)\(([^,()]+), \(u64\)\((w2c_\w+)\) \+ (\d+)u?(?=[,)])/g,
+    (_m, fn: string, mem: string, addr: string, offset: string) => `${fn}(${mem}, WASM_EA(${addr}, ${offset}u)`,
+  );
+
   // Anything left means the output had a shape this code does not know.
   const lines = c.split("\n");
   for (let i = 0; i < lines.length; i++) {
@@ -163,5 +196,7 @@ export function postprocess(c: string, h: string, opts: PostprocessOptions): Pos
       throw new PostprocessError(`post-processing left an instance reference at line ${i + 1}: ${lines[i].trim()}`);
     }
   }
+  // The end of the module code compiled with the options pushed in MEMORY_DEFINITIONS.
+  c += "\n/* postprocess: end of the module (see MEMORY_DEFINITIONS) */\n#pragma GCC pop_options\n";
   return { c, h };
 }

@@ -28,6 +28,8 @@ export interface WasmFacts {
 export interface CheckOptions {
   /** Reject a module that contains the runtime allocator. */
   forbidAllocation: boolean;
+  /** Whose intrinsic set applies (default kernel). */
+  side?: "kernel" | "user";
 }
 
 /** Finds the function a text offset belongs to in binaryen's text output. */
@@ -67,7 +69,7 @@ export function checkWasmText(text: string, opts: CheckOptions): string[] {
     }
     const params = [...rest.matchAll(/\(param((?: [if](?:32|64))*)\)/g)].flatMap((p) => p[1].trim().split(/\s+/).filter(Boolean));
     const results = [...rest.matchAll(/\(result((?: [if](?:32|64))*)\)/g)].flatMap((p) => p[1].trim().split(/\s+/).filter(Boolean));
-    const err = checkImport(module, name, params, results);
+    const err = checkImport(module, name, params, results, opts.side ?? "kernel");
     if (err) errors.push(err);
   }
 
@@ -77,9 +79,12 @@ export function checkWasmText(text: string, opts: CheckOptions): string[] {
   return errors;
 }
 
+/** The wasm features asc 0.28 emits and wasm2c 1.0.32 accepts. */
+export const WASM_FEATURES = ["--enable-bulk-memory", "--enable-bulk-memory-opt", "--enable-sign-ext", "--enable-mutable-globals", "--enable-nontrapping-float-to-int"];
+
 /** The wasm-opt stage: binaryen's -O3 pipeline, which also validates; names are kept for symbols. */
 export function optimizeWasm(stageName: string, input: string, output: string): void {
-  run(stageName, process.execPath, [join(BINARYEN_BIN, "wasm-opt"), "-O3", "--debuginfo", input, "-o", output]);
+  run(stageName, process.execPath, [join(BINARYEN_BIN, "wasm-opt"), "-O3", "--debuginfo", ...WASM_FEATURES, input, "-o", output]);
 }
 
 function readLeb(b: Uint8Array, pos: { p: number }, signed = false): number {

@@ -19,11 +19,23 @@ import {
 } from "./boot/multiboot2";
 import { panic } from "./panic";
 import { haltSystem, setPowerOffOnHalt, EXIT_STATUS_OK } from "./power";
+import { kernelLayout } from "./arch/x86/intrinsics";
+import { gdtInit } from "./arch/x86/gdt";
+import { idtInit } from "./arch/x86/idt";
+import { picInit, picUnmask } from "./arch/x86/pic";
+import { pitInit } from "./arch/x86/pit";
+import { sysenterInit } from "./arch/x86/cpu";
+import { kernelWindowInit, KERNEL_VBASE } from "./arch/x86/kernel-window";
+import { physAddAvailable, physReserve, physBuild, PhysError, physErrorName, physFreeCount, physFreeBase, physFreeLength, physFreeTotal, PHYS_RESERVE_LOW_MEMORY, PHYS_RESERVE_KERNEL_IMAGE, PHYS_RESERVE_BOOT_MODULE } from "./boot/physmem";
+import { startModuleThread, DEFAULT_PRIORITY } from "./thread";
+import { schedule } from "./sched/scheduler";
+import { cmdlineValueU32 } from "./boot/multiboot2";
+import { benchAddressSpaceSwitch } from "./bench";
 
 export { abort, wasmTrap } from "./panic";
+export { handleUserTrap, handleKernelTrap } from "./trap";
+export { handleSyscall } from "./syscall";
 
-// @ts-ignore: decorator
-@inline const KERNEL_VBASE: u32 = 0xC0000000;
 /** The kernel window maps physical 0..1 GiB; boot data must lie inside it. */
 // @ts-ignore: decorator
 @inline const KERNEL_WINDOW_SIZE: u32 = 0x40000000;
@@ -39,9 +51,77 @@ export function kmain(mbiPhys: u32): void {
   readBootInfo(mbiPhys);                // Multiboot2: command line, modules, memory map
   printBootInfo();
   printMemoryMap();
+  gdtInit(<u32>kernelLayout(LAYOUT_STACK_TOP)); // flat segments, the TSS
+  idtInit();                            // 256 gates into boot/trap.S
+  picInit();                            // IRQs at vectors 0x20-0x2F, all masked
+  kernelWindowInit();                   // read-only kernel text, no identity map
+  sysenterInit();                       // SYSENTER_CS/ESP/EIP, once
+  findFreeMemory();                     // the free physical regions (future untyped)
   runCrashSelfTest();                   // only with crash=... on the command line
-  putLine("kernel: boot complete; nothing to run yet, stopping");
-  haltSystem(EXIT_STATUS_OK);
+  if (cmdlineHas("bench")) benchAddressSpaceSwitch();
+  startTimer();                         // PIT tick for preemption
+  startBootModules();                   // every boot module becomes a thread; module 0 is the root task
+  schedule();                           // leave the kernel: never returns
+}
+
+// @ts-ignore: decorator
+@inline const LAYOUT_IMAGE_START: i32 = 0;
+// @ts-ignore: decorator
+@inline const LAYOUT_IMAGE_END: i32 = 2;
+// @ts-ignore: decorator
+@inline const LAYOUT_STACK_TOP: i32 = 3;
+// @ts-ignore: decorator
+@inline const DEFAULT_TICK_HZ: u32 = 100;
+// @ts-ignore: decorator
+@inline const LOW_MEMORY_END: u64 = 0x100000;
+
+function findFreeMemory(): void {
+  const n = memoryRegionCount();
+  for (let i = 0; i < n; i++) {
+    if (memoryRegionType(i) == 1) physAddAvailable(memoryRegionBase(i), memoryRegionLength(i));
+  }
+  physReserve(0, LOW_MEMORY_END, PHYS_RESERVE_LOW_MEMORY); // BIOS, VGA and the real-mode area
+  const imageStart = <u64>(<u32>kernelLayout(LAYOUT_IMAGE_START) - KERNEL_VBASE);
+  const imageEnd = <u64>(<u32>kernelLayout(LAYOUT_IMAGE_END) - KERNEL_VBASE);
+  physReserve(imageStart, imageEnd - imageStart, PHYS_RESERVE_KERNEL_IMAGE);
+  const m = moduleCount();
+  for (let i = 0; i < m; i++) physReserve(<u64>moduleStart(i), <u64>(moduleEnd(i) - moduleStart(i)), PHYS_RESERVE_BOOT_MODULE);
+  const err = physBuild();
+  if (err != PhysError.Ok) {
+    puts("memory: ");
+    puts(physErrorName(err));
+    putNewline();
+    panic("cannot build the free memory list");
+  }
+  const free = physFreeCount();
+  puts("memory: ");
+  putDec(physFreeTotal() >> 10);
+  puts(" KiB free for untyped in ");
+  putDec32(<u32>free);
+  putLine(" regions:");
+  for (let i = 0; i < free; i++) {
+    const base = physFreeBase(i);
+    puts("  ");
+    putHex(base, 9);
+    puts("-");
+    putHex(base + physFreeLength(i) - 1, 9);
+    putSizePadded(physFreeLength(i), 12);
+    putNewline();
+  }
+}
+
+function startTimer(): void {
+  const hz = pitInit(cmdlineValueU32("hz", DEFAULT_TICK_HZ));
+  picUnmask(0);
+  puts("timer: PIT at ");
+  putDec32(hz);
+  putLine(" Hz");
+}
+
+function startBootModules(): void {
+  const n = moduleCount();
+  if (n == 0) putLine("boot: no boot modules, so no root task");
+  for (let i = 0; i < n; i++) startModuleThread(i, DEFAULT_PRIORITY);
 }
 
 function printBanner(): void {
@@ -121,6 +201,9 @@ const OPAQUE_ZERO = memory.data(4);
 /**
  * crash=unreachable or crash=divide: executes a trapping wasm instruction,
  * to prove that a trap in kernel code becomes a panic that names it.
+ * crash=write-text writes to the kernel's own code (read-only: a page
+ * fault), crash=null reads address 0 (unmapped): both must panic with a
+ * register dump and a backtrace.
  */
 function runCrashSelfTest(): void {
   const n = cmdlineValue("crash");
@@ -134,5 +217,7 @@ function runCrashSelfTest(): void {
     const zero = load<u32>(OPAQUE_ZERO);
     putDec32(<u32>1000 / zero);
   }
-  putLine("kernel: unknown crash self-test (use crash=unreachable or crash=divide)");
+  if (n == 10 && load<u8>(v) == 0x77 /* w */) store<u32>(<usize>kernelLayout(LAYOUT_IMAGE_START) + 0x40, 0);
+  if (n == 4 && load<u8>(v) == 0x6E /* n */) putDec32(load<u32>(<usize>load<u32>(OPAQUE_ZERO)));
+  putLine("kernel: unknown crash self-test (use crash=unreachable, divide, write-text or null)");
 }

@@ -15,6 +15,16 @@ import { cli, hlt } from "./arch/x86/intrinsics";
 
 let panicking = false;
 
+/** Starts a panic message ("PANIC: "); the caller prints the rest, then calls panicEnd(). */
+export function panicBegin(): void {
+  enter();
+}
+
+/** Ends a panic started with panicBegin(): never returns. */
+export function panicEnd(): void {
+  leave();
+}
+
 function enter(): void {
   if (panicking) {
     cli();

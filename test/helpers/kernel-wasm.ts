@@ -15,6 +15,13 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { INTRINSICS, INTRINSIC_MODULE } from "../../build/intrinsics";
 
+/** Thrown by the mocks of kernel exits (restoreUserContext, idleWait), which never return. */
+export class KernelExit extends Error {
+  constructor(public how: "restoreUserContext" | "idleWait", public context: number) {
+    super(`kernel exit: ${how}(0x${context.toString(16)})`);
+  }
+}
+
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
 export const CACHE_DIR = path.join(REPO_ROOT, "out/test-wasm");
 
@@ -281,6 +288,9 @@ export class X86Mock {
     return width === 1 ? 0xff : width === 2 ? 0xffff : 0xffffffff;
   }
 
+  /** kernelLayout(i) values (linker addresses); tests fill in what they need. */
+  layout: number[] = [];
+
   cpuid(leaf: number, subleaf: number, out: number): void {
     const c = this.options.cpuid;
     const r: Cpuid = typeof c === "function" ? c(leaf >>> 0, subleaf >>> 0) : (c?.[leaf >>> 0] ?? [0, 0, 0, 0]);
@@ -317,6 +327,44 @@ export class X86Mock {
       wrmsr: (msr: number, v: bigint) => void this.msrs.set(msr >>> 0, BigInt.asUintN(64, v)),
       rdmsr: (msr: number) => BigInt.asIntN(64, this.msrs.get(msr >>> 0) ?? 0n),
       readEbp: () => 0,
+      loadGdt: () => {},
+      // Kernel exits never return: in Node they end the call with an exception.
+      restoreUserContext: (ctx: number) => {
+        throw new KernelExit("restoreUserContext", ctx >>> 0);
+      },
+      idleWait: () => {
+        throw new KernelExit("idleWait", 0);
+      },
+      kernelLayout: (which: number) => this.layout[which] ?? 0,
+      sysenter: () => {
+        throw new Error("X86Mock: sysenter is a user-mode instruction");
+      },
+      ud2: () => {
+        throw new Error("X86Mock: ud2");
+      },
+      int3: () => {
+        throw new Error("X86Mock: int3");
+      },
+      int80: () => {
+        throw new Error("X86Mock: int 0x80");
+      },
+      divu: (a: number, b: number) => {
+        if (b === 0) throw new Error("X86Mock: #DE");
+        return ((a >>> 0) / (b >>> 0)) | 0;
+      },
+      callAddress: () => {
+        throw new Error("X86Mock: callAddress");
+      },
+      sysenterWithStack: () => {
+        throw new Error("X86Mock: sysenter is a user-mode instruction");
+      },
+      benchNullSyscall: () => {
+        throw new Error("X86Mock: sysenter is a user-mode instruction");
+      },
+      benchNullSyscallNop: () => 0n,
+      sysenterGarbage: () => {
+        throw new Error("X86Mock: sysenter is a user-mode instruction");
+      },
     };
     const out: Record<string, (...args: never[]) => unknown> = {};
     for (const intrinsic of INTRINSICS) {

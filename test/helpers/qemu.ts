@@ -11,7 +11,7 @@ import { connect } from "node:net";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { buildIso } from "../../build/iso.ts";
+import { buildIso, BootModule } from "../../build/iso.ts";
 import { qemuArgs, EXIT_POWEROFF, EXIT_PANIC } from "../../build/qemu.ts";
 
 export interface BootResult {
@@ -24,6 +24,8 @@ export interface BootResult {
 
 export interface BootOptions {
   cmdline?: string;
+  /** Boot modules; default: the root task. */
+  modules?: BootModule[];
   memoryMiB?: number;
   timeoutMs?: number;
   /** QEMU's -cpu, instead of the default model. */
@@ -37,8 +39,8 @@ export interface BootOptions {
   extra?: string[];
 }
 
-export function isoFor(cmdline: string): string {
-  return buildIso({ cmdline });
+export function isoFor(cmdline: string, modules?: BootModule[]): string {
+  return buildIso({ cmdline, modules });
 }
 
 // A minimal HMP client over a unix socket: sends one command, resolves with
@@ -80,7 +82,7 @@ async function openMonitor(path: string): Promise<{ send: (cmd: string) => Promi
 }
 
 export function boot(opts: BootOptions = {}): Promise<BootResult> {
-  const iso = isoFor(opts.cmdline ?? "poweroff");
+  const iso = isoFor(opts.cmdline ?? "poweroff", opts.modules);
   const dir = mkdtempSync(join(tmpdir(), "tsos-qemu-"));
   const monitorPath = join(dir, "monitor.sock");
   const extra = [...(opts.extra ?? []), "-monitor", `unix:${monitorPath},server,nowait`];

@@ -43,7 +43,9 @@ describe("boot", () => {
     expect(lines[2]).toBe("memory map:");
     expect(lines).toContain("  0x000000000-0x00009fbff     639 KiB  available");
     checkMemoryMap(r, 128);
-    expect(lines[lines.length - 2]).toBe("kernel: boot complete; nothing to run yet, stopping");
+    expect(lines).toContain('root: hello from user mode, thread 1, arguments "root"');
+    expect(lines).toContain('kernel: thread 1 "root" exited with status 0');
+    expect(lines[lines.length - 2]).toBe("kernel: no threads left; stopping");
   });
 
   for (const mib of [32, 256, 2048]) {
@@ -59,7 +61,7 @@ describe("boot", () => {
     const dump = join(dir, "vga.bin");
     const r = await boot({
       cmdline: "quiet=no",
-      stopWhen: /kernel: boot complete; nothing to run yet, stopping\r\n/,
+      stopWhen: /kernel: no threads left; stopping\r\n/,
       atStop: async (monitor) => {
         await new Promise((res) => setTimeout(res, 500)); // the CPU reaches hlt
         const regs = await monitor("info registers");
@@ -78,7 +80,7 @@ describe("boot", () => {
     }
     expect(rows[0]).toBe(BANNER);
     expect(rows).toContain("memory map:");
-    expect(rows).toContain("kernel: boot complete; nothing to run yet, stopping");
+    expect(rows).toContain("kernel: no threads left; stopping");
     expect(vga[1]).toBe(0x07); // light grey on black
   });
 });
@@ -111,5 +113,28 @@ describe("boot checks in boot/entry.S", () => {
   it("stops with a message on a 486", async () => {
     const r = await boot({ cpu: "486", stopWhen: /FXSR\r?\n/, atStop: async () => {} });
     expect(r.lines).toContain("BOOT FAILED: CPU lacks required features: TSC SEP PGE FXSR");
+  });
+});
+
+describe("kernel faults", () => {
+  it("panics with a register dump, the faulting symbol and a backtrace when the kernel writes its own text", async () => {
+    const r = await boot({ cmdline: "poweroff crash=write-text" });
+    expect(r.how, r.serial).toBe("panic");
+    const lines = kernelLines(r);
+    const head = lines.find((l) => l.startsWith("PANIC: kernel page fault"));
+    expect(head, r.serial).toMatch(/^PANIC: kernel page fault \(vector 14, error 0x0003\) at 0x[0-9a-f]{8} w2c_kernel_main_\w+\+0x[0-9a-f]+$/);
+    expect(lines.some((l) => /^eax=0x[0-9a-f]{8} ebx=0x[0-9a-f]{8} ecx=0x[0-9a-f]{8} edx=0x[0-9a-f]{8} $/.test(l))).toBe(true);
+    expect(lines.some((l) => /^cr0=0x[0-9a-f]{8} cr2=0xc0100040 cr3=0x[0-9a-f]{8} cr4=0x[0-9a-f]{8} $/.test(l))).toBe(true);
+    const bt = lines.indexOf("backtrace:");
+    expect(bt).toBeGreaterThan(0);
+    expect(lines.slice(bt + 1).some((l) => /^  0x[0-9a-f]{8} kernel_start\+0x[0-9a-f]+$/.test(l))).toBe(true);
+    expect(lines).toContain("kernel: stopped after a panic");
+  });
+
+  it("panics on a kernel null-pointer read (page 0 is unmapped for the kernel too)", async () => {
+    const r = await boot({ cmdline: "poweroff crash=null" });
+    expect(r.how, r.serial).toBe("panic");
+    expect(kernelLines(r).some((l) => /^PANIC: kernel page fault \(vector 14, error 0x0000\)/.test(l))).toBe(true);
+    expect(kernelLines(r).some((l) => /cr2=0x00000000/.test(l))).toBe(true);
   });
 });

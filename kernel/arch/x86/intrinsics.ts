@@ -63,3 +63,15 @@
 /** The caller's frame pointer (ebp), for backtraces. */
 // @ts-ignore: decorator
 @external("x86", "readEbp") export declare function readEbp(): u32;
+/** lgdt, then a far jump to reload CS and a reload of every data segment (boot/trap.S). */
+// @ts-ignore: decorator
+@external("x86", "loadGdt") export declare function loadGdt(gdtr: usize): void;
+/** Resumes the thread whose saved context is at `context` (boot/trap.S). Never returns. */
+// @ts-ignore: decorator
+@external("x86", "restoreUserContext") export declare function restoreUserContext(context: u32): void;
+/** Empties the kernel stack and waits in `sti; hlt` for an interrupt (boot/trap.S). Never returns. */
+// @ts-ignore: decorator
+@external("x86", "idleWait") export declare function idleWait(): void;
+/** A linker-defined address, by index (build/intrinsics.ts lists them). */
+// @ts-ignore: decorator
+@external("x86", "kernelLayout") export declare function kernelLayout(which: i32): u32;

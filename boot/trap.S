@@ -1,0 +1,158 @@
+/* boot/trap.S: every way into and out of the kernel after boot.
+ *
+ * Contract, as if in C (selectors: kernel CS 0x08, SS 0x10; user CS 0x1B,
+ * DS/ES/SS 0x23; the kernel also runs with DS/ES = 0x23, which is flat):
+ *
+ *   void load_gdt(const void* gdtr);            lgdt, far jump to reload CS, reload data segments
+ *   void restore_user_context(u32 ctx) noreturn; resume the thread whose saved context
+ *                                                (kernel/object/tcb.ts, offsets 0x00-0x37) is at ctx
+ *   void idle_wait(void) noreturn;               reset the kernel stack, sti; hlt until an interrupt
+ *   sysenter_entry                               SYSENTER_EIP; SYSENTER_ESP = &tss.esp0
+ *   trap_common                                  jumped to by every vector stub (vectors.gen.S)
+ *     with [esp] = vector, error code (0 if the CPU pushed none), eip, cs, eflags (, esp, ss)
+ *
+ * Calls into the kernel (AssemblyScript exports, cdecl):
+ *   void Z_kernelZ_handleSyscall(void);          user context saved in the current TCB
+ *   void Z_kernelZ_handleUserTrap(void);         "
+ *   void Z_kernelZ_handleKernelTrap(u32 frame);  a trap taken in ring 0; frame has the context
+ *                                                layout up to eflags (no esp, ss)
+ * The first two never return: the kernel leaves through restore_user_context
+ * or idle_wait. There is one kernel stack (boot_stack_top); each entry
+ * from user mode starts on an empty one.
+ *
+ * User entry saves straight into the current TCB: TSS.esp0 points at the end
+ * of its context (ctx + 0x38), so the CPU's pushes and ours fill it in
+ * place; the sysenter path loads esp from TSS.esp0 (SYSENTER_ESP points at
+ * that field, so the MSR is written once).
+ */
+        .set KERNEL_CS,      0x08
+        .set KERNEL_SS,      0x10
+        .set USER_CS,        0x1B
+        .set USER_DS,        0x23
+        .set CTX_VECTOR,     0x1C
+        .set VECTOR_SYSCALL, 0xFFFFFFFF
+        .set EFLAGS_IF,      0x200
+
+        .text
+
+        .globl load_gdt
+        .type load_gdt, @function
+load_gdt:
+        mov     4(%esp), %eax
+        lgdt    (%eax)
+        ljmp    $KERNEL_CS, $1f
+1:      mov     $USER_DS, %ax
+        mov     %ax, %ds
+        mov     %ax, %es
+        xor     %eax, %eax
+        mov     %ax, %fs
+        mov     %ax, %gs
+        mov     $KERNEL_SS, %ax
+        mov     %ax, %ss
+        ret
+
+        .globl sysenter_entry
+        .type sysenter_entry, @function
+sysenter_entry:
+        mov     (%esp), %esp            /* TSS.esp0: the end of the current TCB's context */
+        push    $USER_DS                /* ss */
+        push    %ecx                    /* esp: the caller's stack (seL4 ia32 ABI) */
+        pushfl
+        orl     $EFLAGS_IF, (%esp)      /* sysenter cleared IF; the user had it set */
+        push    $USER_CS                /* cs */
+        push    %edx                    /* eip: the caller's return address */
+        push    $0                      /* error */
+        push    $VECTOR_SYSCALL         /* vector */
+        push    %eax
+        push    %ecx
+        push    %edx
+        push    %ebx
+        push    %ebp
+        push    %esi
+        push    %edi
+        mov     $boot_stack_top, %esp
+        xor     %ebp, %ebp              /* ends kernel backtraces */
+        cld
+        call    Z_kernelZ_handleSyscall
+        ud2
+
+        .globl trap_common
+        .type trap_common, @function
+trap_common:
+        testb   $3, 12(%esp)            /* the interrupted CS: ring 3? */
+        jz      trap_from_kernel
+        push    %eax                    /* into the TCB, like the sysenter path */
+        push    %ecx
+        push    %edx
+        push    %ebx
+        push    %ebp
+        push    %esi
+        push    %edi
+        mov     $boot_stack_top, %esp
+        xor     %ebp, %ebp
+        cld
+        call    Z_kernelZ_handleUserTrap
+        ud2
+trap_from_kernel:
+        push    %eax                    /* a frame on the current kernel stack */
+        push    %ecx
+        push    %edx
+        push    %ebx
+        push    %ebp
+        push    %esi
+        push    %edi
+        mov     %esp, %eax
+        cld
+        push    %eax
+        call    Z_kernelZ_handleKernelTrap
+        add     $4, %esp
+        pop     %edi
+        pop     %esi
+        pop     %ebp
+        pop     %ebx
+        pop     %edx
+        pop     %ecx
+        pop     %eax
+        add     $8, %esp                /* vector, error */
+        iret
+
+        .globl restore_user_context
+        .type restore_user_context, @function
+restore_user_context:
+        mov     4(%esp), %esp           /* esp = ctx */
+        cmpl    $VECTOR_SYSCALL, CTX_VECTOR(%esp)
+        je      1f
+        pop     %edi                    /* entered by an interrupt or fault: iret */
+        pop     %esi
+        pop     %ebp
+        pop     %ebx
+        pop     %edx
+        pop     %ecx
+        pop     %eax
+        add     $8, %esp
+        iret
+1:      pop     %edi                    /* entered by sysenter: sysexit */
+        pop     %esi
+        pop     %ebp
+        pop     %ebx
+        add     $8, %esp                /* edx, ecx: recomputed below */
+        pop     %eax
+        add     $8, %esp                /* vector, error: now [esp] = eip, cs, eflags, esp, ss */
+        mov     (%esp), %edx            /* sysexit: eip = edx */
+        mov     12(%esp), %ecx          /* sysexit: esp = ecx */
+        pushl   8(%esp)                 /* the user's eflags, with IF still off */
+        andl    $~EFLAGS_IF, (%esp)
+        popfl
+        sti                             /* takes effect after sysexit */
+        sysexit
+
+        .globl idle_wait
+        .type idle_wait, @function
+idle_wait:
+        mov     $boot_stack_top, %esp
+        xor     %ebp, %ebp
+        sti
+1:      hlt
+        jmp     1b
+
+        .section .note.GNU-stack,"",@progbits

@@ -1,0 +1,91 @@
+// build/bench.ts: `npm run bench`: boots the benchmark scenario and reports.
+//
+// Owns: the benchmark run and its report. The kernel (command line
+// `bench`) measures an address-space switch; the user program
+// userland/bench measures the null system call. Both print
+// "bench: <name> <min> <median> <max>"; this file subtracts each
+// overhead from its raw numbers, prints a table next to seL4's numbers from
+// DESIGN.md, and writes out/bench/results.json.
+// Unit: under TCG with -icount shift=0, rdtsc counts guest instructions
+// exactly; under KVM (a host with vmx/svm) it counts cycles.
+// Must not: time anything on the host; wall-clock time here is noise.
+
+import { spawnSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { buildIso } from "./iso.ts";
+import { chooseAccel, qemuArgs, EXIT_POWEROFF } from "./qemu.ts";
+import { OUT } from "./stage.ts";
+
+export interface Stat {
+  min: number;
+  median: number;
+  max: number;
+}
+
+export interface BenchResult {
+  name: string;
+  unit: "instructions" | "cycles";
+  raw: Stat;
+  overhead: Stat;
+  /** raw - overhead, per statistic. */
+  net: Stat;
+  sel4?: number;
+}
+
+const SEL4: Record<string, number> = { "null-syscall": 106 };
+
+/** Parses the guest's "bench:" lines into results (raw minus overhead). */
+export function parseBench(serial: string, unit: BenchResult["unit"]): BenchResult[] {
+  const rows = new Map<string, Stat>();
+  for (const m of serial.matchAll(/^bench: ([\w-]+) (\d+) (\d+) (\d+)\r?$/gm)) {
+    rows.set(m[1], { min: Number(m[2]), median: Number(m[3]), max: Number(m[4]) });
+  }
+  const out: BenchResult[] = [];
+  for (const [key, raw] of rows) {
+    if (!key.endsWith("-raw")) continue;
+    const name = key.slice(0, -4);
+    const overhead = rows.get(`${name}-overhead`);
+    if (!overhead) throw new Error(`benchmark ${name} has no overhead measurement`);
+    out.push({
+      name,
+      unit,
+      raw,
+      overhead,
+      net: { min: raw.min - overhead.min, median: raw.median - overhead.median, max: raw.max - overhead.max },
+      sel4: SEL4[name],
+    });
+  }
+  return out;
+}
+
+export function runBench(): BenchResult[] {
+  const iso = buildIso({ cmdline: "poweroff bench", modules: [{ program: "bench", args: "bench" }] });
+  const accel = chooseAccel();
+  const unit = accel === "tcg" ? "instructions" : "cycles";
+  const args = qemuArgs({ iso, accel, icount: accel === "tcg" });
+  const r = spawnSync("qemu-system-i386", args, { encoding: "latin1", timeout: 120_000 });
+  if (r.status !== EXIT_POWEROFF) {
+    throw new Error(`benchmark boot failed (status ${r.status}${r.signal ? `, ${r.signal}` : ""}):\n${r.stdout}\n${r.stderr}`);
+  }
+  const results = parseBench(r.stdout, unit);
+  const dir = join(OUT, "bench");
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, "results.json"),
+    JSON.stringify({ accel, unit, icount: accel === "tcg", cpu: args[args.indexOf("-cpu") + 1], results }, null, 2) + "\n",
+  );
+  return results;
+}
+
+export function printBench(results: BenchResult[]): void {
+  const unit = results[0]?.unit ?? "instructions";
+  const header = ["benchmark", `min`, `median`, `max`, "overhead (median)", "seL4 ia32"];
+  const rows = results.map((x) => [x.name, String(x.net.min), String(x.net.median), String(x.net.max), String(x.overhead.median), x.sel4 === undefined ? "-" : String(x.sel4)]);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
+  console.log(`${unit} per operation (overhead subtracted):`);
+  console.log(line(header));
+  for (const r of rows) console.log(line(r));
+  console.log(`results: ${join("out", "bench", "results.json")}`);
+}

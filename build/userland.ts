@@ -1,0 +1,61 @@
+// build/userland.ts: user programs, each userland/<name>/main.ts to out/userland/<name>.elf.
+//
+// Owns: the user side of the pipeline. It is the kernel's pipeline
+// (asc, checks, wasm-opt, wasm2c, post-processing, gcc -m32 in one
+// translation unit) with the user intrinsic set, build/rt/user-rt.c as the
+// runtime, and userland/user.ld linking at USER_TEXT_BASE with the
+// AssemblyScript data at USER_WASM_BASE (libs/abi/layout.ts).
+// Must not: know about the kernel image.
+
+import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { ROOT, OUT, StageError, stage, run, filesUnder } from "./stage.ts";
+import { compileAsc, wasmToObject, toolVersions } from "./kernel.ts";
+import { wasmFacts } from "./wasmcheck.ts";
+
+export const USERLAND_OUT = join(OUT, "userland");
+/** Must match asconfig.json's user memoryBase and userland/user.ld. */
+export const USER_MEMORY_BASE = 0x00800000;
+
+export function userPrograms(): string[] {
+  const dir = join(ROOT, "userland");
+  return readdirSync(dir)
+    .filter((d) => existsSync(join(dir, d, "main.ts")))
+    .sort();
+}
+
+export function userElf(name: string): string {
+  return join(USERLAND_OUT, `${name}.elf`);
+}
+
+export function buildUserProgram(name: string): string {
+  const dir = join(USERLAND_OUT, name);
+  const o = (f: string) => join(dir, f);
+  const sources = [...filesUnder(join(ROOT, "userland", name), [".ts"]), ...filesUnder(join(ROOT, "libs"), [".ts"])];
+  compileAsc(`asc ${name}`, `userland/${name}/main.ts`, "user", o(`${name}.asc.wasm`), [...sources, join(ROOT, "asconfig.json")]);
+  wasmToObject({ name, dir, side: "user", runtime: "user-rt.c", entry: "main" });
+  const facts = wasmFacts(readFileSync(o(`${name}.wasm`)));
+  if (facts.dataStart !== 0 && facts.dataStart < USER_MEMORY_BASE) {
+    throw new StageError(`ld ${name}`, `user program data starts below 0x${USER_MEMORY_BASE.toString(16)}: asconfig.json and build/userland.ts disagree`);
+  }
+  const dataSize = Math.max(0, facts.dataEnd - USER_MEMORY_BASE);
+  const script = join(ROOT, "userland", "user.ld");
+  const libgcc = run("ld", "gcc", ["-m32", "-print-libgcc-file-name"]).trim();
+  const elf = userElf(name);
+  stage({
+    name: `ld ${name}`,
+    inputs: [o(`${name}.o`), script, libgcc],
+    key: toolVersions() + dataSize,
+    outputs: [elf],
+    run: () =>
+      void run("ld", "ld", [
+        "-m", "elf_i386", "-T", script, "--defsym", `WASM_DATA_SIZE=${dataSize}`, "-nostdlib", "-z", "noexecstack",
+        "-o", elf, o(`${name}.o`), libgcc,
+      ]),
+  });
+  return elf;
+}
+
+export function buildUserland(): string[] {
+  return userPrograms().map(buildUserProgram);
+}

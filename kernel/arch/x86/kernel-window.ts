@@ -1,0 +1,56 @@
+// kernel/arch/x86/kernel-window.ts: the kernel's own mappings after boot.
+//
+// Owns: turning boot/entry.S's early page directory into the kernel's:
+//  - the first 4 MiB of the window get a 4 KiB page table, so the kernel
+//    image (text and rodata, up to __kernel_ro_end) is read-only with
+//    CR0.WP on, while low memory (BIOS data, VGA) stays writable;
+//  - the rest of the 1 GiB window stays in global 4 MiB pages;
+//  - the temporary identity map of physical 0-4 MiB is removed, so page 0
+//    is unmapped for the kernel too.
+// Every user page directory copies PDEs 768-1023 from this one.
+// PTE/PDE bits (Intel SDM vol. 3, 4.3): 0 present, 1 write, 2 user, 7 PS, 8 global.
+// Must not: map anything for user mode.
+
+import { kernelLayout, readCr4, writeCr4, readCr3, writeCr3 } from "./intrinsics";
+
+// @ts-ignore: decorator
+@inline export const KERNEL_VBASE: u32 = 0xC0000000;
+// @ts-ignore: decorator
+@inline const PTE_PRESENT: u32 = 1 << 0;
+// @ts-ignore: decorator
+@inline const PTE_WRITE: u32 = 1 << 1;
+// @ts-ignore: decorator
+@inline const PTE_GLOBAL: u32 = 1 << 8;
+// @ts-ignore: decorator
+@inline const CR4_PGE: u32 = 1 << 7;
+// @ts-ignore: decorator
+@inline const LAYOUT_IMAGE_START: i32 = 0;
+// @ts-ignore: decorator
+@inline const LAYOUT_RO_END: i32 = 1;
+// @ts-ignore: decorator
+@inline const LAYOUT_BOOT_PD: i32 = 9;
+
+const lowTable = memory.data(4096, 4096);
+
+/** The physical address of the kernel's page directory. */
+export function kernelPageDirectory(): u32 {
+  return <u32>kernelLayout(LAYOUT_BOOT_PD) - KERNEL_VBASE;
+}
+
+export function kernelWindowInit(): void {
+  const roStart = <u32>kernelLayout(LAYOUT_IMAGE_START) - KERNEL_VBASE;
+  const roEnd = <u32>kernelLayout(LAYOUT_RO_END) - KERNEL_VBASE;
+  for (let i: u32 = 0; i < 1024; i++) {
+    const phys = i << 12;
+    const readOnly = phys >= roStart && phys < roEnd;
+    store<u32>(lowTable + <usize>(i * 4), phys | PTE_PRESENT | PTE_GLOBAL | (readOnly ? 0 : PTE_WRITE));
+  }
+  const pd = <usize>kernelLayout(LAYOUT_BOOT_PD);
+  store<u32>(pd + 768 * 4, (<u32>lowTable - KERNEL_VBASE) | PTE_PRESENT | PTE_WRITE);
+  store<u32>(pd, 0); // the identity map from boot/entry.S
+  // Global entries survive a CR3 reload; toggling CR4.PGE flushes them too.
+  const cr4 = readCr4();
+  writeCr4(cr4 & ~CR4_PGE);
+  writeCr3(readCr3());
+  writeCr4(cr4);
+}

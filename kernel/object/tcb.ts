@@ -1,0 +1,159 @@
+// kernel/object/tcb.ts: the thread control block: layout and accessors.
+//
+// Owns: where each TCB field lives. A TCB is an @unmanaged block of raw
+// kernel memory (TCB_SIZE bytes, TCB_ALIGN aligned) in the kernel window.
+// The first CONTEXT_SIZE bytes are the saved user context, which
+// boot/trap.S writes on every kernel entry and reads on every exit, so its
+// offsets are a contract with assembly (see the ruler below).
+// Must not: schedule or decide anything; kernel/sched/ and the syscall
+// handlers do.
+//
+//   offset  field          written by
+//   ------  -------------  -----------------------------------------------
+//   0x00    edi            trap/sysenter entry (boot/trap.S), kernel (WriteRegisters)
+//   0x04    esi            "
+//   0x08    ebp            "
+//   0x0C    ebx            "
+//   0x10    edx            "
+//   0x14    ecx            "
+//   0x18    eax            "
+//   0x1C    vector         entry stub: the IDT vector, or VECTOR_SYSCALL for sysenter
+//   0x20    error          CPU (faults with an error code) or 0 from the stub
+//   0x24    eip            CPU (interrupt) or the stub from edx (sysenter)
+//   0x28    cs             CPU, or the stub (sysenter)
+//   0x2C    eflags         CPU, or the stub (sysenter)
+//   0x30    esp            CPU, or the stub from ecx (sysenter)
+//   0x34    ss             CPU, or the stub (sysenter)
+//   0x38    = CONTEXT_SIZE: TSS.esp0 points here while the thread runs
+//   0x38    state          ThreadState
+//   0x3C    priority       0..255
+//   0x40    schedNext      ready-queue link (TCB address or 0)
+//   0x44    schedPrev      ready-queue link
+//   0x48    vspaceRoot     physical address of the page directory
+//   0x4C    ipcBuffer      user virtual address of the IPC buffer
+//   0x50    timeSlice      ticks left in the current slice
+//   0x54    faultVector    the last fault, for reports
+//   0x58    faultError
+//   0x5C    faultAddress   CR2 for page faults
+//   0x60    id             small number for logs
+//   0x64    flags          TCB_FLAG_*
+//   0x68    name[32]       NUL-terminated (NameThread)
+//   0x88    ipcBufferPhys  physical address of the IPC buffer page (kernel reads it through the window)
+//   0x8C    = TCB_USED
+
+// @ts-ignore: decorator
+@inline export const CTX_EDI: usize = 0x00;
+// @ts-ignore: decorator
+@inline export const CTX_ESI: usize = 0x04;
+// @ts-ignore: decorator
+@inline export const CTX_EBP: usize = 0x08;
+// @ts-ignore: decorator
+@inline export const CTX_EBX: usize = 0x0C;
+// @ts-ignore: decorator
+@inline export const CTX_EDX: usize = 0x10;
+// @ts-ignore: decorator
+@inline export const CTX_ECX: usize = 0x14;
+// @ts-ignore: decorator
+@inline export const CTX_EAX: usize = 0x18;
+// @ts-ignore: decorator
+@inline export const CTX_VECTOR: usize = 0x1C;
+// @ts-ignore: decorator
+@inline export const CTX_ERROR: usize = 0x20;
+// @ts-ignore: decorator
+@inline export const CTX_EIP: usize = 0x24;
+// @ts-ignore: decorator
+@inline export const CTX_CS: usize = 0x28;
+// @ts-ignore: decorator
+@inline export const CTX_EFLAGS: usize = 0x2C;
+// @ts-ignore: decorator
+@inline export const CTX_ESP: usize = 0x30;
+// @ts-ignore: decorator
+@inline export const CTX_SS: usize = 0x34;
+// @ts-ignore: decorator
+@inline export const CONTEXT_SIZE: usize = 0x38;
+
+// @ts-ignore: decorator
+@inline export const TCB_STATE: usize = 0x38;
+// @ts-ignore: decorator
+@inline export const TCB_PRIORITY: usize = 0x3C;
+// @ts-ignore: decorator
+@inline export const TCB_SCHED_NEXT: usize = 0x40;
+// @ts-ignore: decorator
+@inline export const TCB_SCHED_PREV: usize = 0x44;
+// @ts-ignore: decorator
+@inline export const TCB_VSPACE_ROOT: usize = 0x48;
+// @ts-ignore: decorator
+@inline export const TCB_IPC_BUFFER: usize = 0x4C;
+// @ts-ignore: decorator
+@inline export const TCB_TIME_SLICE: usize = 0x50;
+// @ts-ignore: decorator
+@inline export const TCB_FAULT_VECTOR: usize = 0x54;
+// @ts-ignore: decorator
+@inline export const TCB_FAULT_ERROR: usize = 0x58;
+// @ts-ignore: decorator
+@inline export const TCB_FAULT_ADDRESS: usize = 0x5C;
+// @ts-ignore: decorator
+@inline export const TCB_ID: usize = 0x60;
+// @ts-ignore: decorator
+@inline export const TCB_FLAGS: usize = 0x64;
+// @ts-ignore: decorator
+@inline export const TCB_NAME: usize = 0x68;
+// @ts-ignore: decorator
+@inline export const TCB_NAME_CAPACITY: usize = 32;
+// @ts-ignore: decorator
+@inline export const TCB_IPC_BUFFER_PHYS: usize = 0x88;
+// @ts-ignore: decorator
+@inline export const TCB_USED: usize = 0x8C;
+/** Size and alignment of a TCB object (seL4 ia32 uses 2^10 as well). */
+// @ts-ignore: decorator
+@inline export const TCB_SIZE: usize = 1024;
+
+/** The vector value the sysenter stub stores: not an IDT vector. */
+// @ts-ignore: decorator
+@inline export const VECTOR_SYSCALL: u32 = 0xFFFFFFFF;
+
+export enum ThreadState {
+  Inactive = 0,
+  Running = 1,   // runnable: in a ready queue or current
+  Blocked = 2,
+  Faulted = 3,   // stopped after a fault it could not be told about
+  Exited = 4,
+}
+
+/** The number of priorities (0 lowest .. 255 highest). */
+// @ts-ignore: decorator
+@inline export const NUM_PRIORITIES: i32 = 256;
+
+// Bits of the flags field (TCB_FLAGS).
+/** The TCB is linked into the ready queue of its priority (kernel/sched/ready.ts owns this bit). */
+// @ts-ignore: decorator
+@inline export const TCB_FLAG_QUEUED: u32 = 1 << 0;
+
+// @ts-ignore: decorator
+@inline export function tcbState(t: usize): ThreadState { return load<u32>(t, TCB_STATE); }
+// @ts-ignore: decorator
+@inline export function setTcbState(t: usize, s: ThreadState): void { store<u32>(t, s, TCB_STATE); }
+// @ts-ignore: decorator
+@inline export function tcbPriority(t: usize): i32 { return load<i32>(t, TCB_PRIORITY); }
+// @ts-ignore: decorator
+@inline export function setTcbPriority(t: usize, p: i32): void { store<i32>(t, p, TCB_PRIORITY); }
+// @ts-ignore: decorator
+@inline export function tcbSchedNext(t: usize): usize { return load<usize>(t, TCB_SCHED_NEXT); }
+// @ts-ignore: decorator
+@inline export function setTcbSchedNext(t: usize, n: usize): void { store<usize>(t, n, TCB_SCHED_NEXT); }
+// @ts-ignore: decorator
+@inline export function tcbSchedPrev(t: usize): usize { return load<usize>(t, TCB_SCHED_PREV); }
+// @ts-ignore: decorator
+@inline export function setTcbSchedPrev(t: usize, p: usize): void { store<usize>(t, p, TCB_SCHED_PREV); }
+// @ts-ignore: decorator
+@inline export function tcbVSpaceRoot(t: usize): u32 { return load<u32>(t, TCB_VSPACE_ROOT); }
+// @ts-ignore: decorator
+@inline export function tcbTimeSlice(t: usize): u32 { return load<u32>(t, TCB_TIME_SLICE); }
+// @ts-ignore: decorator
+@inline export function setTcbTimeSlice(t: usize, v: u32): void { store<u32>(t, v, TCB_TIME_SLICE); }
+// @ts-ignore: decorator
+@inline export function tcbFlags(t: usize): u32 { return load<u32>(t, TCB_FLAGS); }
+// @ts-ignore: decorator
+@inline export function setTcbFlags(t: usize, f: u32): void { store<u32>(t, f, TCB_FLAGS); }
+// @ts-ignore: decorator
+@inline export function tcbIsQueued(t: usize): bool { return (load<u32>(t, TCB_FLAGS) & TCB_FLAG_QUEUED) != 0; }

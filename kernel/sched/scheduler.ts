@@ -1,0 +1,97 @@
+// kernel/sched/scheduler.ts: which thread runs next, and the way out of the kernel.
+//
+// Owns: the current thread, time slices, the live-thread count, and
+// schedule(), the single exit path of every kernel entry: it picks the
+// head of the highest non-empty ready queue (kernel/sched/ready.ts), makes
+// its address space current, points TSS.esp0 at the end of its saved
+// context (where the next entry will save it) and restores it. With no
+// runnable thread the kernel idles in hlt with interrupts on; when no live
+// thread is left at all, the machine stops.
+// Runnable threads stay in their ready queue while they run; round robin
+// within a priority rotates the queue when a slice ends or a thread yields.
+// Must not: decide about faults or syscalls (kernel/trap.ts, kernel/syscall.ts).
+
+import { restoreUserContext, idleWait } from "../arch/x86/intrinsics";
+import { tssSetKernelEntry } from "../arch/x86/gdt";
+import { vspaceSwitch } from "../arch/x86/vspace";
+import {
+  CONTEXT_SIZE, ThreadState, tcbPriority, tcbState, setTcbState, tcbVSpaceRoot,
+  tcbTimeSlice, setTcbTimeSlice,
+} from "../object/tcb";
+import { readyEnqueue, readyDequeue, readyChooseThread, schedRoundRobinRotate } from "./ready";
+import { putLine } from "../console";
+import { haltSystem, EXIT_STATUS_OK } from "../power";
+
+/** Timer ticks per time slice. */
+// @ts-ignore: decorator
+@inline export const TIME_SLICE_TICKS: u32 = 5;
+
+let current: usize = 0;
+let liveThreads: u32 = 0;
+let ticks: u64 = 0;
+
+/** The running thread, or 0 while the kernel idles. */
+export function currentThread(): usize {
+  return current;
+}
+
+export function liveThreadCount(): u32 {
+  return liveThreads;
+}
+
+export function timerTicks(): u64 {
+  return ticks;
+}
+
+/** A new thread becomes runnable. */
+export function threadStart(t: usize): void {
+  setTcbState(t, ThreadState.Running);
+  setTcbTimeSlice(t, TIME_SLICE_TICKS);
+  readyEnqueue(t);
+  liveThreads++;
+}
+
+/** A thread stops for good (exit or an unrecoverable fault). */
+export function threadStop(t: usize, state: ThreadState): void {
+  if (tcbState(t) == ThreadState.Running) readyDequeue(t);
+  setTcbState(t, state);
+  liveThreads--;
+  if (current == t) current = 0;
+}
+
+/** The running thread gives up the rest of its slice. */
+export function threadYield(t: usize): void {
+  setTcbTimeSlice(t, TIME_SLICE_TICKS);
+  schedRoundRobinRotate(tcbPriority(t));
+}
+
+/** One timer tick: charge the running thread; rotate its queue when its slice ends. */
+export function schedulerTick(): void {
+  ticks++;
+  const t = current;
+  if (t == 0 || tcbState(t) != ThreadState.Running) return;
+  const left = tcbTimeSlice(t);
+  if (left > 1) {
+    setTcbTimeSlice(t, left - 1);
+    return;
+  }
+  threadYield(t);
+}
+
+/** Leaves the kernel: runs the chosen thread, idles, or stops the machine. Never returns. */
+export function schedule(): void {
+  const t = readyChooseThread();
+  if (t == 0) {
+    current = 0;
+    if (liveThreads == 0) {
+      putLine("kernel: no threads left; stopping");
+      haltSystem(EXIT_STATUS_OK);
+    }
+    idleWait();
+    return;
+  }
+  current = t;
+  vspaceSwitch(tcbVSpaceRoot(t));
+  tssSetKernelEntry(<u32>(t + CONTEXT_SIZE));
+  restoreUserContext(<u32>t);
+}

@@ -1,0 +1,151 @@
+// kernel/trap.ts: what an interrupt or exception means.
+//
+// Owns: the kernel side of every IDT vector (entered from boot/trap.S):
+//  - IRQs (0x20-0x2F): the timer tick, spurious IRQ filtering, EOI;
+//  - a CPU exception in user mode: a fault report naming the thread,
+//    vector, error code, CR2 and EIP; the thread is stopped and the others
+//    go on (fault IPC replaces this once endpoints exist);
+//  - a CPU exception in kernel mode: a panic with a full register dump,
+//    the faulting EIP as a kernel symbol, and a backtrace.
+// Must not: return to user mode except through schedule().
+
+import { readCr0, readCr2, readCr3, readCr4 } from "./arch/x86/intrinsics";
+import { IRQ_BASE_VECTOR, picIsSpurious, picEndOfInterrupt } from "./arch/x86/pic";
+import {
+  CTX_EDI, CTX_ESI, CTX_EBP, CTX_EBX, CTX_EDX, CTX_ECX, CTX_EAX, CTX_VECTOR, CTX_ERROR,
+  CTX_EIP, CTX_CS, CTX_EFLAGS, CTX_ESP, ThreadState,
+  TCB_FAULT_VECTOR, TCB_FAULT_ERROR, TCB_FAULT_ADDRESS,
+} from "./object/tcb";
+import { currentThread, schedule, schedulerTick, threadStop } from "./sched/scheduler";
+import { puts, putc, putNewline } from "./console";
+import { putHex, putDec32 } from "./lib/format";
+import { putSymbol, putBacktrace } from "./debug/ksyms";
+import { putThreadName } from "./thread";
+import { panicBegin, panicEnd } from "./panic";
+
+// @ts-ignore: decorator
+@inline const VECTOR_PAGE_FAULT: u32 = 14;
+// @ts-ignore: decorator
+@inline const IRQ_TIMER: u32 = 0;
+
+/** The CPU's name for an exception vector (Intel SDM vol. 3, table 6-1). */
+export function exceptionName(v: u32): string {
+  switch (v) {
+    case 0: return "divide error";
+    case 1: return "debug";
+    case 2: return "NMI";
+    case 3: return "breakpoint";
+    case 4: return "overflow";
+    case 5: return "BOUND range exceeded";
+    case 6: return "invalid opcode";
+    case 7: return "device not available";
+    case 8: return "double fault";
+    case 10: return "invalid TSS";
+    case 11: return "segment not present";
+    case 12: return "stack-segment fault";
+    case 13: return "general protection";
+    case 14: return "page fault";
+    case 16: return "x87 floating-point error";
+    case 17: return "alignment check";
+    case 18: return "machine check";
+    case 19: return "SIMD floating-point exception";
+    case 0x100: return "unknown system call";
+    default: return v < 32 ? "reserved exception" : "software interrupt";
+  }
+}
+
+function handleIrq(irq: u32): void {
+  if (picIsSpurious(irq)) return;
+  if (irq == IRQ_TIMER) schedulerTick();
+  picEndOfInterrupt(irq);
+}
+
+function isIrq(vector: u32): bool {
+  return vector >= IRQ_BASE_VECTOR && vector < IRQ_BASE_VECTOR + 16;
+}
+
+/** Reports a user fault and stops the thread; the kernel carries on. */
+export function userFault(t: usize, vector: u32, error: u32, address: u32): void {
+  store<u32>(t, vector, TCB_FAULT_VECTOR);
+  store<u32>(t, error, TCB_FAULT_ERROR);
+  store<u32>(t, address, TCB_FAULT_ADDRESS);
+  puts("fault: thread ");
+  putThreadName(t);
+  puts(" vector ");
+  putDec32(vector);
+  puts(" (");
+  puts(exceptionName(vector));
+  puts(") error ");
+  putHex(error, 4);
+  puts(" cr2 ");
+  putHex(address, 8);
+  puts(" eip ");
+  putHex(load<u32>(t, CTX_EIP), 8);
+  puts(": thread stopped");
+  putNewline();
+  threadStop(t, ThreadState.Faulted);
+}
+
+/** Entered from boot/trap.S after a trap in ring 3; the context is in the current TCB. */
+export function handleUserTrap(): void {
+  const t = currentThread();
+  const vector = load<u32>(t, CTX_VECTOR);
+  if (isIrq(vector)) {
+    handleIrq(vector - IRQ_BASE_VECTOR);
+  } else {
+    userFault(t, vector, load<u32>(t, CTX_ERROR), vector == VECTOR_PAGE_FAULT ? readCr2() : 0);
+  }
+  schedule();
+}
+
+function putReg(name: string, v: u32): void {
+  puts(name);
+  puts("=");
+  putHex(v, 8);
+  putc(0x20);
+}
+
+/** Entered from boot/trap.S after a trap in ring 0; `frame` holds the context up to eflags. */
+export function handleKernelTrap(frame: u32): void {
+  const f = <usize>frame;
+  const vector = load<u32>(f, CTX_VECTOR);
+  if (isIrq(vector) && currentThread() == 0) {
+    // The idle loop was interrupted: the kernel stack holds nothing else.
+    handleIrq(vector - IRQ_BASE_VECTOR);
+    schedule();
+  }
+  const eip = load<u32>(f, CTX_EIP);
+  panicBegin();
+  puts("kernel ");
+  puts(exceptionName(vector));
+  puts(" (vector ");
+  putDec32(vector);
+  puts(", error ");
+  putHex(load<u32>(f, CTX_ERROR), 4);
+  puts(") at ");
+  putHex(eip, 8);
+  puts(" ");
+  putSymbol(eip);
+  putNewline();
+  putReg("eax", load<u32>(f, CTX_EAX));
+  putReg("ebx", load<u32>(f, CTX_EBX));
+  putReg("ecx", load<u32>(f, CTX_ECX));
+  putReg("edx", load<u32>(f, CTX_EDX));
+  putNewline();
+  putReg("esi", load<u32>(f, CTX_ESI));
+  putReg("edi", load<u32>(f, CTX_EDI));
+  putReg("ebp", load<u32>(f, CTX_EBP));
+  putReg("esp", frame + <u32>CTX_ESP); // no stack switch in ring 0: the old esp is just past the frame
+  putNewline();
+  putReg("eip", eip);
+  putReg("cs", load<u32>(f, CTX_CS));
+  putReg("eflags", load<u32>(f, CTX_EFLAGS));
+  putNewline();
+  putReg("cr0", readCr0());
+  putReg("cr2", readCr2());
+  putReg("cr3", readCr3());
+  putReg("cr4", readCr4());
+  putNewline();
+  putBacktrace(load<u32>(f, CTX_EBP));
+  panicEnd();
+}

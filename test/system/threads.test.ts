@@ -1,0 +1,95 @@
+// test/system/threads.test.ts: user threads under QEMU: the root task,
+// preemption between two programs, and every kind of user fault, each of
+// which must stop only the faulting thread while another carries on.
+import { describe, it, expect } from "vitest";
+import { boot, BootResult } from "../helpers/qemu.ts";
+
+const SURVIVOR = { program: "printer", args: "survivor 3 20000" };
+
+function faultLine(r: BootResult): string | undefined {
+  return r.lines.find((l) => l.startsWith('fault: thread 1 "faulter"'));
+}
+
+interface FaultCase {
+  kind: string;
+  vector: number;
+  name: string;
+  error?: string;
+  cr2?: string;
+  extra?: string;
+}
+
+const CASES: FaultCase[] = [
+  { kind: "unmapped", vector: 14, name: "page fault", error: "0x0004", cr2: "0x00000010" },
+  { kind: "readonly", vector: 14, name: "page fault", error: "0x0007", cr2: "0x00400000" },
+  { kind: "kernel-jump", vector: 14, name: "page fault", error: "0x0005", cr2: "0xc0100000" },
+  { kind: "kernel-read", vector: 14, name: "page fault", error: "0x0005", cr2: "0xc0100000" },
+  { kind: "cli", vector: 13, name: "general protection", error: "0x0000" },
+  { kind: "hlt", vector: 13, name: "general protection", error: "0x0000" },
+  { kind: "in", vector: 13, name: "general protection", error: "0x0000" },
+  { kind: "out", vector: 13, name: "general protection", error: "0x0000" },
+  { kind: "cr3", vector: 13, name: "general protection", error: "0x0000" },
+  { kind: "ud2", vector: 6, name: "invalid opcode", error: "0x0000" },
+  { kind: "divide", vector: 0, name: "divide error", error: "0x0000" },
+  { kind: "int3", vector: 3, name: "breakpoint", error: "0x0000" },
+  { kind: "int80", vector: 13, name: "general protection", error: "0x0402" },
+  { kind: "bad-syscall", vector: 256, name: "unknown system call", error: "0xfffffc18", extra: "kernel: unknown system call -1000" },
+  { kind: "garbage", vector: 256, name: "unknown system call", error: "0x7a5c3e1f", extra: "kernel: unknown system call 2052865567" },
+  { kind: "bad-stack", vector: 14, name: "page fault", error: "0x0006", cr2: "0x0000000c" },
+];
+
+describe("user threads", () => {
+  it("runs the root task from boot module 0 in ring 3", async () => {
+    const r = await boot();
+    expect(r.how, r.serial).toBe("poweroff");
+    expect(r.lines.some((l) => /^boot: thread 1 "root" from module 0, entry 0x004[0-9a-f]{5}, "root"$/.test(l)), r.serial).toBe(true);
+    expect(r.lines).toContain('root: hello from user mode, thread 1, arguments "root"');
+    expect(r.lines).toContain('kernel: thread 1 "root" exited with status 0');
+  });
+
+  it("preempts: two busy programs at one priority interleave their lines", async () => {
+    const r = await boot({
+      cmdline: "poweroff hz=250",
+      modules: [
+        { program: "printer", args: "alpha 8 400000" },
+        { program: "printer", args: "beta 8 400000" },
+      ],
+      timeoutMs: 60_000,
+    });
+    expect(r.how, r.serial).toBe("poweroff");
+    const order = r.lines.filter((l) => /^(alpha|beta) line \d+$/.test(l)).map((l) => l.split(" ")[0]);
+    expect(order.length).toBe(16);
+    // Neither ran to completion before the other started: the timer switched between them.
+    expect(order.indexOf("beta")).toBeLessThan(order.lastIndexOf("alpha"));
+    expect(order.indexOf("alpha")).toBeLessThan(order.lastIndexOf("beta"));
+    let switches = 0;
+    for (let i = 1; i < order.length; i++) if (order[i] !== order[i - 1]) switches++;
+    expect(switches).toBeGreaterThanOrEqual(2);
+    expect(r.lines).toContain("alpha done");
+    expect(r.lines).toContain("beta done");
+  });
+});
+
+describe("user faults stop only the faulting thread", () => {
+  for (const c of CASES) {
+    it(`${c.kind}: vector ${c.vector} (${c.name})`, async () => {
+      const r = await boot({ modules: [{ program: "faulter", args: `faulter ${c.kind}` }, SURVIVOR] });
+      expect(r.how, r.serial).toBe("poweroff");
+      const line = faultLine(r);
+      expect(line, r.serial).toBeDefined();
+      const m = /^fault: thread 1 "faulter" vector (\d+) \(([^)]+)\) error (0x[0-9a-f]+) cr2 (0x[0-9a-f]{8}) eip (0x[0-9a-f]{8}): thread stopped$/.exec(line!);
+      expect(m, line).not.toBeNull();
+      expect(Number(m![1])).toBe(c.vector);
+      expect(m![2]).toBe(c.name);
+      if (c.error) expect(m![3]).toBe(c.error);
+      if (c.cr2) expect(m![4]).toBe(c.cr2);
+      if (c.vector !== 256) expect(parseInt(m![5], 16)).toBeGreaterThanOrEqual(0x400000);
+      if (c.extra) expect(r.lines).toContain(c.extra);
+      expect(r.lines).not.toContain("faulter: still alive after the fault");
+      // The other thread carried on to the end.
+      expect(r.lines).toContain("survivor done");
+      expect(r.lines).toContain('kernel: thread 2 "survivor" exited with status 0');
+      expect(r.lines[r.lines.length - 2]).toBe("kernel: no threads left; stopping");
+    });
+  }
+});

@@ -1,0 +1,77 @@
+// userland/faulter/main.ts: does one forbidden thing, chosen by its argument.
+//
+// Arguments: <name> <kind>. Each kind must end in a fault report from the
+// kernel that stops this thread only (test/system/faults.test.ts):
+//   unmapped      read address 0x10 (page 0 is never mapped)
+//   readonly      write to its own text page
+//   kernel-jump   call into kernel memory (0xC0100000)
+//   kernel-read   read kernel memory
+//   cli hlt in out cr3   privileged instructions in ring 3
+//   ud2 divide int3 int80
+//   bad-syscall   an unknown system call number
+//   garbage       sysenter with every register garbage
+//   bad-stack     sysenter with an unmapped user stack
+// If the thread survives, it says so and exits with status 1.
+
+import { nameThreadBytes, print, printLine, argIs, argsAddr, argsLength, syscall } from "../../libs/user/sys";
+import { USER_TEXT_BASE } from "../../libs/abi/layout";
+
+export { abort, wasmTrap } from "../../libs/user/runtime";
+
+// @ts-ignore: decorator
+@external("x86", "cli") declare function cli(): void;
+// @ts-ignore: decorator
+@external("x86", "hlt") declare function hlt(): void;
+// @ts-ignore: decorator
+@external("x86", "inb") declare function inb(port: u32): u32;
+// @ts-ignore: decorator
+@external("x86", "outb") declare function outb(port: u32, v: u32): void;
+// @ts-ignore: decorator
+@external("x86", "writeCr3") declare function writeCr3(v: u32): void;
+// @ts-ignore: decorator
+@external("x86", "ud2") declare function ud2(): void;
+// @ts-ignore: decorator
+@external("x86", "int3") declare function int3(): void;
+// @ts-ignore: decorator
+@external("x86", "int80") declare function int80(): void;
+// @ts-ignore: decorator
+@external("x86", "divu") declare function divu(a: u32, b: u32): u32;
+// @ts-ignore: decorator
+@external("x86", "callAddress") declare function callAddress(a: u32): void;
+// @ts-ignore: decorator
+@external("x86", "sysenterWithStack") declare function sysenterWithStack(n: u32, esp: u32): void;
+// @ts-ignore: decorator
+@external("x86", "sysenterGarbage") declare function sysenterGarbage(n: u32): void;
+
+const zero = memory.data(4);
+
+export function main(): u32 {
+  const a = argsAddr();
+  const len = argsLength();
+  let n: u32 = 0;
+  while (n < len && load<u8>(a + n) != 0x20) n++;
+  nameThreadBytes(a, n);
+  const z = load<u32>(zero); // 0, but the optimiser cannot know
+  if (argIs(1, "unmapped")) print(load<u32>(0x10 + z) == 1 ? "" : "");
+  else if (argIs(1, "readonly")) store<u32>(USER_TEXT_BASE + z, 0);
+  else if (argIs(1, "kernel-jump")) callAddress(0xC0100000 + z);
+  else if (argIs(1, "kernel-read")) print(load<u32>(0xC0100000 + z) == 1 ? "" : "");
+  else if (argIs(1, "cli")) cli();
+  else if (argIs(1, "hlt")) hlt();
+  else if (argIs(1, "in")) print(inb(0x3F8 + z) == 1 ? "" : "");
+  else if (argIs(1, "out")) outb(0x80 + z, 0);
+  else if (argIs(1, "cr3")) writeCr3(z);
+  else if (argIs(1, "ud2")) ud2();
+  else if (argIs(1, "divide")) print(divu(1, z) == 1 ? "" : "");
+  else if (argIs(1, "int3")) int3();
+  else if (argIs(1, "int80")) int80();
+  else if (argIs(1, "bad-syscall")) syscall(-1000 + <i32>z, 0, 0, 0, 0);
+  else if (argIs(1, "garbage")) sysenterGarbage(0x7A5C3E1F + z);
+  else if (argIs(1, "bad-stack")) sysenterWithStack(<u32>-15 + z, 0x10 + z);
+  else {
+    printLine("faulter: unknown kind");
+    return 2;
+  }
+  printLine("faulter: still alive after the fault");
+  return 1;
+}
