@@ -39,8 +39,8 @@
 //   the one of its priority.
 
 import {
-  NUM_PRIORITIES, TCB_FLAG_QUEUED, tcbPriority, tcbFlags, setTcbFlags, tcbSchedNext, setTcbSchedNext,
-  tcbSchedPrev, setTcbSchedPrev,
+  NUM_PRIORITIES, TCB_FLAG_QUEUED, tcbPriority, tcbFlags, setTcbFlags, tcbIsQueued, tcbSchedNext,
+  setTcbSchedNext, tcbSchedPrev, setTcbSchedPrev,
 } from "../object/tcb";
 
 /** Why a ready-queue operation refused. Nothing changed when it did. */
@@ -122,7 +122,7 @@ let bitmapTop: u32 = 0;
 function checkEnqueue(t: usize): ReadyError {
   if (t == 0) return ReadyError.NullThread;
   if (!validPriority(tcbPriority(t))) return ReadyError.BadPriority;
-  if ((tcbFlags(t) & TCB_FLAG_QUEUED) != 0) return ReadyError.AlreadyQueued;
+  if (tcbIsQueued(t)) return ReadyError.AlreadyQueued;
   return ReadyError.Ok;
 }
 
@@ -166,7 +166,7 @@ export function readyEnqueueFront(t: usize): ReadyError {
 
 function checkDequeue(t: usize): ReadyError {
   if (t == 0) return ReadyError.NullThread;
-  if ((tcbFlags(t) & TCB_FLAG_QUEUED) == 0) return ReadyError.NotQueued;
+  if (!tcbIsQueued(t)) return ReadyError.NotQueued;
   const prio = tcbPriority(t);
   if (!validPriority(prio)) return ReadyError.BadPriority;
   // A queued TCB with no predecessor is the head of its queue, one with no
@@ -197,7 +197,7 @@ export function readyDequeue(t: usize): ReadyError {
 
 /** True if `t` is linked into a ready queue; false for 0. */
 export function readyIsQueued(t: usize): bool {
-  return t != 0 && (tcbFlags(t) & TCB_FLAG_QUEUED) != 0;
+  return t != 0 && tcbIsQueued(t);
 }
 
 /** The highest priority with a non-empty queue, or -1 when all are empty. */

@@ -371,7 +371,7 @@ export class X86Mock {
       const f = impl[intrinsic.name];
       if (!f) throw new Error(`X86Mock: no mock for intrinsic ${intrinsic.name} (build/intrinsics.ts grew; add one)`);
       const name = intrinsic.name;
-      const portIo = name.startsWith("in") || name.startsWith("out");
+      const portIo = /^(in|out)[bwl]$/.test(name);
       out[name] = (...args: never[]) => {
         this.counts[name] = (this.counts[name] ?? 0) + 1;
         if (!portIo && name !== "pause") this.calls.push({ name, args: args as (number | bigint)[] });
