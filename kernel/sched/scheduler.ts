@@ -19,7 +19,8 @@ import {
   tcbTimeSlice, setTcbTimeSlice,
 } from "../object/tcb";
 import { readyEnqueue, readyDequeue, readyChooseThread, schedRoundRobinRotate } from "./ready";
-import { putLine } from "../console";
+import { putLine, puts } from "../console";
+import { putDec, putDec32 } from "../lib/format";
 import { haltSystem, EXIT_STATUS_OK } from "../power";
 
 /** Timer ticks per time slice. */
@@ -29,6 +30,7 @@ import { haltSystem, EXIT_STATUS_OK } from "../power";
 let current: usize = 0;
 let liveThreads: u32 = 0;
 let ticks: u64 = 0;
+let switches: u32 = 0;
 
 /** The running thread, or 0 while the kernel idles. */
 export function currentThread(): usize {
@@ -84,12 +86,18 @@ export function schedule(): void {
   if (t == 0) {
     current = 0;
     if (liveThreads == 0) {
+      puts("kernel: ");
+      putDec(ticks);
+      puts(" timer ticks, ");
+      putDec32(switches);
+      putLine(" thread switches");
       putLine("kernel: no threads left; stopping");
       haltSystem(EXIT_STATUS_OK);
     }
     idleWait();
     return;
   }
+  if (t != current) switches++;
   current = t;
   vspaceSwitch(tcbVSpaceRoot(t));
   tssSetKernelEntry(<u32>(t + CONTEXT_SIZE));

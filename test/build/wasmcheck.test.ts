@@ -67,11 +67,22 @@ describe("kernel wasm rules", () => {
 });
 
 describe("intrinsic set", () => {
-  it("generates one static inline function per intrinsic", () => {
-    const h = generateIntrinsicsHeader();
-    for (const i of INTRINSICS) expect(h).toContain(` x86_${i.name}(`);
+  it("generates one static inline function per intrinsic, per side", () => {
+    const h = generateIntrinsicsHeader("kernel");
+    const u = generateIntrinsicsHeader("user");
+    for (const i of INTRINSICS) {
+      const scope = i.scope ?? "both";
+      expect(h.includes(` x86_${i.name}(`), i.name).toBe(scope !== "user");
+      expect(u.includes(` x86_${i.name}(`), i.name).toBe(scope !== "kernel");
+    }
     expect(h).toMatch(/static inline __attribute__\(\(always_inline\)\) void x86_outb\(u32 a, u32 b\)/);
     expect(h).toMatch(/u64 x86_rdtsc\(void\)/);
+  });
+
+  it("keeps user-only intrinsics out of the kernel and kernel-only ones out of userland", () => {
+    expect(checkImport("x86", "sysenter", ["i32"], [], "kernel")).toMatch(/user-mode intrinsic and may not be used in kernel code/);
+    expect(checkImport("x86", "sysenter", ["i32"], [], "user")).toBeNull();
+    expect(checkImport("x86", "restoreUserContext", ["i32"], [], "user")).toMatch(/kernel-mode intrinsic/);
   });
 
   it("checks module, name and signature", () => {

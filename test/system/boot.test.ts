@@ -40,7 +40,8 @@ describe("boot", () => {
     const lines = kernelLines(r);
     expect(lines[0]).toBe(BANNER);
     expect(lines[1]).toMatch(/^boot: loader "GRUB 2\.\d+[^"]*", command line "poweroff"$/);
-    expect(lines[2]).toBe("memory map:");
+    expect(lines[2]).toMatch(/^boot: module 0 at 0x[0-9a-f]{8}-0x[0-9a-f]{8} "root"$/);
+    expect(lines[3]).toBe("memory map:");
     expect(lines).toContain("  0x000000000-0x00009fbff     639 KiB  available");
     checkMemoryMap(r, 128);
     expect(lines).toContain('root: hello from user mode, thread 1, arguments "root"');
@@ -122,7 +123,7 @@ describe("kernel faults", () => {
     expect(r.how, r.serial).toBe("panic");
     const lines = kernelLines(r);
     const head = lines.find((l) => l.startsWith("PANIC: kernel page fault"));
-    expect(head, r.serial).toMatch(/^PANIC: kernel page fault \(vector 14, error 0x0003\) at 0x[0-9a-f]{8} w2c_kernel_main_\w+\+0x[0-9a-f]+$/);
+    expect(head, r.serial).toMatch(/^PANIC: kernel page fault \(vector 14, error 0x0003\) at 0x[0-9a-f]{8} (Z_kernelZ_kmain|w2c_kernel_main_\w+)\+0x[0-9a-f]+$/);
     expect(lines.some((l) => /^eax=0x[0-9a-f]{8} ebx=0x[0-9a-f]{8} ecx=0x[0-9a-f]{8} edx=0x[0-9a-f]{8} $/.test(l))).toBe(true);
     expect(lines.some((l) => /^cr0=0x[0-9a-f]{8} cr2=0xc0100040 cr3=0x[0-9a-f]{8} cr4=0x[0-9a-f]{8} $/.test(l))).toBe(true);
     const bt = lines.indexOf("backtrace:");

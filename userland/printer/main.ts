@@ -1,14 +1,19 @@
-// userland/printer/main.ts: prints numbered lines, busy-waiting in between.
+// userland/printer/main.ts: prints progress marks, busy-waiting in between.
 //
-// Arguments: <name> <lines> <spin>. It never yields, so when two printers
-// of the same priority interleave their lines, the timer preempted them:
-// the system test for round-robin scheduling uses exactly that.
+// Arguments: <name> <units> <spin> [lines]. For each unit of busy work it
+// prints one mark, its name's first letter in upper case (one PutChar, so
+// a mark is never torn by preemption); with "lines" it prints
+// "<name> line <n>" instead. It never yields, so when the marks of two
+// printers at the same priority interleave, the timer preempted them: the
+// system test for round-robin scheduling uses exactly that.
 
-import { nameThreadBytes, print, printBytes, printLine, printDec, argNumber, argsAddr, argsLength } from "../../libs/user/sys";
+import { nameThreadBytes, print, printBytes, printLine, printDec, argNumber, argIs, argsAddr, argsLength, putChar } from "../../libs/user/sys";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
 
 const nameBuf = memory.data(32);
+/** Where the busy work's result goes, so the optimiser must do the work. */
+const sinkCell = memory.data(4);
 
 function spin(n: u32): u32 {
   let x: u32 = 0;
@@ -28,15 +33,23 @@ export function main(): u32 {
   nameThreadBytes(nameBuf, n);
   const lines = argNumber(1, 5);
   const work = argNumber(2, 200000);
+  const asLines = argIs(3, "lines");
+  const mark = n > 0 ? <u32>load<u8>(nameBuf) & ~0x20 : 0x3F;
   let sink: u32 = 0;
   for (let i: u32 = 0; i < lines; i++) {
-    printBytes(nameBuf, n);
-    print(" line ");
-    printDec(i);
-    printLine("");
+    if (asLines) {
+      printBytes(nameBuf, n);
+      print(" line ");
+      printDec(i);
+      printLine("");
+    } else {
+      putChar(mark);
+    }
     sink += spin(work);
   }
+  if (!asLines) printLine("");
   printBytes(nameBuf, n);
   printLine(" done");
-  return sink & 0;
+  store<u32>(sinkCell, sink);
+  return 0;
 }
