@@ -362,6 +362,8 @@ export class X86Mock {
         throw new Error("X86Mock: sysenter is a user-mode instruction");
       },
       benchNullSyscallNop: () => 0n,
+      benchCr3Switch: () => 0n,
+      benchCr3SwitchNop: () => 0n,
       sysenterGarbage: () => {
         throw new Error("X86Mock: sysenter is a user-mode instruction");
       },

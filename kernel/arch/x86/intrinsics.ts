@@ -75,3 +75,9 @@
 /** A linker-defined address, by index (build/intrinsics.ts lists them). */
 // @ts-ignore: decorator
 @external("x86", "kernelLayout") export declare function kernelLayout(which: i32): u32;
+/** Benchmark: CR3 = pd, then touch 4 pages at base, between cpuid; rdtsc; cpuid stamps. */
+// @ts-ignore: decorator
+@external("x86", "benchCr3Switch") export declare function benchCr3Switch(pd: u32, base: u32): u64;
+/** The stamps alone, with nothing between them, for the overhead. */
+// @ts-ignore: decorator
+@external("x86", "benchCr3SwitchNop") export declare function benchCr3SwitchNop(pd: u32, base: u32): u64;
