@@ -29,9 +29,13 @@ export function consoleInit(vgaBase: usize = VGA_TEXT_KERNEL_BASE): void {
   return REPLACEMENT_CHAR;
 }
 
+/** True when the last character written ended a line (or nothing was written yet). */
+let atLineStart = true;
+
 // One character to both devices, without moving the hardware cursor.
 function emit(ch: u32): void {
   const c = sanitize(ch);
+  atLineStart = c == 0x0A;
   if (c == 0x0A) serialPutByte(0x0D);
   serialPutByte(c);
   vgaPutc(c);
@@ -56,6 +60,14 @@ export function putLine(s: string): void {
   for (let i = 0; i < n; i++) emit(<u32>s.charCodeAt(i));
   emit(0x0A);
   vgaSyncCursor();
+}
+
+/**
+ * Ends a line someone else left open (a user thread's DebugPutChar output
+ * cut short by a preemption), so a kernel report starts at column 0.
+ */
+export function putLineStart(): void {
+  if (!atLineStart) putc(0x0A);
 }
 
 /** Writes a newline. */

@@ -8,7 +8,7 @@
 // panic status.
 // Must not: allocate or return; a panic inside a panic halts at once.
 
-import { puts, putc, putNewline } from "./console";
+import { puts, putc, putNewline, putLineStart } from "./console";
 import { putDec32 } from "./lib/format";
 import { haltSystem, EXIT_STATUS_PANIC } from "./power";
 import { cli, hlt } from "./arch/x86/intrinsics";
@@ -31,7 +31,7 @@ function enter(): void {
     while (true) hlt();
   }
   panicking = true;
-  putNewline();
+  putLineStart();
   puts("PANIC: ");
 }
 

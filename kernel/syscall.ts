@@ -15,7 +15,7 @@ import {
 } from "../libs/abi/syscalls";
 import { CTX_EAX, CTX_EBX, ThreadState } from "./object/tcb";
 import { currentThread, schedule, threadStop, threadYield } from "./sched/scheduler";
-import { putc, puts, putNewline } from "./console";
+import { putc, puts, putNewline, putLineStart } from "./console";
 import { putDec32, putSigned } from "./lib/format";
 import { haltSystem, EXIT_STATUS_OK } from "./power";
 import { putThreadName, threadNameFromIpcBuffer, dumpThreads } from "./thread";
@@ -45,6 +45,7 @@ export function handleSyscall(): void {
       dumpThreads();
       break;
     case SYS_DEBUG_THREAD_EXIT:
+      putLineStart();
       puts("kernel: thread ");
       putThreadName(t);
       puts(" exited with status ");
@@ -53,12 +54,14 @@ export function handleSyscall(): void {
       threadStop(t, ThreadState.Exited);
       break;
     case SYS_DEBUG_HALT:
+      putLineStart();
       puts("kernel: halt requested by thread ");
       putThreadName(t);
       putNewline();
       haltSystem(EXIT_STATUS_OK);
       break;
     default:
+      putLineStart();
       puts("kernel: unknown system call ");
       putSigned(<i64>number);
       putNewline();

@@ -17,7 +17,7 @@ import {
   TCB_FAULT_VECTOR, TCB_FAULT_ERROR, TCB_FAULT_ADDRESS,
 } from "./object/tcb";
 import { currentThread, schedule, schedulerTick, threadStop } from "./sched/scheduler";
-import { puts, putc, putNewline } from "./console";
+import { puts, putc, putNewline, putLineStart } from "./console";
 import { putHex, putDec32 } from "./lib/format";
 import { putSymbol, putBacktrace } from "./debug/ksyms";
 import { putThreadName } from "./thread";
@@ -69,6 +69,7 @@ export function userFault(t: usize, vector: u32, error: u32, address: u32): void
   store<u32>(t, vector, TCB_FAULT_VECTOR);
   store<u32>(t, error, TCB_FAULT_ERROR);
   store<u32>(t, address, TCB_FAULT_ADDRESS);
+  putLineStart();
   puts("fault: thread ");
   putThreadName(t);
   puts(" vector ");

@@ -19,7 +19,7 @@ import {
   tcbTimeSlice, setTcbTimeSlice,
 } from "../object/tcb";
 import { readyEnqueue, readyDequeue, readyChooseThread, schedRoundRobinRotate } from "./ready";
-import { putLine, puts } from "../console";
+import { putLine, puts, putLineStart } from "../console";
 import { putDec, putDec32 } from "../lib/format";
 import { haltSystem, EXIT_STATUS_OK } from "../power";
 
@@ -86,6 +86,7 @@ export function schedule(): void {
   if (t == 0) {
     current = 0;
     if (liveThreads == 0) {
+      putLineStart();
       puts("kernel: ");
       putDec(ticks);
       puts(" timer ticks, ");

@@ -92,8 +92,8 @@ describe("user faults stop only the faulting thread", () => {
       if (c.vector !== 256) expect(parseInt(m![5], 16)).toBeGreaterThanOrEqual(0x400000);
       if (c.extra) expect(r.lines).toContain(c.extra);
       expect(r.lines).not.toContain("faulter: still alive after the fault");
-      // The other thread carried on to the end.
-      expect(r.lines).toContain("survivor done");
+      // The other thread carried on to the end (its own lines may be cut by kernel reports;
+      // the kernel's exit line always starts a line).
       expect(r.lines).toContain('kernel: thread 2 "survivor" exited with status 0');
       expect(r.lines[r.lines.length - 2]).toBe("kernel: no threads left; stopping");
     });
