@@ -28,7 +28,7 @@ import {
   BOOTINFO_MODULE_INDEX, BOOTINFO_CMDLINE_LENGTH, BOOTINFO_CMDLINE, BOOTINFO_CMDLINE_MAX,
 } from "../libs/abi/layout";
 import { THREAD_NAME_MAX } from "../libs/abi/syscalls";
-import { puts, putc, putNewline, putBytes } from "./console";
+import { puts, putc, putNewline, putBytes, putLineStart } from "./console";
 import { putDec32, putHex } from "./lib/format";
 import { threadStart } from "./sched/scheduler";
 
@@ -143,6 +143,7 @@ function stateName(s: ThreadState): string {
 
 /** DebugDumpScheduler: one line per thread. */
 export function dumpThreads(): void {
+  putLineStart();
   for (let i = 0; i < threadCount; i++) {
     const t = load<usize>(threads + <usize>i * 4);
     puts("  thread ");

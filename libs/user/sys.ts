@@ -135,6 +135,12 @@ export function argIs(n: i32, s: string): bool {
   return k == s.length;
 }
 
+/** Some word of the command line (after the first, the name) equals `s`. */
+export function hasArg(s: string): bool {
+  for (let n = 1; n < 16; n++) if (argIs(n, s)) return true;
+  return false;
+}
+
 /** The n-th word as a decimal number, or `fallback`. */
 export function argNumber(n: i32, fallback: u32): u32 {
   const base = argsAddr();

@@ -115,7 +115,8 @@ export function boot(opts: BootOptions = {}): Promise<BootResult> {
   });
   child.stderr.on("data", () => {});
   return new Promise((resolve, reject) => {
-    child.on("exit", (code) => {
+    // "close", not "exit": exit can come before the last serial output is read.
+    child.on("close", (code) => {
       clearTimeout(timer);
       rmSync(dir, { recursive: true, force: true });
       if (stopError) return reject(stopError);

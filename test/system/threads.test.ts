@@ -47,6 +47,18 @@ describe("user threads", () => {
     expect(r.lines).toContain('kernel: thread 1 "root" exited with status 0');
   });
 
+  it("stops the whole system on DebugHalt, and lists threads on DebugDumpScheduler", async () => {
+    const r = await boot({ modules: [{ program: "root", args: "root threads halt" }, { program: "printer", args: "idle 1000 2000000 lines" }] });
+    expect(r.how, r.serial).toBe("poweroff");
+    expect(r.lines).toContain('  thread 1 "root" priority 100 runnable');
+    expect(r.lines).toContain('  thread 2 "idle" priority 100 runnable');
+    // The printer's marks may land inside root's own lines; the kernel's lines start fresh.
+    expect(r.serial).toContain("root: asking the kernel to halt");
+    expect(r.lines).toContain('kernel: halt requested by thread 1 "root"');
+    expect(r.serial).not.toContain("still running after DebugHalt");
+    expect(r.lines).not.toContain("idle done");
+  });
+
   it("preempts: two busy programs at one priority interleave their lines", async () => {
     const r = await boot({
       cmdline: "poweroff hz=1000",
