@@ -9,7 +9,7 @@ import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { KernelInstance, kernelRuleViolations, loadKernelEntry, REPO_ROOT } from "../helpers/kernel-wasm";
+import { KernelInstance, loadKernelEntry, REPO_ROOT } from "../helpers/kernel-wasm";
 import {
   EHDR,
   EHDR_SIZE,
@@ -36,6 +36,7 @@ import {
   TWO_SEGMENT,
   twoSegmentProgram,
 } from "../helpers/elf-image";
+import { itKeepsKernelRules, itNamesEveryError } from "../helpers/kernel-checks";
 
 let k: KernelInstance;
 
@@ -116,15 +117,9 @@ function oneSegment(vaddr: number, size = 0x100, more: (b: ElfBuilder) => ElfBui
 }
 
 describe("the compiled checker", () => {
-  it("keeps the kernel rules: no floats, no 64-bit division, no allocation", () => {
-    expect(kernelRuleViolations(k.module.wat)).toEqual([]);
-  });
+  itKeepsKernelRules(() => k.module.wat);
 
-  it("names every error code, and Unknown for others", () => {
-    ERROR_NAMES.forEach((name, code) => expect(errorName(code)).toBe(name));
-    expect(errorName(ERROR_NAMES.length)).toBe("Unknown");
-    expect(errorName(-1)).toBe("Unknown");
-  });
+  itNamesEveryError(ERROR_NAMES, errorName);
 });
 
 describe("a valid two-segment program (text R+X, data RW with bss)", () => {

@@ -5,8 +5,9 @@
 // read past the bound the parser was given traps, and a trap fails the test.
 
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { KernelInstance, kernelRuleViolations, loadKernelEntry } from "../helpers/kernel-wasm";
+import { KernelInstance, loadKernelEntry } from "../helpers/kernel-wasm";
 import { grubLikeBlob, Mb2Builder, MemoryRegion, QEMU_LIKE_MMAP, TAG_MMAP } from "../helpers/multiboot2-blob";
+import { itKeepsKernelRules, itNamesEveryError } from "../helpers/kernel-checks";
 
 let k: KernelInstance;
 
@@ -73,15 +74,9 @@ function regions(): MemoryRegion[] {
 const minimal = (): Mb2Builder => new Mb2Builder();
 
 describe("the compiled parser", () => {
-  it("keeps the kernel rules: no floats, no 64-bit division, no allocation", () => {
-    expect(kernelRuleViolations(k.module.wat)).toEqual([]);
-  });
+  itKeepsKernelRules(() => k.module.wat);
 
-  it("names every error code, and Unknown for others", () => {
-    ERROR_NAMES.forEach((name, code) => expect(errorName(code)).toBe(name));
-    expect(errorName(ERROR_NAMES.length)).toBe("Unknown");
-    expect(errorName(-1)).toBe("Unknown");
-  });
+  itNamesEveryError(ERROR_NAMES, errorName);
 });
 
 describe("a GRUB-like boot information structure", () => {

@@ -7,7 +7,8 @@
 // tables, both bitmap levels and every fake TCB's queued flag must agree.
 
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { KernelInstance, kernelRuleViolations, loadKernelEntry } from "../helpers/kernel-wasm";
+import { KernelInstance, loadKernelEntry } from "../helpers/kernel-wasm";
+import { itKeepsKernelRules, itNamesEveryError } from "../helpers/kernel-checks";
 
 let k: KernelInstance;
 
@@ -103,15 +104,9 @@ function snapshot(): Map<number, number[]> {
 const queue = (prio: number): number[] => snapshot().get(prio) ?? [];
 
 describe("the compiled ready queues", () => {
-  it("keep the kernel rules: no floats, no 64-bit division, no allocation", () => {
-    expect(kernelRuleViolations(k.module.wat)).toEqual([]);
-  });
+  itKeepsKernelRules(() => k.module.wat);
 
-  it("name every error code, and Unknown for others", () => {
-    ERROR_NAMES.forEach((name, code) => expect(errorName(code)).toBe(name));
-    expect(errorName(ERROR_NAMES.length)).toBe("Unknown");
-    expect(errorName(-1)).toBe("Unknown");
-  });
+  itNamesEveryError(ERROR_NAMES, errorName);
 
   it("use 256 priorities, the TCB's flag bit 0, and TCB-aligned fake TCBs", () => {
     expect(k.exports.numPriorities()).toBe(256);

@@ -10,8 +10,9 @@
 // and a refused one must write nothing.
 
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { KernelInstance, kernelRuleViolations } from "../helpers/kernel-wasm";
+import { KernelInstance } from "../helpers/kernel-wasm";
 import { loadKernelEntryWithTlbLog, TlbCall } from "../helpers/tlb-log";
+import { itKeepsKernelRules, itNamesEveryError } from "../helpers/kernel-checks";
 
 let k: KernelInstance;
 /** writeCr3 and invlpg calls, oldest first. */
@@ -145,15 +146,9 @@ function twoSpaces(): void {
 }
 
 describe("the compiled module", () => {
-  it("keeps the kernel rules: no floats, no 64-bit division, no allocation", () => {
-    expect(kernelRuleViolations(k.module.wat)).toEqual([]);
-  });
+  itKeepsKernelRules(() => k.module.wat);
 
-  it("names every error code, and Unknown for others", () => {
-    ERROR_NAMES.forEach((name, code) => expect(errorName(code)).toBe(name));
-    expect(errorName(ERROR_NAMES.length)).toBe("Unknown");
-    expect(errorName(-1)).toBe("Unknown");
-  });
+  itNamesEveryError(ERROR_NAMES, errorName);
 
   it("has the entry bits at the positions the SDM gives", () => {
     const want = [P, W, U, PWT, PCD, A, D, PS, G, 0xfffff000, U | W | PWT | PCD, P | W | U, 0xc0000000, 768, 0x40000000];
