@@ -16,6 +16,9 @@
  *   void Z_kernelZ_handleUserTrap(void);         "
  *   void Z_kernelZ_handleKernelTrap(u32 frame);  a trap taken in ring 0; frame has the context
  *                                                layout up to eflags (no esp, ss)
+ * Flags in the kernel: all clear but bit 1 (interrupt gates clear IF, TF,
+ * NT; the sysenter path clears them itself; cld everywhere). A user's NT
+ * would otherwise turn the kernel's next iret into a task switch.
  * The first two never return: the kernel leaves through restore_user_context
  * or idle_wait. There is one kernel stack (boot_stack_top); each entry
  * from user mode starts on an empty one.
@@ -32,6 +35,8 @@
         .set CTX_VECTOR,     0x1C
         .set VECTOR_SYSCALL, 0xFFFFFFFF
         .set EFLAGS_IF,      0x200
+        .set EFLAGS_TF,      0x100
+        .set EFLAGS_KERNEL,  0x002         /* only the always-one bit: IF, TF, NT, AC, DF clear */
 
         .text
 
@@ -55,6 +60,7 @@ load_gdt:
         .type sysenter_entry, @function
 sysenter_entry:
         mov     (%esp), %esp            /* TSS.esp0: the end of the current TCB's context */
+sysenter_after_first:
         push    $USER_DS                /* ss */
         push    %ecx                    /* esp: the caller's stack (seL4 ia32 ABI) */
         pushfl
@@ -71,10 +77,31 @@ sysenter_entry:
         push    %esi
         push    %edi
         mov     $boot_stack_top, %esp
+        pushl   $EFLAGS_KERNEL          /* sysenter keeps the user's TF, NT, AC, DF: clear them */
+        popfl
         xor     %ebp, %ebp              /* ends kernel backtraces */
-        cld
         call    Z_kernelZ_handleSyscall
         ud2
+
+/* A #DB at sysenter_entry (or after its first instruction) means the user
+ * executed sysenter with EFLAGS.TF set: sysenter does not clear TF. The
+ * CPU pushed its 12-byte frame on whatever esp was: the 64-byte pad below
+ * TSS.esp0 (kernel/arch/x86/gdt.ts), or the TCB context slots the stub is
+ * about to overwrite. Clear TF in that frame and resume the stub; nothing
+ * else is touched. Reached from vector_1 (build/vectors.ts) with
+ * [esp] = eip, cs, eflags of the trap. */
+        .globl debug_trap_fixup
+        .type debug_trap_fixup, @function
+debug_trap_fixup:
+        cmpl    $sysenter_entry, (%esp)
+        je      2f
+        cmpl    $sysenter_after_first, (%esp)
+        jne     1f
+2:      andl    $~EFLAGS_TF, 8(%esp)
+        iret
+1:      push    $0
+        push    $1
+        jmp     trap_common
 
         .globl trap_common
         .type trap_common, @function

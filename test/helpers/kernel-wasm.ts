@@ -364,6 +364,9 @@ export class X86Mock {
       benchNullSyscallNop: () => 0n,
       benchCr3Switch: () => 0n,
       benchCr3SwitchNop: () => 0n,
+      sysenterWithFlags: () => {
+        throw new Error("X86Mock: sysenter is a user-mode instruction");
+      },
       sysenterGarbage: () => {
         throw new Error("X86Mock: sysenter is a user-mode instruction");
       },

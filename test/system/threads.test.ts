@@ -88,6 +88,19 @@ describe("user threads", () => {
   });
 });
 
+describe("flags that sysenter keeps cannot hurt the kernel", () => {
+  for (const kind of ["tf-syscall", "nt-yield"]) {
+    it(kind, async () => {
+      const r = await boot({ modules: [{ program: "faulter", args: `faulter ${kind}` }, { program: "printer", args: "survivor 3 300000 lines" }] });
+      expect(r.how, r.serial).toBe("poweroff");
+      expect(r.serial).toContain(`faulter: survived ${kind}`);
+      expect(r.lines).toContain('kernel: thread 1 "faulter" exited with status 0');
+      expect(r.lines).toContain('kernel: thread 2 "survivor" exited with status 0');
+      expect(r.serial).not.toContain("PANIC");
+    });
+  }
+});
+
 describe("user faults stop only the faulting thread", () => {
   for (const c of CASES) {
     it(`${c.kind}: vector ${c.vector} (${c.name})`, async () => {

@@ -14,7 +14,8 @@
 //   0x28      5      TSS, DPL 0
 //
 // TSS layout used (Intel SDM vol. 3, 7.2.1): 0x04 esp0, 0x08 ss0,
-// 0x66 I/O map base (set past the limit: no I/O ports for ring 3).
+// 0x66 I/O map base (set past the limit: no I/O ports for ring 3). The TSS
+// has TSS_PAD unused bytes below it (see there).
 // Must not: change esp0 anywhere but tssSetKernelEntry (the scheduler's exit path).
 
 import { loadGdt, ltr } from "./intrinsics";
@@ -41,9 +42,17 @@ import { loadGdt, ltr } from "./intrinsics";
 // @ts-ignore: decorator
 @inline const TSS_IOMAP: usize = 0x66;
 
+/**
+ * Bytes below the TSS that nothing uses: a #DB taken on sysenter_entry's
+ * first instruction (a user single-stepping into sysenter) pushes its frame
+ * below TSS.esp0, because SYSENTER_ESP points there (boot/trap.S).
+ */
+// @ts-ignore: decorator
+@inline const TSS_PAD: i32 = 64;
+
 const gdt = memory.data(<i32>(GDT_ENTRIES * 8), 16);
 const gdtr = memory.data(8, 8);
-const tss = memory.data(<i32>TSS_SIZE, 16);
+const tss = memory.data(TSS_PAD + <i32>TSS_SIZE, 16) + TSS_PAD;
 
 // Access bytes: present | DPL | code/data | type.
 // @ts-ignore: decorator
