@@ -16,6 +16,9 @@
  *   void Z_kernelZ_handleUserTrap(void);         "
  *   void Z_kernelZ_handleKernelTrap(u32 frame);  a trap taken in ring 0; frame has the context
  *                                                layout up to eflags (no esp, ss)
+ * Data segments: every entry from ring 3 reloads DS and ES with the flat
+ * 0x23 (a user may load the null selector, which faults on real CPUs), and
+ * the user gets 0x23 back: user DS/ES are not part of the saved context.
  * Flags in the kernel: all clear but bit 1 (interrupt gates clear IF, TF,
  * NT; the sysenter path clears them itself; cld everywhere). A user's NT
  * would otherwise turn the kernel's next iret into a task switch.
@@ -76,6 +79,9 @@ sysenter_after_first:
         push    %ebp
         push    %esi
         push    %edi
+        mov     $USER_DS, %ecx          /* the user may have loaded anything into DS/ES */
+        mov     %ecx, %ds
+        mov     %ecx, %es
         mov     $boot_stack_top, %esp
         pushl   $EFLAGS_KERNEL          /* sysenter keeps the user's TF, NT, AC, DF: clear them */
         popfl
@@ -115,6 +121,9 @@ trap_common:
         push    %ebp
         push    %esi
         push    %edi
+        mov     $USER_DS, %ecx          /* the user may have loaded anything into DS/ES */
+        mov     %ecx, %ds
+        mov     %ecx, %es
         mov     $boot_stack_top, %esp
         xor     %ebp, %ebp
         cld

@@ -99,6 +99,10 @@ export const INTRINSICS: Intrinsic[] = [
   // (a BenchmarkNullSyscall or Yield): the kernel must survive flags that
   // sysenter does not clear. Restores the flags afterwards.
   { name: "sysenterWithFlags", params: ["i32", "i32"], result: null, scope: "user", body: `__asm__ volatile("push %%ebp\\n\\tpushfl\\n\\tpushfl\\n\\torl %%ecx, (%%esp)\\n\\tmov %%esp, %%ecx\\n\\tadd $4, %%ecx\\n\\tmov $1f, %%edx\\n\\tpopfl\\n\\tsysenter\\n1:\\n\\tpopfl\\n\\tpop %%ebp" : "+a"(a), "+c"(b) : : "ebx", "edx", "esi", "edi", "memory", "cc");` },
+  // Loads the null selector into DS and ES (allowed in ring 3), then makes
+  // system call a: the kernel must not run on the user's data segments.
+  // Returns DS after the call (the kernel gives back the flat 0x23).
+  { name: "sysenterWithNullDs", params: ["i32"], result: "i32", scope: "user", body: `__asm__ volatile("push %%ebp\\n\\txor %%ecx, %%ecx\\n\\tmov %%ecx, %%ds\\n\\tmov %%ecx, %%es\\n\\tmov %%esp, %%ecx\\n\\tmov $1f, %%edx\\n\\tsysenter\\n1:\\n\\tmov %%ds, %%eax\\n\\tpop %%ebp" : "+a"(a) : : "ebx", "ecx", "edx", "esi", "edi", "memory", "cc"); return a;` },
   // Every register garbage, then sysenter: eax = a, the rest derived from it.
   { name: "sysenterGarbage", params: ["i32"], result: null, scope: "user", body: `__asm__ volatile("push %%ebp\\n\\tmov %0, %%ebx\\n\\tnot %%ebx\\n\\tmov %0, %%esi\\n\\trol $7, %%esi\\n\\tmov %0, %%edi\\n\\tror $9, %%edi\\n\\tmov %0, %%ebp\\n\\txor $0x5a5a5a5a, %%ebp\\n\\tmov %%esp, %%ecx\\n\\tmov $1f, %%edx\\n\\tsysenter\\n1:\\n\\tpop %%ebp" : "+a"(a) :: "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");` },
 ];

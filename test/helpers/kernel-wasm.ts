@@ -364,6 +364,9 @@ export class X86Mock {
       benchNullSyscallNop: () => 0n,
       benchCr3Switch: () => 0n,
       benchCr3SwitchNop: () => 0n,
+      sysenterWithNullDs: () => {
+        throw new Error("X86Mock: sysenter is a user-mode instruction");
+      },
       sysenterWithFlags: () => {
         throw new Error("X86Mock: sysenter is a user-mode instruction");
       },

@@ -88,8 +88,8 @@ describe("user threads", () => {
   });
 });
 
-describe("flags that sysenter keeps cannot hurt the kernel", () => {
-  for (const kind of ["tf-syscall", "nt-yield"]) {
+describe("user state that sysenter keeps (flags, data segments) cannot hurt the kernel", () => {
+  for (const kind of ["tf-syscall", "nt-yield", "null-ds"]) {
     it(kind, async () => {
       const r = await boot({ modules: [{ program: "faulter", args: `faulter ${kind}` }, { program: "printer", args: "survivor 3 300000 lines" }] });
       expect(r.how, r.serial).toBe("poweroff");
@@ -97,6 +97,9 @@ describe("flags that sysenter keeps cannot hurt the kernel", () => {
       expect(r.lines).toContain('kernel: thread 1 "faulter" exited with status 0');
       expect(r.lines).toContain('kernel: thread 2 "survivor" exited with status 0');
       expect(r.serial).not.toContain("PANIC");
+      // QEMU's TCG does not fault on a null data segment, so the proof that the kernel
+      // never runs on the user's DS is that it hands back its own flat selector.
+      if (kind === "null-ds") expect(r.serial).toContain("faulter: ds after the system call 0x00000023");
     });
   }
 });

@@ -15,8 +15,9 @@
 // Hostile but legal, which the thread must survive (exit status 0):
 //   tf-syscall    sysenter with EFLAGS.TF set (sysenter keeps TF)
 //   nt-yield      Yield with EFLAGS.NT set (an iret with NT is a task switch)
+//   null-ds       system calls with the null selector in DS and ES
 
-import { nameThreadBytes, print, printLine, argIs, argsAddr, argsLength, syscall } from "../../libs/user/sys";
+import { nameThreadBytes, print, printLine, printHex, argIs, argsAddr, argsLength, syscall } from "../../libs/user/sys";
 import { USER_TEXT_BASE } from "../../libs/abi/layout";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
@@ -46,6 +47,8 @@ export { abort, wasmTrap } from "../../libs/user/runtime";
 // @ts-ignore: decorator
 @external("x86", "sysenterGarbage") declare function sysenterGarbage(n: u32): void;
 // @ts-ignore: decorator
+@external("x86", "sysenterWithNullDs") declare function sysenterWithNullDs(n: u32): u32;
+// @ts-ignore: decorator
 @external("x86", "sysenterWithFlags") declare function sysenterWithFlags(n: u32, flags: u32): void;
 
 const zero = memory.data(4);
@@ -73,7 +76,15 @@ export function main(): u32 {
   else if (argIs(1, "bad-syscall")) syscall(-1000 + <i32>z, 0, 0, 0, 0);
   else if (argIs(1, "garbage")) sysenterGarbage(0x7A5C3E1F + z);
   else if (argIs(1, "bad-stack")) sysenterWithStack(<u32>-15 + z, 0x10 + z);
-  else if (argIs(1, "tf-syscall") || argIs(1, "nt-yield")) {
+  else if (argIs(1, "null-ds")) {
+    let ds: u32 = 0;
+    for (let i = 0; i < 3; i++) ds = sysenterWithNullDs(<u32>-7 + z);
+    print("faulter: ds after the system call ");
+    printHex(ds);
+    printLine("");
+    printLine("faulter: survived null-ds");
+    return 0;
+  } else if (argIs(1, "tf-syscall") || argIs(1, "nt-yield")) {
     const tf = argIs(1, "tf-syscall");
     for (let i = 0; i < 3; i++) sysenterWithFlags(tf ? <u32>-15 : <u32>-7, tf ? 0x100 : 0x4000);
     printLine(tf ? "faulter: survived tf-syscall" : "faulter: survived nt-yield");
