@@ -41,6 +41,23 @@
         .set EFLAGS_TF,      0x100
         .set EFLAGS_KERNEL,  0x002         /* only the always-one bit: IF, TF, NT, AC, DF clear */
 
+/* Completes a user context in the TCB (after the CPU's or the sysenter
+ * stub's part of the frame): the general registers, in the order of
+ * kernel/object/tcb.ts (edi lowest), then DS/ES reloaded with the flat
+ * selector. Uses ecx after saving it. */
+        .macro SAVE_USER_REGISTERS
+        push    %eax
+        push    %ecx
+        push    %edx
+        push    %ebx
+        push    %ebp
+        push    %esi
+        push    %edi
+        mov     $USER_DS, %ecx          /* the user may have loaded anything into DS/ES */
+        mov     %ecx, %ds
+        mov     %ecx, %es
+        .endm
+
         .text
 
         .globl load_gdt
@@ -72,16 +89,7 @@ sysenter_after_first:
         push    %edx                    /* eip: the caller's return address */
         push    $0                      /* error */
         push    $VECTOR_SYSCALL         /* vector */
-        push    %eax
-        push    %ecx
-        push    %edx
-        push    %ebx
-        push    %ebp
-        push    %esi
-        push    %edi
-        mov     $USER_DS, %ecx          /* the user may have loaded anything into DS/ES */
-        mov     %ecx, %ds
-        mov     %ecx, %es
+        SAVE_USER_REGISTERS
         mov     $boot_stack_top, %esp
         pushl   $EFLAGS_KERNEL          /* sysenter keeps the user's TF, NT, AC, DF: clear them */
         popfl
@@ -114,16 +122,7 @@ debug_trap_fixup:
 trap_common:
         testb   $3, 12(%esp)            /* the interrupted CS: ring 3? */
         jz      trap_from_kernel
-        push    %eax                    /* into the TCB, like the sysenter path */
-        push    %ecx
-        push    %edx
-        push    %ebx
-        push    %ebp
-        push    %esi
-        push    %edi
-        mov     $USER_DS, %ecx          /* the user may have loaded anything into DS/ES */
-        mov     %ecx, %ds
-        mov     %ecx, %es
+        SAVE_USER_REGISTERS             /* into the TCB, like the sysenter path */
         mov     $boot_stack_top, %esp
         xor     %ebp, %ebp
         cld

@@ -259,4 +259,3 @@ export function startModuleThread(index: i32, priority: i32): bool {
   return true;
 }
 
-export { TCB_SIZE };

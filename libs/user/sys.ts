@@ -118,8 +118,8 @@ export function argsLength(): u32 {
   return load<u32>(USER_BOOTINFO + BOOTINFO_CMDLINE_LENGTH);
 }
 
-/** The n-th space-separated word of the command line equals `s`. */
-export function argIs(n: i32, s: string): bool {
+// The offset of the n-th space-separated word (0 = the name), or the length.
+function wordStart(n: i32): u32 {
   const base = argsAddr();
   const len = argsLength();
   let i: u32 = 0;
@@ -127,6 +127,14 @@ export function argIs(n: i32, s: string): bool {
     while (i < len && load<u8>(base + i) != 0x20) i++;
     while (i < len && load<u8>(base + i) == 0x20) i++;
   }
+  return i;
+}
+
+/** The n-th space-separated word of the command line equals `s`. */
+export function argIs(n: i32, s: string): bool {
+  const base = argsAddr();
+  const len = argsLength();
+  const i = wordStart(n);
   let k = 0;
   while (i + <u32>k < len && load<u8>(base + i + k) != 0x20) {
     if (k >= s.length || <u32>load<u8>(base + i + k) != <u32>s.charCodeAt(k)) return false;
@@ -145,11 +153,7 @@ export function hasArg(s: string): bool {
 export function argNumber(n: i32, fallback: u32): u32 {
   const base = argsAddr();
   const len = argsLength();
-  let i: u32 = 0;
-  for (let w = 0; w < n; w++) {
-    while (i < len && load<u8>(base + i) != 0x20) i++;
-    while (i < len && load<u8>(base + i) == 0x20) i++;
-  }
+  let i = wordStart(n);
   let v: u32 = 0;
   let digits = 0;
   while (i < len) {
