@@ -67,7 +67,12 @@ export function kmain(mbiPhys: u32): void {
 // @ts-ignore: decorator
 @inline const LAYOUT_IMAGE_START: i32 = 0;
 // @ts-ignore: decorator
+@inline const LAYOUT_RO_END: i32 = 1;
+// @ts-ignore: decorator
 @inline const LAYOUT_IMAGE_END: i32 = 2;
+/** asconfig.json's memoryBase and boot/kernel.ld's WASM_MEM_VBASE. */
+// @ts-ignore: decorator
+@inline const KERNEL_WASM_BASE: u32 = 0xC0400000;
 // @ts-ignore: decorator
 @inline const LAYOUT_STACK_TOP: i32 = 3;
 // @ts-ignore: decorator
@@ -81,9 +86,15 @@ function findFreeMemory(): void {
     if (memoryRegionType(i) == 1) physAddAvailable(memoryRegionBase(i), memoryRegionLength(i));
   }
   physReserve(0, LOW_MEMORY_END, PHYS_RESERVE_LOW_MEMORY); // BIOS, VGA and the real-mode area
+  // The image is two pieces (boot/kernel.ld): code and rodata from 1 MiB,
+  // and from the fixed wasm data address on; the gap between them is free
+  // (GRUB puts boot modules there, which are reserved below).
   const imageStart = <u64>(<u32>kernelLayout(LAYOUT_IMAGE_START) - KERNEL_VBASE);
+  const roEnd = <u64>(<u32>kernelLayout(LAYOUT_RO_END) - KERNEL_VBASE);
+  const dataStart = <u64>(KERNEL_WASM_BASE - KERNEL_VBASE);
   const imageEnd = <u64>(<u32>kernelLayout(LAYOUT_IMAGE_END) - KERNEL_VBASE);
-  physReserve(imageStart, imageEnd - imageStart, PHYS_RESERVE_KERNEL_IMAGE);
+  physReserve(imageStart, roEnd - imageStart, PHYS_RESERVE_KERNEL_IMAGE);
+  physReserve(dataStart, imageEnd - dataStart, PHYS_RESERVE_KERNEL_IMAGE);
   const m = moduleCount();
   for (let i = 0; i < m; i++) physReserve(<u64>moduleStart(i), <u64>(moduleEnd(i) - moduleStart(i)), PHYS_RESERVE_BOOT_MODULE);
   const err = physBuild();
