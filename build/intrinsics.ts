@@ -71,8 +71,8 @@ export const INTRINSICS: Intrinsic[] = [
   // Addresses the linker decides (boot/kernel.ld, boot/*.S), by index:
   // 0 image start, 1 end of read-only image, 2 image end, 3 kernel stack top,
   // 4 kernel stack bottom, 5 vector table, 6 sysenter entry, 7 symbol table,
-  // 8 symbol table end, 9 boot page directory.
-  { name: "kernelLayout", params: ["i32"], result: "i32", scope: "kernel", body: `extern char __kernel_start[], __kernel_ro_end[], __kernel_end[], boot_stack_top[], boot_stack_bottom[], vector_table[], sysenter_entry[], __ksyms_start[], __ksyms_end[], boot_page_directory[]; switch (a) { case 0: return (u32)__kernel_start; case 1: return (u32)__kernel_ro_end; case 2: return (u32)__kernel_end; case 3: return (u32)boot_stack_top; case 4: return (u32)boot_stack_bottom; case 5: return (u32)vector_table; case 6: return (u32)sysenter_entry; case 7: return (u32)__ksyms_start; case 8: return (u32)__ksyms_end; case 9: return (u32)boot_page_directory; default: return 0; }` },
+  // 8 symbol table end, 9 boot page directory, 10 start of the wasm data.
+  { name: "kernelLayout", params: ["i32"], result: "i32", scope: "kernel", body: `extern char __kernel_start[], __kernel_ro_end[], __kernel_end[], boot_stack_top[], boot_stack_bottom[], vector_table[], sysenter_entry[], __ksyms_start[], __ksyms_end[], boot_page_directory[], __wasm_data_start[]; switch (a) { case 0: return (u32)__kernel_start; case 1: return (u32)__kernel_ro_end; case 2: return (u32)__kernel_end; case 3: return (u32)boot_stack_top; case 4: return (u32)boot_stack_bottom; case 5: return (u32)vector_table; case 6: return (u32)sysenter_entry; case 7: return (u32)__ksyms_start; case 8: return (u32)__ksyms_end; case 9: return (u32)boot_page_directory; case 10: return (u32)__wasm_data_start; default: return 0; }` },
   // Benchmark: cpuid; rdtsc; cpuid, then CR3 = a and one load from each of
   // the 4 pages at b, then cpuid; rdtsc; cpuid. The Nop twin has nothing
   // between the stamps: the overhead.

@@ -8,7 +8,7 @@
 // Every stage is cached on its inputs (build/stage.ts).
 // Must not: hold kernel policy; the layout lives in boot/kernel.ld and asconfig.json.
 
-import { readFileSync, writeFileSync, copyFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ROOT, OUT, StageError, stage, run, filesUnder, writeIfChanged } from "./stage.ts";
 import { generateIntrinsicsHeader, Side } from "./intrinsics.ts";
@@ -220,8 +220,4 @@ export function buildKernel(): string {
   const key = (l: typeof before) => l.filter((x) => !x.name.startsWith("__")).map((x) => `${x.address.toString(16)} ${x.name}`).join("\n");
   if (key(before) !== key(after)) throw new StageError("ld pass 2", "embedding the symbol table moved kernel symbols; .ksyms must stay last in boot/kernel.ld");
   return KERNEL_ELF;
-}
-
-export function copyTo(src: string, dst: string): void {
-  copyFileSync(src, dst);
 }

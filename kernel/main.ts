@@ -70,9 +70,8 @@ export function kmain(mbiPhys: u32): void {
 @inline const LAYOUT_RO_END: i32 = 1;
 // @ts-ignore: decorator
 @inline const LAYOUT_IMAGE_END: i32 = 2;
-/** asconfig.json's memoryBase and boot/kernel.ld's WASM_MEM_VBASE. */
 // @ts-ignore: decorator
-@inline const KERNEL_WASM_BASE: u32 = 0xC0400000;
+@inline const LAYOUT_WASM_DATA: i32 = 10;
 // @ts-ignore: decorator
 @inline const LAYOUT_STACK_TOP: i32 = 3;
 // @ts-ignore: decorator
@@ -91,7 +90,7 @@ function findFreeMemory(): void {
   // (GRUB puts boot modules there, which are reserved below).
   const imageStart = <u64>(<u32>kernelLayout(LAYOUT_IMAGE_START) - KERNEL_VBASE);
   const roEnd = <u64>(<u32>kernelLayout(LAYOUT_RO_END) - KERNEL_VBASE);
-  const dataStart = <u64>(KERNEL_WASM_BASE - KERNEL_VBASE);
+  const dataStart = <u64>(<u32>kernelLayout(LAYOUT_WASM_DATA) - KERNEL_VBASE);
   const imageEnd = <u64>(<u32>kernelLayout(LAYOUT_IMAGE_END) - KERNEL_VBASE);
   physReserve(imageStart, roEnd - imageStart, PHYS_RESERVE_KERNEL_IMAGE);
   physReserve(dataStart, imageEnd - dataStart, PHYS_RESERVE_KERNEL_IMAGE);

@@ -10,7 +10,7 @@
 // Must not: schedule (kernel/sched/scheduler.ts) or map kernel memory.
 
 import {
-  CTX_EIP, CTX_ESP, CTX_EFLAGS, CTX_CS, CTX_SS, CTX_VECTOR, TCB_SIZE, TCB_ID, TCB_NAME,
+  CTX_EIP, CTX_ESP, CTX_EFLAGS, CTX_CS, CTX_SS, CTX_VECTOR, TCB_ID, TCB_NAME,
   TCB_NAME_CAPACITY, TCB_VSPACE_ROOT, TCB_IPC_BUFFER, TCB_IPC_BUFFER_PHYS, setTcbPriority, tcbState,
   tcbPriority, ThreadState, TCB_FAULT_VECTOR,
 } from "./object/tcb";
