@@ -37,6 +37,7 @@ import {
   twoSegmentProgram,
 } from "../helpers/elf-image";
 import { itKeepsKernelRules, itNamesEveryError } from "../helpers/kernel-checks";
+import { rng } from "../helpers/rng";
 
 let k: KernelInstance;
 
@@ -596,18 +597,6 @@ describe("real executables", () => {
 // ── Fuzzing ───────────────────────────────────────────────────────────
 
 describe("fuzzing", () => {
-  // mulberry32: a small deterministic PRNG, so failures reproduce.
-  function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   /** The invariants every accepted file must satisfy, checked from outside. */
   function expectSound(size: number, iter: number): void {
     const segs = segments();

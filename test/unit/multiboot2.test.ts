@@ -8,6 +8,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { KernelInstance, loadKernelEntry } from "../helpers/kernel-wasm";
 import { grubLikeBlob, Mb2Builder, MemoryRegion, QEMU_LIKE_MMAP, TAG_MMAP } from "../helpers/multiboot2-blob";
 import { itKeepsKernelRules, itNamesEveryError } from "../helpers/kernel-checks";
+import { rng } from "../helpers/rng";
 
 let k: KernelInstance;
 
@@ -514,18 +515,6 @@ describe("malformed structures give their exact error", () => {
 });
 
 describe("fuzzing", () => {
-  // mulberry32: a small deterministic PRNG, so failures reproduce.
-  function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it("never traps on 4000 mutations of a valid blob, and gives only known errors", () => {
     const random = rng(0x5eed1234);
     const int = (n: number): number => Math.floor(random() * n);

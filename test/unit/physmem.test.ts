@@ -9,6 +9,7 @@ import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { KernelInstance, loadKernelEntry } from "../helpers/kernel-wasm";
 import { QEMU_LIKE_MMAP } from "../helpers/multiboot2-blob";
 import { itKeepsKernelRules } from "../helpers/kernel-checks";
+import { rng } from "../helpers/rng";
 
 let k: KernelInstance;
 
@@ -514,17 +515,6 @@ describe("the boot page allocator", () => {
 });
 
 describe("against a page-by-page model", () => {
-  function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it("matches the model on 1500 random maps, below and above 4 GiB, and allocates like it", () => {
     const random = rng(0x9a9e5);
     const int = (n: number): number => Math.floor(random() * n);

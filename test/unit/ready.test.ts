@@ -9,6 +9,7 @@
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { KernelInstance, loadKernelEntry } from "../helpers/kernel-wasm";
 import { itKeepsKernelRules, itNamesEveryError } from "../helpers/kernel-checks";
+import { rng } from "../helpers/rng";
 
 let k: KernelInstance;
 
@@ -465,18 +466,6 @@ describe("readyReset", () => {
 });
 
 describe("against a reference model", () => {
-  // mulberry32: a small deterministic PRNG, so failures reproduce.
-  function rng(seed: number): () => number {
-    let a = seed >>> 0;
-    return () => {
-      a = (a + 0x6d2b79f5) >>> 0;
-      let t = a;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   /** The reference: one array per priority, head first. */
   class Model {
     queues = new Map<number, number[]>();
