@@ -41,11 +41,9 @@
         .set EFLAGS_TF,      0x100
         .set EFLAGS_KERNEL,  0x002         /* only the always-one bit: IF, TF, NT, AC, DF clear */
 
-/* Completes a user context in the TCB (after the CPU's or the sysenter
- * stub's part of the frame): the general registers, in the order of
- * kernel/object/tcb.ts (edi lowest), then DS/ES reloaded with the flat
- * selector. Uses ecx after saving it. */
-        .macro SAVE_USER_REGISTERS
+/* The general registers in the order of kernel/object/tcb.ts (edi lowest,
+ * offset 0x00; eax highest, 0x18), below vector and error. */
+        .macro PUSH_REGISTERS
         push    %eax
         push    %ecx
         push    %edx
@@ -53,6 +51,22 @@
         push    %ebp
         push    %esi
         push    %edi
+        .endm
+        .macro POP_REGISTERS
+        pop     %edi
+        pop     %esi
+        pop     %ebp
+        pop     %ebx
+        pop     %edx
+        pop     %ecx
+        pop     %eax
+        .endm
+
+/* Completes a user context in the TCB (after the CPU's or the sysenter
+ * stub's part of the frame), then reloads DS/ES with the flat selector.
+ * Uses ecx after saving it. */
+        .macro SAVE_USER_REGISTERS
+        PUSH_REGISTERS
         mov     $USER_DS, %ecx          /* the user may have loaded anything into DS/ES */
         mov     %ecx, %ds
         mov     %ecx, %es
@@ -129,25 +143,13 @@ trap_common:
         call    Z_kernelZ_handleUserTrap
         ud2
 trap_from_kernel:
-        push    %eax                    /* a frame on the current kernel stack */
-        push    %ecx
-        push    %edx
-        push    %ebx
-        push    %ebp
-        push    %esi
-        push    %edi
+        PUSH_REGISTERS                  /* a frame on the current kernel stack */
         mov     %esp, %eax
         cld
         push    %eax
         call    Z_kernelZ_handleKernelTrap
         add     $4, %esp
-        pop     %edi
-        pop     %esi
-        pop     %ebp
-        pop     %ebx
-        pop     %edx
-        pop     %ecx
-        pop     %eax
+        POP_REGISTERS
         add     $8, %esp                /* vector, error */
         iret
 
@@ -157,13 +159,7 @@ restore_user_context:
         mov     4(%esp), %esp           /* esp = ctx */
         cmpl    $VECTOR_SYSCALL, CTX_VECTOR(%esp)
         je      1f
-        pop     %edi                    /* entered by an interrupt or fault: iret */
-        pop     %esi
-        pop     %ebp
-        pop     %ebx
-        pop     %edx
-        pop     %ecx
-        pop     %eax
+        POP_REGISTERS                   /* entered by an interrupt or fault: iret */
         add     $8, %esp
         iret
 1:      pop     %edi                    /* entered by sysenter: sysexit */

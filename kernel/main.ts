@@ -19,7 +19,7 @@ import {
 } from "./boot/multiboot2";
 import { panic } from "./panic";
 import { haltSystem, setPowerOffOnHalt, EXIT_STATUS_OK } from "./power";
-import { kernelLayout } from "./arch/x86/intrinsics";
+import { kernelLayout, LAYOUT_IMAGE_START, LAYOUT_RO_END, LAYOUT_IMAGE_END, LAYOUT_WASM_DATA, LAYOUT_STACK_TOP } from "./arch/x86/intrinsics";
 import { gdtInit } from "./arch/x86/gdt";
 import { idtInit } from "./arch/x86/idt";
 import { picInit, picUnmask } from "./arch/x86/pic";
@@ -64,16 +64,6 @@ export function kmain(mbiPhys: u32): void {
   schedule();                           // leave the kernel: never returns
 }
 
-// @ts-ignore: decorator
-@inline const LAYOUT_IMAGE_START: i32 = 0;
-// @ts-ignore: decorator
-@inline const LAYOUT_RO_END: i32 = 1;
-// @ts-ignore: decorator
-@inline const LAYOUT_IMAGE_END: i32 = 2;
-// @ts-ignore: decorator
-@inline const LAYOUT_WASM_DATA: i32 = 10;
-// @ts-ignore: decorator
-@inline const LAYOUT_STACK_TOP: i32 = 3;
 // @ts-ignore: decorator
 @inline const DEFAULT_TICK_HZ: u32 = 100;
 // @ts-ignore: decorator

@@ -7,20 +7,12 @@
 // Must not: trust what it reads: a frame pointer outside the kernel stack
 // ends the walk.
 
-import { kernelLayout } from "../arch/x86/intrinsics";
+import { kernelLayout, LAYOUT_STACK_TOP, LAYOUT_STACK_BOTTOM, LAYOUT_KSYMS, LAYOUT_KSYMS_END } from "../arch/x86/intrinsics";
 import { puts, putc } from "../console";
 import { putHex } from "../lib/format";
 
 // @ts-ignore: decorator
 @inline const KSYM_MAGIC: u32 = 0x4D59534B;
-// @ts-ignore: decorator
-@inline const LAYOUT_STACK_TOP: i32 = 3;
-// @ts-ignore: decorator
-@inline const LAYOUT_STACK_BOTTOM: i32 = 4;
-// @ts-ignore: decorator
-@inline const LAYOUT_KSYMS: i32 = 7;
-// @ts-ignore: decorator
-@inline const LAYOUT_KSYMS_END: i32 = 8;
 // @ts-ignore: decorator
 @inline const MAX_FRAMES: i32 = 16;
 

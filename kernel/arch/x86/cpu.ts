@@ -6,7 +6,7 @@
 // written once, never on a context switch.
 // Must not: touch per-thread state.
 
-import { wrmsr, kernelLayout } from "./intrinsics";
+import { wrmsr, kernelLayout, LAYOUT_SYSENTER_ENTRY } from "./intrinsics";
 import { SEL_KERNEL_CS, tssEsp0Address } from "./gdt";
 
 // @ts-ignore: decorator
@@ -15,8 +15,6 @@ import { SEL_KERNEL_CS, tssEsp0Address } from "./gdt";
 @inline const MSR_SYSENTER_ESP: u32 = 0x175;
 // @ts-ignore: decorator
 @inline const MSR_SYSENTER_EIP: u32 = 0x176;
-// @ts-ignore: decorator
-@inline const LAYOUT_SYSENTER_ENTRY: i32 = 6;
 
 export function sysenterInit(): void {
   wrmsr(MSR_SYSENTER_CS, SEL_KERNEL_CS);

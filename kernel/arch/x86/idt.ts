@@ -8,11 +8,9 @@
 // Gate layout (Intel SDM vol. 3, 6.11): offset 15:0, selector, 0, type/attr, offset 31:16.
 // Must not: decide what a vector means (kernel/trap.ts).
 
-import { lidt, kernelLayout } from "./intrinsics";
+import { lidt, kernelLayout, LAYOUT_VECTOR_TABLE } from "./intrinsics";
 import { SEL_KERNEL_CS } from "./gdt";
 
-// @ts-ignore: decorator
-@inline const LAYOUT_VECTOR_TABLE: i32 = 5;
 // @ts-ignore: decorator
 @inline const GATE_INTERRUPT_DPL0: u32 = 0x8E;
 // @ts-ignore: decorator

@@ -72,9 +72,33 @@
 /** Empties the kernel stack and waits in `sti; hlt` for an interrupt (boot/trap.S). Never returns. */
 // @ts-ignore: decorator
 @external("x86", "idleWait") export declare function idleWait(): void;
-/** A linker-defined address, by index (build/intrinsics.ts lists them). */
+/** A linker-defined address, by index: one of the LAYOUT_* constants below. */
 // @ts-ignore: decorator
 @external("x86", "kernelLayout") export declare function kernelLayout(which: i32): u32;
+
+// kernelLayout's indices; build/intrinsics.ts maps each to its linker symbol.
+// @ts-ignore: decorator
+@inline export const LAYOUT_IMAGE_START: i32 = 0;    // __kernel_start
+// @ts-ignore: decorator
+@inline export const LAYOUT_RO_END: i32 = 1;         // __kernel_ro_end
+// @ts-ignore: decorator
+@inline export const LAYOUT_IMAGE_END: i32 = 2;      // __kernel_end
+// @ts-ignore: decorator
+@inline export const LAYOUT_STACK_TOP: i32 = 3;      // boot_stack_top
+// @ts-ignore: decorator
+@inline export const LAYOUT_STACK_BOTTOM: i32 = 4;   // boot_stack_bottom
+// @ts-ignore: decorator
+@inline export const LAYOUT_VECTOR_TABLE: i32 = 5;   // vector_table (vectors.gen.S)
+// @ts-ignore: decorator
+@inline export const LAYOUT_SYSENTER_ENTRY: i32 = 6; // sysenter_entry (boot/trap.S)
+// @ts-ignore: decorator
+@inline export const LAYOUT_KSYMS: i32 = 7;          // __ksyms_start
+// @ts-ignore: decorator
+@inline export const LAYOUT_KSYMS_END: i32 = 8;      // __ksyms_end
+// @ts-ignore: decorator
+@inline export const LAYOUT_BOOT_PD: i32 = 9;        // boot_page_directory
+// @ts-ignore: decorator
+@inline export const LAYOUT_WASM_DATA: i32 = 10;     // __wasm_data_start
 /** Benchmark: CR3 = pd, then touch 4 pages at base, between cpuid; rdtsc; cpuid stamps. */
 // @ts-ignore: decorator
 @external("x86", "benchCr3Switch") export declare function benchCr3Switch(pd: u32, base: u32): u64;

@@ -11,7 +11,7 @@
 // PTE/PDE bits (Intel SDM vol. 3, 4.3): 0 present, 1 write, 2 user, 7 PS, 8 global.
 // Must not: map anything for user mode.
 
-import { kernelLayout, readCr4, writeCr4, readCr3, writeCr3 } from "./intrinsics";
+import { kernelLayout, readCr4, writeCr4, readCr3, writeCr3, LAYOUT_IMAGE_START, LAYOUT_RO_END, LAYOUT_BOOT_PD } from "./intrinsics";
 
 // @ts-ignore: decorator
 @inline export const KERNEL_VBASE: u32 = 0xC0000000;
@@ -23,12 +23,6 @@ import { kernelLayout, readCr4, writeCr4, readCr3, writeCr3 } from "./intrinsics
 @inline const PTE_GLOBAL: u32 = 1 << 8;
 // @ts-ignore: decorator
 @inline const CR4_PGE: u32 = 1 << 7;
-// @ts-ignore: decorator
-@inline const LAYOUT_IMAGE_START: i32 = 0;
-// @ts-ignore: decorator
-@inline const LAYOUT_RO_END: i32 = 1;
-// @ts-ignore: decorator
-@inline const LAYOUT_BOOT_PD: i32 = 9;
 
 const lowTable = memory.data(4096, 4096);
 
