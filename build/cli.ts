@@ -6,40 +6,61 @@
 //   tsx build/cli.ts debug      boot paused with a gdb stub     (npm run debug)
 //   tsx build/cli.ts bench      run the benchmarks              (npm run bench)
 //
-// Owns: argument parsing and the user-facing report. A failure prints the
-// stage and the tool's diagnostic and exits 1.
+// Owns: argument parsing and the user-facing report. The TSOS_* variables
+// are checked first (build/env.ts): a bad one is one line and exit 2,
+// before anything is built. A build failure prints the stage and the
+// tool's diagnostic and exits 1. A boot exits 0 only on the kernel's clean
+// power-off; a panic, a timeout or a failure of QEMU itself (its message
+// is shown) exits 1.
 // Must not: contain stage logic (build/kernel.ts, build/iso.ts, build/qemu.ts).
 
 import { spawn } from "node:child_process";
 import { relative } from "node:path";
 import { buildKernel, KERNEL_ELF } from "./kernel.ts";
 import { buildIso } from "./iso.ts";
-import { chooseAccel, qemuArgs, EXIT_POWEROFF, EXIT_PANIC } from "./qemu.ts";
+import { chooseAccel, qemuArgs, classifyExit, describeQemuFailure } from "./qemu.ts";
 import { ROOT, StageError, stageLog } from "./stage.ts";
-import { runBench, printBench } from "./bench.ts";
+import { runBench, printBench, BenchError } from "./bench.ts";
+import { ConfigError, readEnv } from "./env.ts";
 
 function report(t0: bigint): void {
   const ms = Number(process.hrtime.bigint() - t0) / 1e6;
   console.error(`build: ${stageLog.ran.length} stages ran, ${stageLog.skipped.length} up to date (${ms.toFixed(0)} ms)`);
 }
 
+// Runs QEMU with serial on this terminal. QEMU's stderr passes through as
+// it comes, and its tail is kept to name the failure.
 function boot(args: string[], timeoutS: number): Promise<number> {
   console.error(`qemu-system-i386 ${args.join(" ")}`);
-  const child = spawn("qemu-system-i386", args, { stdio: "inherit" });
+  const child = spawn("qemu-system-i386", args, { stdio: ["inherit", "inherit", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => {
+    process.stderr.write(d);
+    stderr = (stderr + d.toString("utf8")).slice(-4096);
+  });
+  let timedOut = false;
   const timer = timeoutS > 0 ? setTimeout(() => {
+    timedOut = true;
     console.error(`\nqemu: no power-off after ${timeoutS} s, stopping it (TSOS_TIMEOUT=0 disables this)`);
     child.kill("SIGTERM");
   }, timeoutS * 1000) : null;
   return new Promise((resolve) => {
-    child.on("exit", (code, signal) => {
+    child.on("error", (e) => {
+      console.error(`qemu: cannot start qemu-system-i386: ${e.message}`);
+      resolve(1);
+    });
+    child.on("close", (code, signal) => {
       if (timer) clearTimeout(timer);
-      if (code === EXIT_POWEROFF) resolve(0);
-      else if (code === EXIT_PANIC) {
-        console.error("qemu: the kernel reported a failure (debug-exit status 1)");
-        resolve(1);
-      } else {
-        console.error(`qemu: exited with ${signal ?? `status ${code}`}`);
-        resolve(1);
+      if (timedOut) return resolve(1);
+      switch (classifyExit(code, signal)) {
+        case "poweroff":
+          return resolve(0);
+        case "panic":
+          console.error("qemu: the kernel stopped after a panic");
+          return resolve(1);
+        default:
+          console.error(describeQemuFailure(code, signal, stderr));
+          return resolve(1);
       }
     });
   });
@@ -47,6 +68,7 @@ function boot(args: string[], timeoutS: number): Promise<number> {
 
 async function main(argv: string[]): Promise<number> {
   const cmd = argv[0] ?? "kernel";
+  const env = readEnv();
   const t0 = process.hrtime.bigint();
   switch (cmd) {
     case "kernel":
@@ -64,21 +86,20 @@ async function main(argv: string[]): Promise<number> {
       report(t0);
       const accel = chooseAccel();
       console.error(`qemu: accelerator ${accel}${accel === "tcg" ? " (no vmx/svm on this host)" : ""}; serial on this terminal`);
-      const timeout = Number(process.env.TSOS_TIMEOUT ?? 300);
-      return boot(qemuArgs({ iso, accel, memoryMiB: Number(process.env.TSOS_MEMORY_MIB ?? 128) }), timeout);
+      return boot(qemuArgs({ iso, accel, memoryMiB: env.memoryMiB }), env.timeoutS);
     }
     case "debug": {
       const iso = buildIso();
       report(t0);
-      const port = Number(process.env.TSOS_GDB_PORT ?? 1234);
+      const port = env.gdbPort;
       const elf = relative(ROOT, KERNEL_ELF);
       console.error("QEMU is paused with its gdb stub. In another terminal:");
       console.error(`  gdb -q ${elf} -ex 'set architecture i386' -ex 'target remote :${port}' -ex 'break kernel_start' -ex continue`);
       console.error("Serial output appears here; Ctrl-A X quits QEMU.");
-      return boot(qemuArgs({ iso, accel: "tcg", gdbPort: port, serial: "mon:stdio" }), 0);
+      return boot(qemuArgs({ iso, accel: "tcg", memoryMiB: env.memoryMiB, gdbPort: port, serial: "mon:stdio" }), 0);
     }
     case "bench": {
-      const results = runBench();
+      const results = await runBench();
       report(t0);
       printBench(results);
       return 0;
@@ -92,7 +113,11 @@ async function main(argv: string[]): Promise<number> {
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (e) => {
-    if (e instanceof StageError) {
+    if (e instanceof ConfigError) {
+      console.error(`tsos: ${e.message}`);
+      process.exit(2);
+    }
+    if (e instanceof StageError || e instanceof BenchError) {
       console.error(e.message);
       process.exit(1);
     }

@@ -8,18 +8,48 @@
 // 32-bit guest runs ~1000x slower than TCG, so it is never chosen.
 // TSOS_ACCEL=kvm or TSOS_ACCEL=tcg forces the choice.
 // Exit status: the kernel writes v to the debug-exit port (0xF4); QEMU then
-// exits with (v << 1) | 1. The kernel writes 0 on a clean power-off (exit 1)
-// and 1 on a panic (exit 3).
+// exits with (v << 1) | 1. The kernel writes 0x10 on a clean power-off
+// (exit 33) and 0x11 on a panic (exit 35), kernel/power.ts. Every other
+// ending is QEMU's own: 1 for its errors (a bad -m, a gdb port in use), 0
+// after a guest reset under -no-reboot (a triple fault) or a monitor
+// "quit", or a signal. classifyExit tells them apart.
+// Serial capture: a terminal gets "stdio"; everything that reads the output
+// afterwards (tests, benchmarks) gets a file, which QEMU never finds full.
 
-import { accessSync, constants, readFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { accessSync, constants, existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { forcedAccel } from "./env.ts";
 
 export const DEBUG_EXIT_PORT = 0xf4;
-export const EXIT_POWEROFF = 1;
-export const EXIT_PANIC = 3;
+/** The values the kernel writes to the debug-exit port (kernel/power.ts). */
+export const KERNEL_EXIT_OK = 0x10;
+export const KERNEL_EXIT_PANIC = 0x11;
+/** QEMU's exit status for each. */
+export const EXIT_POWEROFF = (KERNEL_EXIT_OK << 1) | 1;
+export const EXIT_PANIC = (KERNEL_EXIT_PANIC << 1) | 1;
+
+/** How a QEMU run ended: the kernel's clean power-off, its panic, or anything else (QEMU failed). */
+export type QemuEnding = "poweroff" | "panic" | "qemu-failed";
+
+export function classifyExit(code: number | null, signal: NodeJS.Signals | null = null): QemuEnding {
+  if (signal === null && code === EXIT_POWEROFF) return "poweroff";
+  if (signal === null && code === EXIT_PANIC) return "panic";
+  return "qemu-failed";
+}
+
+/** One line for a QEMU that failed: its status and the last lines it printed on stderr. */
+export function describeQemuFailure(code: number | null, signal: NodeJS.Signals | null, stderr: string): string {
+  const how = signal ? `was killed by ${signal}` : code === 0 ? "exited with status 0 (a guest reset or a monitor quit, not a power-off)" : `exited with status ${code}`;
+  const said = stderr.trim().split("\n").filter((l) => l.trim() !== "").slice(-5).join("\n  ");
+  return `qemu: failed: it ${how}${said ? `; it said:\n  ${said}` : " and printed nothing on stderr"}`;
+}
 /** The CPU model of DESIGN.md's seL4 measurements, less the 64-bit-only features that qemu-system-i386 warns about. */
 export const CPU_MODEL = "core2duo,-lm,-syscall,+rdtscp";
 
-export type Accel = "tcg" | "kvm";
+export type { Accel } from "./env.ts";
+import type { Accel } from "./env.ts";
 
 export function hostHasHardwareVirt(): boolean {
   try {
@@ -36,20 +66,19 @@ export function hostHasHardwareVirt(): boolean {
 }
 
 export function chooseAccel(env: NodeJS.ProcessEnv = process.env, hasVirt: () => boolean = hostHasHardwareVirt): Accel {
-  const forced = env.TSOS_ACCEL;
-  if (forced === "kvm" || forced === "tcg") return forced;
-  if (forced) throw new Error(`TSOS_ACCEL must be "kvm" or "tcg", not ${JSON.stringify(forced)}`);
-  return hasVirt() ? "kvm" : "tcg";
+  return forcedAccel(env) ?? (hasVirt() ? "kvm" : "tcg");
 }
 
 export interface QemuOptions {
   iso: string;
   memoryMiB?: number;
   accel?: Accel;
+  /** QEMU's -cpu, instead of the default model. */
+  cpu?: string;
   /** -icount shift=0: rdtsc counts guest instructions exactly (TCG only). */
   icount?: boolean;
-  /** Serial: "stdio" for a terminal, "mon:stdio" to also reach the monitor. */
-  serial?: string;
+  /** Serial: "stdio" for a terminal, "mon:stdio" to also reach the monitor, or a file to write it to. */
+  serial?: string | { file: string };
   /** Start paused with a gdb stub on this TCP port. */
   gdbPort?: number;
   extra?: string[];
@@ -60,12 +89,12 @@ export function qemuArgs(o: QemuOptions): string[] {
   const args = [
     "-machine", "pc",
     "-accel", accel,
-    "-cpu", accel === "kvm" ? "host" : CPU_MODEL,
+    "-cpu", o.cpu ?? (accel === "kvm" ? "host" : CPU_MODEL),
     "-m", String(o.memoryMiB ?? 128),
     "-cdrom", o.iso,
     "-boot", "d",
     "-display", "none",
-    "-serial", o.serial ?? "stdio",
+    ...serialArgs(o.serial ?? "stdio"),
     "-device", `isa-debug-exit,iobase=0x${DEBUG_EXIT_PORT.toString(16)},iosize=0x04`,
     "-no-reboot",
   ];
@@ -75,4 +104,91 @@ export function qemuArgs(o: QemuOptions): string[] {
   }
   if (o.gdbPort !== undefined) args.push("-S", "-gdb", `tcp::${o.gdbPort}`);
   return [...args, ...(o.extra ?? [])];
+}
+
+function serialArgs(serial: string | { file: string }): string[] {
+  if (typeof serial === "string") return ["-serial", serial];
+  if (/[,\s]/.test(serial.file)) throw new Error(`serial capture path must not contain commas or spaces: ${serial.file}`);
+  return ["-chardev", `file,id=com1,path=${serial.file}`, "-serial", "chardev:com1"];
+}
+
+export interface CapturedRun {
+  /** The kernel's power-off or panic; QEMU's failure; our timeout; or a stop the caller asked for. */
+  ending: QemuEnding | "timeout" | "stopped";
+  /** Everything the guest wrote to COM1, complete: QEMU wrote it to a file. */
+  serial: string;
+  /** QEMU's own messages. */
+  stderr: string;
+  code: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+export interface CaptureOptions {
+  /** Kill QEMU after this long; the run ends as "timeout". */
+  timeoutMs: number;
+  /**
+   * Called with the serial output so far whenever it grew (polled every
+   * 20 ms). Calling `stop` kills QEMU once the returned promise settles;
+   * the run then ends as "stopped".
+   */
+  watch?: (serial: string, stop: (then?: () => Promise<void>) => void) => void;
+  /** A directory for the capture file (default: a new one under the system temp directory, removed afterwards). */
+  dir?: string;
+}
+
+/**
+ * Boots QEMU with COM1 captured to a file and returns how it ended. The
+ * arguments are qemuArgs' without a serial choice (`serial` is set here).
+ */
+export function runQemuCaptured(o: Omit<QemuOptions, "serial">, c: CaptureOptions): Promise<CapturedRun> {
+  const dir = c.dir ?? mkdtempSync(join(tmpdir(), "tsos-qemu-"));
+  const file = join(dir, "com1.log");
+  const read = () => (existsSync(file) ? readFileSync(file, "latin1") : "");
+  const child = spawn("qemu-system-i386", qemuArgs({ ...o, serial: { file } }), { stdio: ["ignore", "ignore", "pipe"] });
+  let stderr = "";
+  child.stderr!.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
+  let timedOut = false;
+  let stopping = false;
+  let stopped = false;
+  let stopError: unknown = null;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    child.kill("SIGKILL");
+  }, c.timeoutMs);
+  const stop = (then?: () => Promise<void>) => {
+    if (stopping) return;
+    stopping = true;
+    (then ? then() : Promise.resolve())
+      .catch((e) => (stopError = e))
+      .finally(() => {
+        stopped = true;
+        child.kill("SIGKILL");
+      });
+  };
+  let seen = 0;
+  const poller = c.watch
+    ? setInterval(() => {
+        const s = read();
+        if (s.length !== seen) {
+          seen = s.length;
+          if (!stopping) c.watch!(s, stop);
+        }
+      }, 20)
+    : null;
+  return new Promise((resolve, reject) => {
+    child.on("error", (e) => {
+      clearTimeout(timer);
+      if (poller) clearInterval(poller);
+      reject(new Error(`cannot start qemu-system-i386: ${e.message}`));
+    });
+    child.on("close", (code, signal) => {
+      clearTimeout(timer);
+      if (poller) clearInterval(poller);
+      const serial = read();
+      if (!c.dir) rmSync(dir, { recursive: true, force: true });
+      if (stopError) return reject(stopError);
+      const ending = timedOut ? "timeout" : stopped ? "stopped" : classifyExit(code, signal);
+      resolve({ ending, serial, stderr, code, signal });
+    });
+  });
 }

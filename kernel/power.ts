@@ -6,16 +6,28 @@
 // 0xF4; QEMU exits with (status << 1) | 1), which is how tests and npm start
 // end. Without it, or if the device is absent (a real PC), the CPU halts
 // with interrupts off.
-// Must not: print; callers say why they stop.
+// Before either, the console is finished: if serial bytes were ever lost,
+// that is said on every console still working, and the UART is drained so
+// the power-off cannot cut the last line.
+// Must not: print anything but the console's loss report; callers say why
+// they stop.
 
 import { outb, cli, hlt } from "./arch/x86/intrinsics";
+import { serialDrain, serialLostBytes, serialState, SerialState } from "./drivers/serial";
+import { putLineStart, puts, putLine } from "./console";
+import { putDec32 } from "./lib/format";
 
 // @ts-ignore: decorator
 @inline export const DEBUG_EXIT_PORT: u32 = 0xF4;
+// The values written to the debug-exit port. QEMU exits with (v << 1) | 1,
+// so these give 33 and 35: far from QEMU's own statuses (0 after a guest
+// reset or a monitor "quit", 1 for its own errors) and from a shell's
+// (2, 126, 127, 128 + signal). build/qemu.ts holds the host side, and
+// test/build/qemu.test.ts checks the two agree.
 // @ts-ignore: decorator
-@inline export const EXIT_STATUS_OK: u32 = 0;
+@inline export const EXIT_STATUS_OK: u32 = 0x10;
 // @ts-ignore: decorator
-@inline export const EXIT_STATUS_PANIC: u32 = 1;
+@inline export const EXIT_STATUS_PANIC: u32 = 0x11;
 
 let powerOffOnHalt = false;
 
@@ -28,8 +40,27 @@ export function powerOffRequested(): bool {
   return powerOffOnHalt;
 }
 
-/** Stops the machine for good: debug-exit with `status` if asked, then halt. */
+/**
+ * Reports lost serial output, if any, on VGA and on serial if it still
+ * works; then waits until the UART has sent everything.
+ */
+export function finishConsole(): void {
+  const lost = serialLostBytes();
+  if (lost != 0) {
+    putLineStart();
+    puts("console: ");
+    putDec32(lost);
+    puts(lost == 1 ? " byte" : " bytes");
+    putLine(serialState() == SerialState.Gone
+      ? " of serial output lost: COM1 stopped answering"
+      : " of serial output lost: written before COM1 was set up");
+  }
+  serialDrain();
+}
+
+/** Stops the machine for good: finishes the console, debug-exit with `status` if asked, then halt. */
 export function haltSystem(status: u32): void {
+  finishConsole();
   if (powerOffOnHalt) outb(DEBUG_EXIT_PORT, status);
   cli();
   while (true) hlt();

@@ -42,17 +42,22 @@ describe("generated code shape", () => {
     expect(code.filter((i) => i.op.startsWith("call"))).toEqual([]);
   });
 
-  it("reads wasm globals at absolute addresses and inlines port I/O (serial serialPutByte)", () => {
-    const code = fn("w2c_kernel_drivers_serial_serialPutByte");
-    const absolute = code
+  it("reads wasm globals at absolute addresses and inlines port I/O (serial serialPutByte, waitForLineStatus)", () => {
+    // serialPutByte's common case writes THR with no poll; the poll loop is
+    // waitForLineStatus. Between them: globals at absolute addresses, `in`
+    // and `out` inlined, and no call but the one to the poll loop.
+    const put = fn("w2c_kernel_drivers_serial_serialPutByte");
+    const wait = fn("w2c_kernel_drivers_serial_waitForLineStatus");
+    const absolute = [...put, ...wait]
       .map((i) => /(?:^|,)0x([0-9a-f]{8})(?:,|$)/.exec(i.args))
       .filter((m): m is RegExpExecArray => m !== null && !m.input.startsWith("$"))
       .map((m) => parseInt(m[1], 16));
     expect(absolute.length).toBeGreaterThan(0);
     for (const a of absolute) expect(a).toBeGreaterThanOrEqual(WASM_MEMORY_BASE);
-    expect(code.some((i) => i.op === "in" && i.args === "(%dx),%al")).toBe(true);
-    expect(code.some((i) => i.op === "out" && i.args === "%al,(%dx)")).toBe(true);
-    expect(code.filter((i) => i.op.startsWith("call"))).toEqual([]);
+    expect(put.some((i) => i.op === "out" && i.args === "%al,(%dx)")).toBe(true);
+    expect(wait.some((i) => i.op === "in" && i.args === "(%dx),%al")).toBe(true);
+    expect(put.filter((i) => i.op.startsWith("call")).map((i) => i.args)).toEqual([expect.stringMatching(/<w2c_kernel_drivers_serial_waitForLineStatus>$/)]);
+    expect(wait.filter((i) => i.op.startsWith("call"))).toEqual([]);
   });
 
   it("passes no instance pointer: every generated function takes exactly its wasm parameters", () => {

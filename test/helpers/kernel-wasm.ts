@@ -160,16 +160,125 @@ export type Cpuid = [number, number, number, number];
 
 export interface X86MockOptions {
   /**
-   * COM1's behaviour: "ok" (a 16550 whose transmitter is always empty and
+   * COM1's behaviour: "ok" (a 16550A whose transmitter sends at once and
    * which echoes in loopback mode), "absent" (every COM1 read gives 0xFF,
-   * as on a PC without the port), or "stuck" (works in loopback, but the
-   * transmitter never empties).
+   * as on a PC without the port), or "stuck" (its registers answer and
+   * loopback works, but the transmitter never sends, as a host that never
+   * reads). Stretches of a busy transmitter are set with Uart16550.block.
    */
   uart?: "ok" | "absent" | "stuck";
+  /** Throw UartPollLimit after this many line-status reads (a guard for tests of waiting). */
+  uartPollLimit?: number;
+  /** Record every port access in X86Mock.ports (default true; off for tests with millions of polls). */
+  logPorts?: boolean;
   /** cpuid results by leaf (subleaf ignored), or a function; default zeros. */
   cpuid?: Record<number, Cpuid> | ((leaf: number, subleaf: number) => Cpuid);
   /** Reads from ports the mock does not model; default 0xFF (floating bus). */
   inPort?: (port: number, width: 1 | 2 | 4) => number | undefined;
+}
+
+/** Thrown by the mocked UART when a test's poll budget (uartPollLimit) is spent. */
+export class UartPollLimit extends Error {
+  override name = "UartPollLimit";
+}
+
+/**
+ * COM1 as QEMU models a 16550A: a 16-byte transmit FIFO in front of the
+ * shift register. Writing THR while the FIFO is full drops the oldest byte
+ * (counted in `overruns`). LSR.THRE is set while the FIFO is empty, TEMT
+ * while the shift register is empty too. While the transmitter is blocked
+ * (the host is not reading), the byte in the shift register and the FIFO
+ * stay put; each line-status read counts one poll toward the end of the
+ * block, and when it ends everything is sent at once.
+ */
+export class Uart16550 {
+  ier = 0;
+  lcr = 0;
+  mcr = 0;
+  fcr = 0;
+  dll = 0;
+  dlm = 0;
+  scr = 0;
+  rx: number[] = [];
+  fifo: number[] = [];
+  /** The byte in the transmit shift register, or -1. */
+  tsr = -1;
+  /** Line-status polls left in the current busy stretch. */
+  blockedPolls = 0;
+  /** Once set, the device is gone: every register reads 0xFF and writes vanish. */
+  gone = false;
+  /** The device goes (as `gone`) at this line-status read, counted in lsrReads. */
+  goneAtRead = Infinity;
+  /** False for an 8250/16450: FCR is ignored and there is a single holding register. */
+  hasFifo = true;
+  /** Bytes lost because THR was written with the FIFO full. */
+  overruns = 0;
+  lsrReads = 0;
+  /** Called before each transmitted byte; may start a busy stretch with block(). */
+  onTransmit: ((uart: Uart16550) => void) | null = null;
+
+  constructor(private readonly sink: (byte: number) => void, private readonly stuck: boolean) {}
+
+  /** Keeps the transmitter busy for the next `polls` line-status reads. */
+  block(polls: number): void {
+    this.blockedPolls = Math.max(this.blockedPolls, polls);
+  }
+
+  private get fifoOn(): boolean {
+    return this.hasFifo && (this.fcr & 0x01) !== 0;
+  }
+
+  private busy(): boolean {
+    return this.stuck || this.blockedPolls > 0;
+  }
+
+  // Moves bytes to the line until the transmitter blocks or is empty.
+  private pump(): void {
+    for (;;) {
+      if (this.tsr < 0) {
+        if (this.fifo.length === 0) return;
+        this.tsr = this.fifo.shift()!;
+      }
+      this.onTransmit?.(this);
+      if (this.busy()) return;
+      this.sink(this.tsr);
+      this.tsr = -1;
+    }
+  }
+
+  writeThr(value: number): void {
+    if (this.gone) return;
+    if (this.mcr & 0x10) {
+      this.rx.push(value);
+      return;
+    }
+    const capacity = this.fifoOn ? 16 : 1;
+    if (this.fifo.length >= capacity) {
+      this.fifo.shift();
+      this.overruns++;
+    }
+    this.fifo.push(value);
+    this.pump();
+  }
+
+  readLsr(): number {
+    if (this.lsrReads >= this.goneAtRead) this.gone = true;
+    if (this.gone) return 0xff;
+    this.lsrReads++;
+    if (this.blockedPolls > 0) {
+      this.blockedPolls--;
+      if (this.blockedPolls === 0) this.pump();
+    }
+    const loopback = (this.mcr & 0x10) !== 0;
+    const thre = this.fifo.length === 0 || loopback ? 0x20 : 0;
+    const temt = thre && (this.tsr < 0 || loopback) ? 0x40 : 0;
+    return thre | temt | (this.rx.length > 0 ? 0x01 : 0);
+  }
+
+  /** IIR: no interrupt pending (bit 0), FIFOs-enabled bits 7:6 when FCR bit 0 is set. */
+  readIir(): number {
+    return this.gone ? 0xff : (this.fifoOn ? 0xc0 : 0) | 0x01;
+  }
 }
 
 export interface PortAccess {
@@ -198,12 +307,14 @@ export class X86Mock {
   /** The CRT controller's registers, by index. */
   crtc = new Array<number>(256).fill(0);
   crtcIndex = 0;
-  uart = { ier: 0, lcr: 0, mcr: 0, fcr: 0, dll: 0, dlm: 0, rx: [] as number[] };
+  readonly uart: Uart16550;
 
   constructor(
     readonly options: X86MockOptions,
     private readonly memory: () => WebAssembly.Memory,
-  ) {}
+  ) {
+    this.uart = new Uart16550((b) => (this.serial += String.fromCharCode(b)), options.uart === "stuck");
+  }
 
   /** Returns the serial output so far and clears it. */
   takeSerial(): string {
@@ -218,16 +329,16 @@ export class X86Mock {
   }
 
   out(port: number, value: number, width: 1 | 2 | 4): void {
-    this.ports.push({ dir: "out", port, value, width });
+    if (this.options.logPorts !== false) this.ports.push({ dir: "out", port, value, width });
     if (width !== 1) return;
     value &= 0xff;
     const u = this.uart;
     const dlab = (u.lcr & 0x80) !== 0;
+    if (port >= COM1 && port < COM1 + 8 && (u.gone || this.options.uart === "absent")) return;
     switch (port) {
       case COM1 + 0:
         if (dlab) u.dll = value;
-        else if (u.mcr & 0x10) u.rx.push(value);
-        else this.serial += String.fromCharCode(value);
+        else u.writeThr(value);
         break;
       case COM1 + 1:
         if (dlab) u.dlm = value;
@@ -235,12 +346,16 @@ export class X86Mock {
         break;
       case COM1 + 2:
         u.fcr = value;
+        if (value & 0x04) u.fifo = []; // clear the transmit FIFO
         break;
       case COM1 + 3:
         u.lcr = value;
         break;
       case COM1 + 4:
         u.mcr = value;
+        break;
+      case COM1 + 7:
+        u.scr = value;
         break;
       case CRTC_INDEX:
         this.crtcIndex = value;
@@ -253,30 +368,32 @@ export class X86Mock {
 
   in(port: number, width: 1 | 2 | 4): number {
     const value = this.read(port, width);
-    this.ports.push({ dir: "in", port, value, width });
+    if (this.options.logPorts !== false) this.ports.push({ dir: "in", port, value, width });
     return value;
   }
 
   private read(port: number, width: 1 | 2 | 4): number {
-    const mode = this.options.uart ?? "ok";
     const u = this.uart;
     if (width === 1 && port >= COM1 && port < COM1 + 8) {
-      if (mode === "absent") return 0xff;
-      const loopback = (u.mcr & 0x10) !== 0;
+      if (this.options.uart === "absent" || u.gone) return 0xff;
       switch (port - COM1) {
         case 0:
           return u.lcr & 0x80 ? u.dll : (u.rx.shift() ?? 0);
         case 1:
           return u.lcr & 0x80 ? u.dlm : u.ier;
+        case 2:
+          return u.readIir();
         case 3:
           return u.lcr;
         case 4:
           return u.mcr;
         case 5: {
-          const dataReady = u.rx.length > 0 ? 0x01 : 0;
-          const empty = mode === "stuck" && !loopback ? 0 : 0x60; // THRE | TEMT
-          return empty | dataReady;
+          const limit = this.options.uartPollLimit;
+          if (limit !== undefined && u.lsrReads >= limit) throw new UartPollLimit(`the UART was polled ${limit} times`);
+          return u.readLsr();
         }
+        case 7:
+          return u.scr;
         default:
           return 0;
       }

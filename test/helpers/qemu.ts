@@ -1,27 +1,32 @@
 // test/helpers/qemu.ts: boots an ISO in QEMU for system tests.
 //
 // Owns: running one QEMU with a hard timeout, capturing serial output, and
-// classifying how it ended (power-off, panic exit, timeout, other).
+// classifying how it ended (power-off, panic exit, timeout, stopped, QEMU
+// failure). Serial output goes to a file (build/qemu.ts runQemuCaptured),
+// which QEMU never finds full, so a busy host cannot cut a capture short.
 // Every boot ends by itself: the kernel writes to the isa-debug-exit device,
 // and if it does not, the timeout kills QEMU and the test fails with the
 // serial output so far.
 
-import { spawn } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import { connect } from "node:net";
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { buildIso, BootModule } from "../../build/iso.ts";
-import { qemuArgs, EXIT_POWEROFF, EXIT_PANIC } from "../../build/qemu.ts";
+import { classifyExit, qemuArgs, runQemuCaptured } from "../../build/qemu.ts";
+import { ROOT as REPO_ROOT } from "../../build/stage.ts";
 
 export interface BootResult {
   serial: string;
   /** Serial output split into lines, CR removed, GRUB's screen-control noise dropped. */
   lines: string[];
-  how: "poweroff" | "panic" | "timeout" | "stopped" | "other";
+  /** "qemu-failed": QEMU's own error (see stderr), never the kernel's doing. */
+  how: "poweroff" | "panic" | "timeout" | "stopped" | "qemu-failed";
   exitCode: number | null;
+  /** What QEMU printed on its standard error. */
+  stderr: string;
 }
-
 export interface BootOptions {
   cmdline?: string;
   /** Boot modules; default: the root task. */
@@ -81,51 +86,111 @@ async function openMonitor(path: string): Promise<{ send: (cmd: string) => Promi
   };
 }
 
-export function boot(opts: BootOptions = {}): Promise<BootResult> {
+/** Splits serial output into lines without CRs or terminal control sequences. */
+export function serialLines(serial: string): string[] {
+  return serial
+    .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "")
+    .split("\n")
+    .map((l) => l.replace(/\r/g, ""));
+}
+
+export async function boot(opts: BootOptions = {}): Promise<BootResult> {
   const iso = isoFor(opts.cmdline ?? "poweroff", opts.modules);
   const dir = mkdtempSync(join(tmpdir(), "tsos-qemu-"));
   const monitorPath = join(dir, "monitor.sock");
   const extra = [...(opts.extra ?? []), "-monitor", `unix:${monitorPath},server,nowait`];
-  const args = qemuArgs({ iso, accel: "tcg", memoryMiB: opts.memoryMiB ?? 128, extra });
-  if (opts.cpu) args[args.indexOf("-cpu") + 1] = opts.cpu;
-  const child = spawn("qemu-system-i386", args, { stdio: ["ignore", "pipe", "pipe"] });
+  const qemu = { iso, accel: "tcg" as const, memoryMiB: opts.memoryMiB ?? 128, extra, cpu: opts.cpu };
+  try {
+    const r = await runQemuCaptured(qemu, {
+      timeoutMs: opts.timeoutMs ?? 30_000,
+      dir,
+      watch: opts.stopWhen
+        ? (serial, stop) => {
+            if (!opts.stopWhen!.test(serial)) return;
+            stop(async () => {
+              const mon = await openMonitor(monitorPath);
+              try {
+                if (opts.atStop) await opts.atStop(mon.send);
+              } finally {
+                mon.close();
+              }
+            });
+          }
+        : undefined,
+    });
+    return { serial: r.serial, lines: serialLines(r.serial), how: r.ending, exitCode: r.code, stderr: r.stderr };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export interface SlowReader {
+  /** Milliseconds before the reader reads anything. */
+  delayMs: number;
+  /** Bytes per read. */
+  chunk: number;
+  /** Milliseconds between reads. */
+  intervalMs: number;
+  /** SO_SNDBUF and SO_RCVBUF of the socket pair (Linux's minimum applies). */
+  bufferBytes: number;
+}
+
+const SLOW_READER_SOURCE = join(REPO_ROOT, "test/helpers/slow-reader.c");
+const SLOW_READER = join(REPO_ROOT, "out/test-bin/slow-reader");
+
+/** Builds test/helpers/slow-reader.c (once; again when the source is newer). */
+export function slowReaderBinary(): string {
+  if (!existsSync(SLOW_READER) || statSync(SLOW_READER).mtimeMs < statSync(SLOW_READER_SOURCE).mtimeMs) {
+    mkdirSync(dirname(SLOW_READER), { recursive: true });
+    const tmp = `${SLOW_READER}.${process.pid}.tmp`;
+    execFileSync("gcc", ["-O2", "-Wall", "-Werror", "-o", tmp, SLOW_READER_SOURCE], { stdio: "pipe" });
+    renameSync(tmp, SLOW_READER);
+  }
+  return SLOW_READER;
+}
+
+/**
+ * Boots with COM1 on QEMU's standard output, read by a slow reader
+ * (test/helpers/slow-reader.c): the way a sluggish terminal or log pipe
+ * reads. QEMU then finds its output full and holds the UART busy; the
+ * kernel must wait and lose nothing.
+ */
+export function bootWithSlowReader(reader: SlowReader, opts: { cmdline?: string; modules?: BootModule[]; timeoutMs?: number } = {}): Promise<BootResult> {
+  const iso = isoFor(opts.cmdline ?? "poweroff", opts.modules);
+  const args = qemuArgs({ iso, accel: "tcg", serial: "stdio" });
+  const child = spawn(
+    slowReaderBinary(),
+    [String(reader.delayMs), String(reader.chunk), String(reader.intervalMs), String(reader.bufferBytes), "--", "qemu-system-i386", ...args],
+    { stdio: ["ignore", "pipe", "pipe"], detached: true }, // its own process group, so a timeout stops QEMU too
+  );
   let serial = "";
-  let stopping = false;
-  let stopped = false;
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => (serial += d.toString("latin1")));
+  child.stderr.on("data", (d: Buffer) => (stderr += d.toString("utf8")));
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    child.kill("SIGKILL");
-  }, opts.timeoutMs ?? 30_000);
-  const stop = async () => {
-    stopping = true;
-    try {
-      const mon = await openMonitor(monitorPath);
-      if (opts.atStop) await opts.atStop(mon.send);
-      mon.close();
-    } finally {
-      stopped = true;
-      child.kill("SIGKILL");
-    }
-  };
-  let stopError: unknown = null;
-  child.stdout.on("data", (d) => {
-    serial += d.toString("latin1");
-    if (opts.stopWhen && !stopping && opts.stopWhen.test(serial)) stop().catch((e) => (stopError = e));
-  });
-  child.stderr.on("data", () => {});
-  return new Promise((resolve, reject) => {
-    // "close", not "exit": exit can come before the last serial output is read.
-    child.on("close", (code) => {
+    process.kill(-child.pid!, "SIGKILL"); // the reader and QEMU
+  }, opts.timeoutMs ?? 60_000);
+  return new Promise((resolve) => {
+    child.on("close", (code, signal) => {
       clearTimeout(timer);
-      rmSync(dir, { recursive: true, force: true });
-      if (stopError) return reject(stopError);
-      const how = timedOut ? "timeout" : stopped ? "stopped" : code === EXIT_POWEROFF ? "poweroff" : code === EXIT_PANIC ? "panic" : "other";
-      const lines = serial
-        .replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "")
-        .split("\n")
-        .map((l) => l.replace(/\r/g, ""));
-      resolve({ serial, lines, how, exitCode: code });
+      const ending = classifyExit(code, signal);
+      resolve({ serial, lines: serialLines(serial), how: timedOut ? "timeout" : ending, exitCode: code, stderr });
     });
   });
+}
+
+/** The kernel's first line. */
+export const BANNER = "tsos 0.1.0: a capability microkernel in AssemblyScript (i386, Multiboot2)";
+
+/**
+ * The kernel's log from its banner on, less the line that counts timer
+ * ticks (it varies with the host's speed): for comparing two boots of a
+ * single-threaded scenario. GRUB gives up on a serial port that stays
+ * busy, so the banner may follow the remains of GRUB's output on its line.
+ */
+export function comparableKernelLog(r: BootResult): string[] {
+  const i = r.lines.findIndex((l) => l.endsWith(BANNER));
+  return (i < 0 ? [] : [BANNER, ...r.lines.slice(i + 1)]).filter((l) => !/^kernel: \d+ timer ticks, \d+ thread switches$/.test(l));
 }

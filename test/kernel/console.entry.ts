@@ -9,7 +9,8 @@
 import { consoleInit } from "../../kernel/console";
 import { vgaInit } from "../../kernel/drivers/vga";
 
-export { serialInit, serialPresent, serialDroppedBytes, serialPutByte } from "../../kernel/drivers/serial";
+export { serialInit, serialPresent, serialLostBytes, serialPutByte, serialDrain, serialState } from "../../kernel/drivers/serial";
+export { finishConsole } from "../../kernel/power";
 export {
   vgaReady, vgaSetAttribute, vgaAttribute, vgaRow, vgaColumn, vgaClear, vgaPutc, vgaSyncCursor,
 } from "../../kernel/drivers/vga";

@@ -49,7 +49,7 @@ describe("boot", () => {
     expect(lines[lines.length - 2]).toBe("kernel: no threads left; stopping");
   });
 
-  for (const mib of [32, 256, 2048]) {
+  for (const mib of [8, 32, 256, 2048]) {
     it(`reports ${mib} MiB of RAM when QEMU has -m ${mib}`, async () => {
       const r = await boot({ memoryMiB: mib });
       expect(r.how, r.serial).toBe("poweroff");
