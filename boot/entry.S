@@ -7,22 +7,17 @@
  *   - checks CPUID exists and leaf 1 edx has PSE(3) TSC(4) SEP(11) PGE(13)
  *     FXSR(24); otherwise prints "BOOT FAILED: CPU lacks" and the missing
  *     feature names, halts;
- *   - builds boot_page_directory: 4 MiB PSE pages mapping physical 0..1 GiB at
- *     0xC0000000 (global) and physical 0..4 MiB at 0 (for the jump only);
+ *   - builds boot_page_directory: KERNEL_WINDOW_PDES 4 MiB PSE pages mapping
+ *     physical 0 up at KERNEL_VBASE (global) and physical 0..4 MiB at 0 (for
+ *     the jump only);
  *   - turns on CR4.PSE|PGE and CR0.PG|WP, jumps to the higher half,
  *     switches to boot_stack and calls kernel_start(mbi_phys) (build/rt/kernel-rt.c).
  * Runs with paging off until the jump, so every symbol is used as
  * (symbol - KERNEL_VBASE), its physical address.
  */
-        .set KERNEL_VBASE,   0xC0000000
-        .set MB2_BOOT_MAGIC, 0x36D76289
-        .set COM1,           0x3F8
-        .set VGA_PHYS,       0xB8000
+#include "machine.gen.h"  /* KERNEL_VBASE, page sizes, PDE flags, COM1, VGA (kernel/arch/x86/machine.def.ts) */
+
         .set FEATURES,       (1 << 3) | (1 << 4) | (1 << 11) | (1 << 13) | (1 << 24)
-        .set PDE_4M_KERNEL,  0x183     /* present | writable | 4 MiB | global */
-        .set PDE_4M_IDENT,   0x083     /* present | writable | 4 MiB */
-        .set WINDOW_PDES,    256       /* 256 x 4 MiB = the 1 GiB kernel window */
-        .set STACK_SIZE,     16384
 
 #define PHYS(sym) ((sym) - KERNEL_VBASE)
 
@@ -38,7 +33,7 @@ _start:
         mov     %ebx, %edi                      /* edi = mbi_phys, kept to the end */
         call    early_serial_init
 
-        cmp     $MB2_BOOT_MAGIC, %esi
+        cmp     $MULTIBOOT2_BOOTLOADER_MAGIC, %esi
         je      1f
         mov     $PHYS(msg_bad_magic), %esi
         call    early_print
@@ -48,7 +43,7 @@ _start:
         pushfl
         pop     %eax
         mov     %eax, %ecx
-        xor     $0x200000, %eax
+        xor     $EFLAGS_ID, %eax
         push    %eax
         popfl
         pushfl
@@ -87,13 +82,13 @@ _start:
 features_ok:
         /* Page directory: the kernel window and a temporary identity map. */
         mov     $PHYS(boot_page_directory), %edx
-        mov     $PDE_4M_IDENT, %eax
+        mov     $PDE_4M_IDENTITY, %eax
         mov     %eax, (%edx)
         lea     (KERNEL_VBASE >> 22) * 4(%edx), %ebx
         mov     $PDE_4M_KERNEL, %eax
-        mov     $WINDOW_PDES, %ecx
+        mov     $KERNEL_WINDOW_PDES, %ecx
 6:      mov     %eax, (%ebx)
-        add     $0x400000, %eax
+        add     $LARGE_PAGE_SIZE, %eax
         add     $4, %ebx
         loop    6b
 
@@ -120,25 +115,25 @@ higher_half:
         .section .boot.text, "ax"
 /* early_serial_init: COM1 at 115200 8N1, FIFO on. Clobbers eax, edx. */
 early_serial_init:
-        mov     $COM1 + 1, %dx
+        mov     $COM1_BASE + 1, %dx
         xor     %al, %al
         out     %al, %dx                        /* no interrupts */
-        mov     $COM1 + 3, %dx
+        mov     $COM1_BASE + 3, %dx
         mov     $0x80, %al
         out     %al, %dx                        /* DLAB on */
-        mov     $COM1 + 0, %dx
+        mov     $COM1_BASE + 0, %dx
         mov     $1, %al
         out     %al, %dx                        /* divisor 1: 115200 baud */
-        mov     $COM1 + 1, %dx
+        mov     $COM1_BASE + 1, %dx
         xor     %al, %al
         out     %al, %dx
-        mov     $COM1 + 3, %dx
+        mov     $COM1_BASE + 3, %dx
         mov     $0x03, %al
         out     %al, %dx                        /* 8N1, DLAB off */
-        mov     $COM1 + 2, %dx
+        mov     $COM1_BASE + 2, %dx
         mov     $0xC7, %al
         out     %al, %dx                        /* FIFO on, cleared */
-        mov     $COM1 + 4, %dx
+        mov     $COM1_BASE + 4, %dx
         mov     $0x0B, %al
         out     %al, %dx                        /* DTR, RTS, OUT2 */
         ret
@@ -152,18 +147,18 @@ early_print:
         test    %al, %al
         jz      11f
         mov     %eax, %ecx
-        mov     $COM1 + 5, %dx
+        mov     $COM1_BASE + 5, %dx
 9:      in      %dx, %al                        /* wait for THR empty */
         test    $0x20, %al
         jz      9b
-        mov     $COM1, %dx
+        mov     $COM1_BASE, %dx
         mov     %ecx, %eax
         out     %al, %dx
         cmp     $10, %cl
         je      10f
         mov     $0x4F00, %eax
         or      %ecx, %eax
-        mov     %ax, VGA_PHYS(,%edi,2)
+        mov     %ax, VGA_TEXT_PHYS(,%edi,2)
         inc     %edi
         inc     %esi
         jmp     8b
@@ -208,13 +203,13 @@ feature_table:
 early_vga_pos:  .long 0
 
         .section .bss
-        .balign 4096
+        .balign PAGE_SIZE
         .globl boot_page_directory
 boot_page_directory:
-        .skip 4096
+        .skip PAGE_SIZE
         .globl boot_stack_bottom, boot_stack_top
 boot_stack_bottom:
-        .skip STACK_SIZE
+        .skip KERNEL_STACK_SIZE
 boot_stack_top:
 
         .section .note.GNU-stack,"",@progbits

@@ -31,15 +31,10 @@
  * place; the sysenter path loads esp from TSS.esp0 (SYSENTER_ESP points at
  * that field, so the MSR is written once).
  */
-        .set KERNEL_CS,      0x08
-        .set KERNEL_SS,      0x10
-        .set USER_CS,        0x1B
-        .set USER_DS,        0x23
-        .set CTX_VECTOR,     0x1C
-        .set VECTOR_SYSCALL, 0xFFFFFFFF
-        .set EFLAGS_IF,      0x200
-        .set EFLAGS_TF,      0x100
-        .set EFLAGS_KERNEL,  0x002         /* only the always-one bit: IF, TF, NT, AC, DF clear */
+#include "machine.gen.h"  /* selectors, CTX_* offsets, EFLAGS_*, VECTOR_SYSCALL (kernel/arch/x86/machine.def.ts) */
+
+/* The kernel runs with only the always-one bit of EFLAGS: IF, TF, NT, AC, DF clear. */
+#define EFLAGS_KERNEL EFLAGS_RESERVED1
 
 /* The general registers in the order of kernel/object/tcb.ts (edi lowest,
  * offset 0x00; eax highest, 0x18), below vector and error. */
@@ -67,7 +62,7 @@
  * Uses ecx after saving it. */
         .macro SAVE_USER_REGISTERS
         PUSH_REGISTERS
-        mov     $USER_DS, %ecx          /* the user may have loaded anything into DS/ES */
+        mov     $SEL_USER_DS, %ecx          /* the user may have loaded anything into DS/ES */
         mov     %ecx, %ds
         mov     %ecx, %es
         .endm
@@ -79,14 +74,14 @@
 load_gdt:
         mov     4(%esp), %eax
         lgdt    (%eax)
-        ljmp    $KERNEL_CS, $1f
-1:      mov     $USER_DS, %ax
+        ljmp    $SEL_KERNEL_CS, $1f
+1:      mov     $SEL_USER_DS, %ax
         mov     %ax, %ds
         mov     %ax, %es
         xor     %eax, %eax
         mov     %ax, %fs
         mov     %ax, %gs
-        mov     $KERNEL_SS, %ax
+        mov     $SEL_KERNEL_SS, %ax
         mov     %ax, %ss
         ret
 
@@ -95,11 +90,11 @@ load_gdt:
 sysenter_entry:
         mov     (%esp), %esp            /* TSS.esp0: the end of the current TCB's context */
 sysenter_after_first:
-        push    $USER_DS                /* ss */
+        push    $SEL_USER_DS                /* ss */
         push    %ecx                    /* esp: the caller's stack (seL4 ia32 ABI) */
         pushfl
         orl     $EFLAGS_IF, (%esp)      /* sysenter cleared IF; the user had it set */
-        push    $USER_CS                /* cs */
+        push    $SEL_USER_CS                /* cs */
         push    %edx                    /* eip: the caller's return address */
         push    $0                      /* error */
         push    $VECTOR_SYSCALL         /* vector */

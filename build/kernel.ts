@@ -6,7 +6,8 @@
 //   kernel.c + x86.gen.h + build/rt/kernel-rt.c = kernel.unit.c --gcc -m32--> kernel.o
 //   boot/*.S --gcc--> *.o;  all --ld boot/kernel.ld--> out/kernel.elf
 // Every stage is cached on its inputs (build/stage.ts).
-// Must not: hold kernel policy; the layout lives in boot/kernel.ld and asconfig.json.
+// Must not: hold kernel policy or numbers; the layout lives in boot/kernel.ld
+// and kernel/arch/x86/machine.def.ts (rendered by build/abigen.ts first).
 
 import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
@@ -16,11 +17,13 @@ import { checkWasmText, optimizeWasm, wasmFacts, wasmText } from "./wasmcheck.ts
 import { postprocess, PostprocessError, mangleName } from "./postprocess.ts";
 import { generateVectors } from "./vectors.ts";
 import { encodeSymbols, textSymbols } from "./ksyms.ts";
+import { generateAll, GEN_OUT } from "./abigen.ts";
+import { KERNEL_SPACE } from "../kernel/arch/x86/machine.def.ts";
 
 export const KERNEL_OUT = join(OUT, "kernel");
 export const KERNEL_ELF = join(OUT, "kernel.elf");
-/** Must match asconfig.json's memoryBase and boot/kernel.ld's WASM_MEM_VBASE. */
-export const KERNEL_MEMORY_BASE = 0xc0400000;
+/** asc's --memoryBase for the kernel; boot/kernel.ld places .wasm_data there (kernel/arch/x86/machine.def.ts). */
+export const KERNEL_MEMORY_BASE = KERNEL_SPACE.entries.find((e) => e.name === "KERNEL_WASM_BASE")!.value;
 
 const ASC = join(ROOT, "node_modules", ".bin", "asc");
 
@@ -148,10 +151,10 @@ export function wasmToObject(m: NativeModule): void {
 
   const rt = join(ROOT, "build", "rt");
   const rtFiles = filesUnder(rt, [".c", ".h"]);
-  const cflags = [...CFLAGS, "-isystem", gccInclude(), "-I", join(rt, "include"), "-I", rt, "-I", m.dir];
+  const cflags = [...CFLAGS, "-isystem", gccInclude(), "-I", join(rt, "include"), "-I", rt, "-I", m.dir, "-I", GEN_OUT];
   stage({
     name: `gcc ${m.name}.unit.c`,
-    inputs: [o(`${m.name}.unit.c`), o(`${m.name}.c`), o(`${m.name}.h`), o("x86.gen.h"), ...rtFiles],
+    inputs: [o(`${m.name}.unit.c`), o(`${m.name}.c`), o(`${m.name}.h`), o("x86.gen.h"), ...rtFiles, ...filesUnder(GEN_OUT, [".h"])],
     key: toolVersions() + cflags.join(" "),
     outputs: [o(`${m.name}.o`)],
     run: () => void run("gcc", "gcc", [...cflags, "-c", o(`${m.name}.unit.c`), "-o", o(`${m.name}.o`)]),
@@ -160,10 +163,12 @@ export function wasmToObject(m: NativeModule): void {
 
 export function buildKernel(): string {
   const o = (f: string) => join(KERNEL_OUT, f);
+  // 0. The shared numbers, rendered for AssemblyScript, C, assembly and ld.
+  const generated = generateAll();
   const tsSources = [...filesUnder(join(ROOT, "kernel"), [".ts"]), ...filesUnder(join(ROOT, "libs"), [".ts"])];
 
   // 1. asc: AssemblyScript to wasm. Its diagnostics name the .ts file and line.
-  compileAsc("asc", "kernel/main.ts", "kernel", o("kernel.asc.wasm"), [...tsSources, join(ROOT, "asconfig.json")]);
+  compileAsc("asc", "kernel/main.ts", "kernel", o("kernel.asc.wasm"), [...tsSources, join(ROOT, "asconfig.json")], ["--memoryBase", String(KERNEL_MEMORY_BASE)]);
 
   // 2-5. check, wasm-opt, wasm2c, post-processing, the unity file, gcc.
   wasmToObject({ name: "kernel", dir: KERNEL_OUT, side: "kernel", runtime: "kernel-rt.c", entry: "kmain" });
@@ -176,17 +181,17 @@ export function buildKernel(): string {
     asmObjs.push(obj);
     stage({
       name: `gcc ${relative(ROOT, s)}`,
-      inputs: [s],
+      inputs: [s, ...generated],
       key: toolVersions(),
       outputs: [obj],
-      run: () => void run("gcc", "gcc", ["-m32", "-c", s, "-o", obj]),
+      run: () => void run("gcc", "gcc", ["-m32", "-I", GEN_OUT, "-c", s, "-o", obj]),
     });
   }
 
   // 7. ld with the linker script; the wasm data size comes from the module.
   const facts = wasmFacts(readFileSync(o("kernel.wasm")));
   if (facts.dataStart !== 0 && facts.dataStart < KERNEL_MEMORY_BASE) {
-    throw new StageError("ld", `kernel wasm data starts at 0x${facts.dataStart.toString(16)}, below the memory base 0x${KERNEL_MEMORY_BASE.toString(16)}: asconfig.json memoryBase and build/kernel.ts disagree`);
+    throw new StageError("ld", `kernel wasm data starts at 0x${facts.dataStart.toString(16)}, below the memory base 0x${KERNEL_MEMORY_BASE.toString(16)}: asc ignored --memoryBase`);
   }
   const dataSize = Math.max(0, facts.dataEnd - KERNEL_MEMORY_BASE);
   const libgcc = run("ld", "gcc", ["-m32", "-print-libgcc-file-name"]).trim();
@@ -194,12 +199,12 @@ export function buildKernel(): string {
   const link = (name: string, ksymsObj: string, output: string) =>
     stage({
       name,
-      inputs: [o("kernel.o"), ...asmObjs, ksymsObj, ldScript, libgcc],
+      inputs: [o("kernel.o"), ...asmObjs, ksymsObj, ldScript, libgcc, ...generated],
       key: toolVersions() + dataSize,
       outputs: [output],
       run: () =>
         void run("ld", "ld", [
-          "-m", "elf_i386", "-T", ldScript, "--defsym", `WASM_DATA_SIZE=${dataSize}`, "-nostdlib",
+          "-m", "elf_i386", "-L", GEN_OUT, "-T", ldScript, "--defsym", `WASM_DATA_SIZE=${dataSize}`, "-nostdlib",
           "-Map", output.replace(/\.elf$/, ".map"), "-o", output, ...asmObjs, o("kernel.o"), ksymsObj, libgcc,
         ]),
     });

@@ -4,7 +4,7 @@
 // (asc, checks, wasm-opt, wasm2c, post-processing, gcc -m32 in one
 // translation unit) with the user intrinsic set, build/rt/user-rt.c as the
 // runtime, and userland/user.ld linking at USER_TEXT_BASE with the
-// AssemblyScript data at USER_WASM_BASE (libs/abi/layout.ts).
+// AssemblyScript data at USER_WASM_BASE (libs/abi/layout.def.ts).
 // Must not: know about the kernel image.
 
 import { readdirSync, readFileSync, existsSync } from "node:fs";
@@ -12,10 +12,12 @@ import { join } from "node:path";
 import { ROOT, OUT, StageError, stage, run, filesUnder } from "./stage.ts";
 import { compileAsc, wasmToObject, toolVersions } from "./kernel.ts";
 import { wasmFacts } from "./wasmcheck.ts";
+import { GEN_OUT, generateAll } from "./abigen.ts";
+import { USER_SPACE } from "../libs/abi/layout.def.ts";
 
 export const USERLAND_OUT = join(OUT, "userland");
-/** Must match asconfig.json's user memoryBase and userland/user.ld. */
-export const USER_MEMORY_BASE = 0x00800000;
+/** asc's --memoryBase for user programs; userland/user.ld places .wasm_data there (libs/abi/layout.def.ts). */
+export const USER_MEMORY_BASE = USER_SPACE.entries.find((e) => e.name === "WASM_BASE")!.value;
 
 export function userPrograms(): string[] {
   const dir = join(ROOT, "userland");
@@ -32,11 +34,12 @@ export function buildUserProgram(name: string): string {
   const dir = join(USERLAND_OUT, name);
   const o = (f: string) => join(dir, f);
   const sources = [...filesUnder(join(ROOT, "userland", name), [".ts"]), ...filesUnder(join(ROOT, "libs"), [".ts"])];
-  compileAsc(`asc ${name}`, `userland/${name}/main.ts`, "user", o(`${name}.asc.wasm`), [...sources, join(ROOT, "asconfig.json")]);
+  const generated = generateAll();
+  compileAsc(`asc ${name}`, `userland/${name}/main.ts`, "user", o(`${name}.asc.wasm`), [...sources, join(ROOT, "asconfig.json")], ["--memoryBase", String(USER_MEMORY_BASE)]);
   wasmToObject({ name, dir, side: "user", runtime: "user-rt.c", entry: "main" });
   const facts = wasmFacts(readFileSync(o(`${name}.wasm`)));
   if (facts.dataStart !== 0 && facts.dataStart < USER_MEMORY_BASE) {
-    throw new StageError(`ld ${name}`, `user program data starts below 0x${USER_MEMORY_BASE.toString(16)}: asconfig.json and build/userland.ts disagree`);
+    throw new StageError(`ld ${name}`, `user program data starts below 0x${USER_MEMORY_BASE.toString(16)}: asc ignored --memoryBase`);
   }
   const dataSize = Math.max(0, facts.dataEnd - USER_MEMORY_BASE);
   const script = join(ROOT, "userland", "user.ld");
@@ -44,12 +47,12 @@ export function buildUserProgram(name: string): string {
   const elf = userElf(name);
   stage({
     name: `ld ${name}`,
-    inputs: [o(`${name}.o`), script, libgcc],
+    inputs: [o(`${name}.o`), script, libgcc, ...generated],
     key: toolVersions() + dataSize,
     outputs: [elf],
     run: () =>
       void run("ld", "ld", [
-        "-m", "elf_i386", "-T", script, "--defsym", `WASM_DATA_SIZE=${dataSize}`, "-nostdlib", "-z", "noexecstack",
+        "-m", "elf_i386", "-L", GEN_OUT, "-T", script, "--defsym", `WASM_DATA_SIZE=${dataSize}`, "-nostdlib", "-z", "noexecstack",
         "-o", elf, o(`${name}.o`), libgcc,
       ]),
   });

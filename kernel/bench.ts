@@ -13,6 +13,7 @@
 // Must not: run unless asked for; it allocates pages it never frees.
 
 import { writeCr3, benchCr3Switch, benchCr3SwitchNop } from "./arch/x86/intrinsics";
+import { PAGE_BITS } from "./arch/x86/machine.gen";
 import { pdInit, PAGE_USER, PAGE_WRITE } from "./arch/x86/vspace";
 import { kernelPageDirectory } from "./arch/x86/kernel-window";
 import { allocZeroedPage, mapFreshPage } from "./thread";
@@ -35,7 +36,7 @@ function space(): u32 {
   if (pd == 0) return 0;
   pdInit(pd, kernelPageDirectory());
   for (let i: u32 = 0; i < TOUCH_PAGES; i++) {
-    if (mapFreshPage(pd, TOUCH_BASE + (i << 12), PAGE_USER | PAGE_WRITE) == 0) return 0;
+    if (mapFreshPage(pd, TOUCH_BASE + (i << PAGE_BITS), PAGE_USER | PAGE_WRITE) == 0) return 0;
   }
   return pd;
 }

@@ -65,14 +65,13 @@
 // @ts-ignore: decorator
 @inline export const PF_R: u32 = 4;
 
+import { PAGE_BITS, PAGE_SIZE, KERNEL_VBASE } from "./arch/x86/machine.gen";
 // @ts-ignore: decorator
-@inline const PAGE_SIZE: u32 = 4096;
-// @ts-ignore: decorator
-@inline const PAGE_MASK: u32 = 0xFFF;
+@inline const PAGE_MASK: u32 = PAGE_SIZE - 1;
 
 /** User space is [0, USER_TOP); the kernel window starts here. */
 // @ts-ignore: decorator
-@inline export const ELF_USER_TOP: u64 = 0xC0000000;
+@inline export const ELF_USER_TOP: u64 = <u64>KERNEL_VBASE;
 /** Capacity of the segment table. More PT_LOAD segments are rejected. */
 // @ts-ignore: decorator
 @inline export const ELF_MAX_SEGMENTS: i32 = 16;
@@ -119,7 +118,7 @@ export enum ElfError {
   FileSizeAboveMemSize = 14,
   /** A segment's p_offset + p_filesz runs past the end of the file. */
   SegmentPastEndOfFile = 15,
-  /** A segment's p_vaddr + p_memsz runs past 0xC0000000 (or past 4 GiB). */
+  /** A segment's p_vaddr + p_memsz runs past ELF_USER_TOP (or past 4 GiB). */
   SegmentInKernelSpace = 16,
   /** A segment touches page 0, which is never mapped. */
   SegmentInPageZero = 17,
@@ -241,8 +240,8 @@ function checkLoadSegment(ph: usize, index: i32, size: u32): ElfError {
   store<u32>(e, filesz, 8);
   store<u32>(e, offset, 12);
   store<u32>(e, flags, 16);
-  store<u32>(e, vaddr >> 12, 20);
-  store<u32>(e, (vaddr + memsz + PAGE_MASK) >> 12, 24);
+  store<u32>(e, vaddr >> PAGE_BITS, 20);
+  store<u32>(e, (vaddr + memsz + PAGE_MASK) >> PAGE_BITS, 24);
   store<u32>(e, <u32>index, 28);
   pending++;
   return ElfError.Ok;
@@ -255,7 +254,7 @@ function checkImage(entryPoint: u32): ElfError {
   for (let i = 0; i < pending; i++) {
     const a = segmentEntry(i);
     pages += <u64>(load<u32>(a, 24) - load<u32>(a, 20));
-    if (pages << 12 > ELF_MAX_IMAGE_BYTES) return fail(ElfError.ImageTooLarge, <i32>load<u32>(a, 28));
+    if (pages << PAGE_BITS > ELF_MAX_IMAGE_BYTES) return fail(ElfError.ImageTooLarge, <i32>load<u32>(a, 28));
   }
   for (let i = 0; i < pending; i++) {
     const a = segmentEntry(i);
@@ -364,7 +363,7 @@ export function elfSegmentExecutable(i: i32): bool {
 
 /** The first page's virtual address (p_vaddr rounded down to 4 KiB). */
 export function elfSegmentPageBase(i: i32): u32 {
-  return i >= 0 && i < segments ? load<u32>(segmentEntry(i), 20) << 12 : 0;
+  return i >= 0 && i < segments ? load<u32>(segmentEntry(i), 20) << PAGE_BITS : 0;
 }
 
 /** The number of pages the segment spans. */

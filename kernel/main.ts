@@ -36,9 +36,8 @@ export { abort, wasmTrap } from "./panic";
 export { handleUserTrap, handleKernelTrap } from "./trap";
 export { handleSyscall } from "./syscall";
 
-/** The kernel window maps physical 0..1 GiB; boot data must lie inside it. */
-// @ts-ignore: decorator
-@inline const KERNEL_WINDOW_SIZE: u32 = 0x40000000;
+// The kernel window maps physical 0..KERNEL_WINDOW_SIZE; boot data must lie inside it.
+import { KERNEL_WINDOW_SIZE, LOW_MEMORY_END } from "./arch/x86/machine.gen";
 
 const KERNEL_NAME = "tsos";
 const KERNEL_VERSION = "0.1.0";
@@ -66,8 +65,6 @@ export function kmain(mbiPhys: u32): void {
 
 // @ts-ignore: decorator
 @inline const DEFAULT_TICK_HZ: u32 = 100;
-// @ts-ignore: decorator
-@inline const LOW_MEMORY_END: u64 = 0x100000;
 
 function findFreeMemory(): void {
   const n = memoryRegionCount();

@@ -26,16 +26,15 @@ import { moduleStart, moduleEnd, moduleStringAddr, moduleStringLength } from "./
 import {
   USER_STACK_TOP, USER_STACK_PAGES, USER_IPC_BUFFER, USER_BOOTINFO, BOOTINFO_MAGIC, BOOTINFO_THREAD_ID,
   BOOTINFO_MODULE_INDEX, BOOTINFO_CMDLINE_LENGTH, BOOTINFO_CMDLINE, BOOTINFO_CMDLINE_MAX,
-} from "../libs/abi/layout";
+} from "../libs/abi/layout.gen";
 import { THREAD_NAME_MAX } from "../libs/abi/syscalls";
 import { puts, putc, putNewline, putBytes, putLineStart } from "./console";
 import { putDec32, putHex } from "./lib/format";
 import { threadStart } from "./sched/scheduler";
 
+import { PAGE_SIZE, EFLAGS_IF, EFLAGS_RESERVED1, KERNEL_WINDOW_SIZE } from "./arch/x86/machine.gen";
 // @ts-ignore: decorator
-@inline const PAGE_SIZE: u32 = 4096;
-// @ts-ignore: decorator
-@inline const EFLAGS_USER: u32 = 0x202; // IF, and the always-one bit
+@inline const EFLAGS_USER: u32 = EFLAGS_IF | EFLAGS_RESERVED1;
 // @ts-ignore: decorator
 @inline export const DEFAULT_PRIORITY: i32 = 100;
 // @ts-ignore: decorator
@@ -180,7 +179,7 @@ export function startModuleThread(index: i32, priority: i32): bool {
   }
   const start = moduleStart(index);
   const size = moduleEnd(index) - start;
-  if (start + size > 0x40000000) {
+  if (start + size > KERNEL_WINDOW_SIZE) {
     reportModule(index, "it lies outside the kernel window");
     return false;
   }

@@ -15,10 +15,6 @@
 // see: https://www.gnu.org/software/grub/manual/multiboot2/ (3.6 Boot
 // information format); GRUB's include/multiboot2.h.
 
-/** The value a Multiboot2 loader leaves in eax. */
-// @ts-ignore: decorator
-@inline export const MULTIBOOT2_BOOTLOADER_MAGIC: u32 = 0x36D76289;
-
 // ── Layout ─────────────────────────────────────────────────────────────
 // Fixed part (8-aligned):          Every tag (8-aligned, padded to 8):
 //   /* 0 */ u32 total_size            /* 0 */ u32 type

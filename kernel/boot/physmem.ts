@@ -18,10 +18,11 @@
 // on all arithmetic is in page frame numbers (address >> 12, end frame at
 // most 2^52) held in u64, so regions above 4 GiB need nothing special.
 
+import { PAGE_SIZE, PAGE_BITS, KERNEL_WINDOW_SIZE } from "../arch/x86/machine.gen";
 // @ts-ignore: decorator
-@inline export const PHYS_PAGE_SIZE: u64 = 4096;
+@inline export const PHYS_PAGE_SIZE: u64 = <u64>PAGE_SIZE;
 // @ts-ignore: decorator
-@inline const PAGE_SHIFT: u64 = 12;
+@inline const PAGE_SHIFT: u64 = <u64>PAGE_BITS;
 // @ts-ignore: decorator
 @inline const PAGE_MASK: u64 = 0xFFF;
 
@@ -33,9 +34,9 @@
 // @ts-ignore: decorator
 @inline export const PHYS_MAX_FREE: i32 = 64;
 
-/** The default allocation limit: the 1 GiB the kernel window maps. */
+/** The default allocation limit: what the kernel window maps. */
 // @ts-ignore: decorator
-@inline export const PHYS_DEFAULT_ALLOC_LIMIT: u64 = 0x40000000;
+@inline export const PHYS_DEFAULT_ALLOC_LIMIT: u64 = <u64>KERNEL_WINDOW_SIZE;
 
 /** Why a range is reserved (physReserve's `why`), for the boot log. */
 // @ts-ignore: decorator

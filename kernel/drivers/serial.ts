@@ -19,9 +19,9 @@
 // see: National Semiconductor PC16550D data sheet; OSDev "Serial Ports".
 
 import { inb, outb, pause } from "../arch/x86/intrinsics";
+import { COM1_BASE } from "../arch/x86/machine.gen";
 
-// @ts-ignore: decorator
-@inline export const COM1_BASE: u32 = 0x3F8;
+export { COM1_BASE } from "../arch/x86/machine.gen";
 
 // Register offsets from the port base. With LCR.DLAB set, offsets 0 and 1
 // are the divisor latch (low, high) instead of THR/RBR and IER.

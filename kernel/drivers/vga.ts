@@ -11,13 +11,12 @@
 // see: OSDev "Text UI", "Text Mode Cursor"; IBM VGA technical reference.
 
 import { outb } from "../arch/x86/intrinsics";
+import { KERNEL_VBASE, VGA_TEXT_PHYS } from "../arch/x86/machine.gen";
 
-/** The text buffer's physical address. */
+export { VGA_TEXT_PHYS } from "../arch/x86/machine.gen";
+/** The text buffer's kernel virtual address, through the kernel window. */
 // @ts-ignore: decorator
-@inline export const VGA_TEXT_PHYS: usize = 0xB8000;
-/** Its kernel virtual address: the kernel window maps phys + 0xC0000000. */
-// @ts-ignore: decorator
-@inline export const VGA_TEXT_KERNEL_BASE: usize = 0xC00B8000;
+@inline export const VGA_TEXT_KERNEL_BASE: usize = <usize>(KERNEL_VBASE + VGA_TEXT_PHYS);
 // @ts-ignore: decorator
 @inline export const VGA_COLUMNS: i32 = 80;
 // @ts-ignore: decorator

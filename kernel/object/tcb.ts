@@ -41,36 +41,15 @@
 //   0x88    ipcBufferPhys  physical address of the IPC buffer page (kernel reads it through the window)
 //   0x8C    = TCB_USED
 
+// The context's offsets and size are defined in kernel/arch/x86/machine.def.ts
+// (generated for boot/trap.S too); CONTEXT_SIZE is their CTX_SIZE.
+export {
+  CTX_EDI, CTX_ESI, CTX_EBP, CTX_EBX, CTX_EDX, CTX_ECX, CTX_EAX, CTX_VECTOR, CTX_ERROR, CTX_EIP, CTX_CS, CTX_EFLAGS, CTX_ESP, CTX_SS,
+  VECTOR_SYSCALL,
+} from "../arch/x86/machine.gen";
+import { CTX_SIZE } from "../arch/x86/machine.gen";
 // @ts-ignore: decorator
-@inline export const CTX_EDI: usize = 0x00;
-// @ts-ignore: decorator
-@inline export const CTX_ESI: usize = 0x04;
-// @ts-ignore: decorator
-@inline export const CTX_EBP: usize = 0x08;
-// @ts-ignore: decorator
-@inline export const CTX_EBX: usize = 0x0C;
-// @ts-ignore: decorator
-@inline export const CTX_EDX: usize = 0x10;
-// @ts-ignore: decorator
-@inline export const CTX_ECX: usize = 0x14;
-// @ts-ignore: decorator
-@inline export const CTX_EAX: usize = 0x18;
-// @ts-ignore: decorator
-@inline export const CTX_VECTOR: usize = 0x1C;
-// @ts-ignore: decorator
-@inline export const CTX_ERROR: usize = 0x20;
-// @ts-ignore: decorator
-@inline export const CTX_EIP: usize = 0x24;
-// @ts-ignore: decorator
-@inline export const CTX_CS: usize = 0x28;
-// @ts-ignore: decorator
-@inline export const CTX_EFLAGS: usize = 0x2C;
-// @ts-ignore: decorator
-@inline export const CTX_ESP: usize = 0x30;
-// @ts-ignore: decorator
-@inline export const CTX_SS: usize = 0x34;
-// @ts-ignore: decorator
-@inline export const CONTEXT_SIZE: usize = 0x38;
+@inline export const CONTEXT_SIZE: usize = CTX_SIZE;
 
 // @ts-ignore: decorator
 @inline export const TCB_STATE: usize = 0x38;
@@ -108,9 +87,6 @@
 // @ts-ignore: decorator
 @inline export const TCB_SIZE: usize = 1024;
 
-/** The vector value the sysenter stub stores: not an IDT vector. */
-// @ts-ignore: decorator
-@inline export const VECTOR_SYSCALL: u32 = 0xFFFFFFFF;
 
 export enum ThreadState {
   Inactive = 0,

@@ -9,7 +9,7 @@ import {
   SYS_DEBUG_PUT_CHAR, SYS_DEBUG_HALT, SYS_DEBUG_NAME_THREAD, SYS_BENCHMARK_NULL_SYSCALL,
   SYS_YIELD, SYS_DEBUG_THREAD_EXIT, SYS_DEBUG_DUMP_SCHEDULER,
 } from "../abi/syscalls";
-import { USER_IPC_BUFFER, USER_BOOTINFO, BOOTINFO_THREAD_ID, BOOTINFO_CMDLINE, BOOTINFO_CMDLINE_LENGTH, BOOTINFO_MAGIC } from "../abi/layout";
+import { USER_IPC_BUFFER, USER_BOOTINFO, BOOTINFO_THREAD_ID, BOOTINFO_CMDLINE, BOOTINFO_CMDLINE_LENGTH, BOOTINFO_MAGIC } from "../abi/layout.gen";
 
 // @ts-ignore: decorator
 @external("x86", "sysenter") declare function sysenter(block: usize): void;

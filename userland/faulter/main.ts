@@ -18,7 +18,13 @@
 //   null-ds       system calls with the null selector in DS and ES
 
 import { nameThreadBytes, print, printLine, printHex, argIs, argsAddr, argsLength, syscall } from "../../libs/user/sys";
-import { USER_TEXT_BASE } from "../../libs/abi/layout";
+import { USER_TEXT_BASE } from "../../libs/abi/layout.gen";
+// A fault-test program may know where the kernel is: it aims at it.
+import { KERNEL_VBASE, KERNEL_IMAGE_PHYS } from "../../kernel/arch/x86/machine.gen";
+
+/** The kernel's first text page. */
+// @ts-ignore: decorator
+@inline const KERNEL_TEXT: u32 = KERNEL_VBASE + KERNEL_IMAGE_PHYS;
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
 
@@ -62,8 +68,8 @@ export function main(): u32 {
   const z = load<u32>(zero); // 0, but the optimiser cannot know
   if (argIs(1, "unmapped")) print(load<u32>(0x10 + z) == 1 ? "" : "");
   else if (argIs(1, "readonly")) store<u32>(USER_TEXT_BASE + z, 0);
-  else if (argIs(1, "kernel-jump")) callAddress(0xC0100000 + z);
-  else if (argIs(1, "kernel-read")) print(load<u32>(0xC0100000 + z) == 1 ? "" : "");
+  else if (argIs(1, "kernel-jump")) callAddress(KERNEL_TEXT + z);
+  else if (argIs(1, "kernel-read")) print(load<u32>(KERNEL_TEXT + z) == 1 ? "" : "");
   else if (argIs(1, "cli")) cli();
   else if (argIs(1, "hlt")) hlt();
   else if (argIs(1, "in")) print(inb(0x3F8 + z) == 1 ? "" : "");

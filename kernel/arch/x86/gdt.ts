@@ -20,14 +20,8 @@
 
 import { loadGdt, ltr } from "./intrinsics";
 
-// @ts-ignore: decorator
-@inline export const SEL_KERNEL_CS: u32 = 0x08;
-// @ts-ignore: decorator
-@inline export const SEL_KERNEL_SS: u32 = 0x10;
-// @ts-ignore: decorator
-@inline export const SEL_USER_CS: u32 = 0x1B;
-// @ts-ignore: decorator
-@inline export const SEL_USER_DS: u32 = 0x23;
+export { SEL_KERNEL_CS, SEL_KERNEL_SS, SEL_USER_CS, SEL_USER_DS } from "./machine.gen";
+import { SEL_KERNEL_CS, SEL_KERNEL_SS, SEL_USER_CS, SEL_USER_DS } from "./machine.gen";
 // @ts-ignore: decorator
 @inline export const SEL_TSS: u32 = 0x28;
 

@@ -4,17 +4,17 @@
 //  - the first 4 MiB of the window get a 4 KiB page table, so the kernel
 //    image (text and rodata, up to __kernel_ro_end) is read-only with
 //    CR0.WP on, while low memory (BIOS data, VGA) stays writable;
-//  - the rest of the 1 GiB window stays in global 4 MiB pages;
+//  - the rest of the window stays in global 4 MiB pages;
 //  - the temporary identity map of physical 0-4 MiB is removed, so page 0
 //    is unmapped for the kernel too.
-// Every user page directory copies PDEs 768-1023 from this one.
+// Every user page directory copies the window's PDEs (from KERNEL_VBASE up) from this one.
 // PTE/PDE bits (Intel SDM vol. 3, 4.3): 0 present, 1 write, 2 user, 7 PS, 8 global.
 // Must not: map anything for user mode.
 
+import { KERNEL_VBASE, PAGE_BITS, PAGE_SIZE, LARGE_PAGE_BITS } from "./machine.gen";
 import { kernelLayout, readCr4, writeCr4, readCr3, writeCr3, LAYOUT_IMAGE_START, LAYOUT_RO_END, LAYOUT_BOOT_PD } from "./intrinsics";
 
-// @ts-ignore: decorator
-@inline export const KERNEL_VBASE: u32 = 0xC0000000;
+export { KERNEL_VBASE } from "./machine.gen";
 // @ts-ignore: decorator
 @inline const PTE_PRESENT: u32 = 1 << 0;
 // @ts-ignore: decorator
@@ -24,7 +24,7 @@ import { kernelLayout, readCr4, writeCr4, readCr3, writeCr3, LAYOUT_IMAGE_START,
 // @ts-ignore: decorator
 @inline const CR4_PGE: u32 = 1 << 7;
 
-const lowTable = memory.data(4096, 4096);
+const lowTable = memory.data(PAGE_SIZE, PAGE_SIZE);
 
 /** The physical address of the kernel's page directory. */
 export function kernelPageDirectory(): u32 {
@@ -35,12 +35,12 @@ export function kernelWindowInit(): void {
   const roStart = <u32>kernelLayout(LAYOUT_IMAGE_START) - KERNEL_VBASE;
   const roEnd = <u32>kernelLayout(LAYOUT_RO_END) - KERNEL_VBASE;
   for (let i: u32 = 0; i < 1024; i++) {
-    const phys = i << 12;
+    const phys = i << PAGE_BITS;
     const readOnly = phys >= roStart && phys < roEnd;
     store<u32>(lowTable + <usize>(i * 4), phys | PTE_PRESENT | PTE_GLOBAL | (readOnly ? 0 : PTE_WRITE));
   }
   const pd = <usize>kernelLayout(LAYOUT_BOOT_PD);
-  store<u32>(pd + 768 * 4, (<u32>lowTable - KERNEL_VBASE) | PTE_PRESENT | PTE_WRITE);
+  store<u32>(pd + <usize>(KERNEL_VBASE >> LARGE_PAGE_BITS) * 4, (<u32>lowTable - KERNEL_VBASE) | PTE_PRESENT | PTE_WRITE);
   store<u32>(pd, 0); // the identity map from boot/entry.S
   // Global entries survive a CR3 reload; toggling CR4.PGE flushes them too.
   const cr4 = readCr4();

@@ -49,6 +49,7 @@
 //     and the paging-structure caches depend on that PDE, and one CR3
 //     write is cheaper than finding which of them are cached.
 
+import { KERNEL_WINDOW_SIZE, PAGE_BITS, PAGE_SIZE, LARGE_PAGE_BITS, LARGE_PAGE_SIZE } from "./machine.gen";
 import { readCr3, writeCr3, invlpg } from "./intrinsics";
 
 // ── Entry bits ────────────────────────────────────────────────────────
@@ -81,24 +82,16 @@ import { readCr3, writeCr3, invlpg } from "./intrinsics";
 @inline export const PAGE_TABLE_ENTRY: u32 = PAGE_PRESENT | PAGE_WRITE | PAGE_USER;
 
 // ── Geometry ──────────────────────────────────────────────────────────
-// @ts-ignore: decorator
-@inline export const PAGE_SIZE: u32 = 4096;
-// @ts-ignore: decorator
-@inline export const LARGE_PAGE_SIZE: u32 = 0x400000;
-/**
- * The first address user mappings may not reach: the kernel window starts
- * here. The same value as KERNEL_VBASE (kernel/arch/x86/kernel-window.ts,
- * fixed by DESIGN.md); not imported from there, so that this file depends
- * on nothing but the intrinsics.
- */
-// @ts-ignore: decorator
-@inline export const USER_TOP: u32 = 0xC0000000;
+export { PAGE_SIZE, LARGE_PAGE_SIZE } from "./machine.gen";
+/** The first address user mappings may not reach: the kernel window starts here. */
+export { USER_TOP } from "../../../libs/abi/layout.gen";
+import { USER_TOP } from "../../../libs/abi/layout.gen";
 /** PDEs 0..USER_PDES-1 are the user half; the rest are copied from the kernel's page directory. */
 // @ts-ignore: decorator
-@inline export const USER_PDES: u32 = USER_TOP >> 22;
-/** The kernel window maps physical 0..PHYS_WINDOW_SIZE (1 GiB). */
+@inline export const USER_PDES: u32 = USER_TOP >> LARGE_PAGE_BITS;
+/** The kernel window maps physical 0..PHYS_WINDOW_SIZE. */
 // @ts-ignore: decorator
-@inline export const PHYS_WINDOW_SIZE: u32 = 0x40000000;
+@inline export const PHYS_WINDOW_SIZE: u32 = KERNEL_WINDOW_SIZE;
 /** lookupPage's answer when nothing is mapped: PAGE_PRESENT is clear in it. */
 // @ts-ignore: decorator
 @inline export const VSPACE_NOT_MAPPED: u64 = 0;
@@ -108,7 +101,7 @@ export enum VSpaceError {
   Ok = 0,
   /** A virtual address, frame, page directory or page table is not 4 KiB aligned. */
   Misaligned = 1,
-  /** The virtual address is in the kernel window (>= 0xC0000000). */
+  /** The virtual address is in the kernel window (>= KERNEL_VBASE). */
   KernelAddress = 2,
   /** mapPage: no page table covers the address; install one with mapPageTable. */
   PageTableMissing = 3,
@@ -145,7 +138,7 @@ let physWindow: usize = <usize>USER_TOP;
 /** The page directory in CR3 as far as this module knows; 0 before the first vspaceInit/vspaceSwitch. */
 let current: u32 = 0;
 
-/** Tests only: physical memory starts at `base` instead of 0xC0000000. */
+/** Tests only: physical memory starts at `base` instead of KERNEL_VBASE. */
 export function vspaceSetPhysWindow(base: usize): void {
   physWindow = base;
 }
@@ -163,12 +156,12 @@ export function vspacePhysWindow(): usize {
 
 // @ts-ignore: decorator
 @inline function pdeSlot(pd: u32, vaddr: u32): usize {
-  return window(pd) + <usize>((vaddr >> 22) << 2);
+  return window(pd) + <usize>((vaddr >> LARGE_PAGE_BITS) << 2);
 }
 
 // @ts-ignore: decorator
 @inline function pteSlot(pt: u32, vaddr: u32): usize {
-  return window(pt) + <usize>(((vaddr >> 12) & 0x3FF) << 2);
+  return window(pt) + <usize>(((vaddr >> PAGE_BITS) & 0x3FF) << 2);
 }
 
 /** A page directory or page table address: aligned, and inside the window. */

@@ -1,0 +1,108 @@
+// test/build/abigen.test.ts: the numbers shared by TypeScript, C, assembly
+// and the linker scripts are defined once (*.def.ts) and only generated
+// elsewhere.
+//
+// Checks that every committed .gen.ts is what build/abigen.ts renders now,
+// that the C header compiles, and that no hand-written copy of a defined
+// number remains: no file outside the definitions defines one of its names
+// again (.set, #define, a linker-script assignment, a TypeScript const),
+// and no code repeats one of its distinctive values (a hex literal of
+// 0x10000 or more) as a literal.
+import { describe, it, expect } from "vitest";
+import { execFileSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { DEFINITIONS, asPath, definitionLines, renderAs, renderC, constantName, generateAll, GEN_OUT } from "../../build/abigen.ts";
+import { filesUnder, ROOT } from "../../build/stage.ts";
+
+const all = DEFINITIONS.flatMap((d) => definitionLines(d).flatMap((s) => s.lines.map((l) => ({ ...l, def: d.source }))));
+
+/** The code of a C, assembly, linker-script or TypeScript file without its comments. */
+function code(text: string): string {
+  return text.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, " ")).replace(/\/\/.*$/gm, "");
+}
+
+function sources(): string[] {
+  const pick = (dir: string, exts: string[]) => filesUnder(join(ROOT, dir), exts);
+  return [
+    ...pick("boot", [".S", ".ld"]),
+    ...pick("userland", [".ld", ".ts"]),
+    ...pick("build/rt", [".c", ".h"]),
+    ...pick("kernel", [".ts"]),
+    ...pick("libs", [".ts"]),
+    ...pick("build", [".ts"]),
+  ].filter((f) => !/\.(gen|def)\.ts$/.test(f) && !f.endsWith("build/abigen.ts") && !f.endsWith("libs/abi/def.ts"));
+}
+
+describe("generated definitions", () => {
+  it("are committed as build/abigen.ts renders them", () => {
+    for (const def of DEFINITIONS) {
+      expect(readFileSync(asPath(def), "utf8"), `${relative(ROOT, asPath(def))} is stale: run npm run build`).toBe(renderAs(def));
+    }
+  });
+
+  it("give every constant a one-line description and a unique name", () => {
+    const seen = new Map<string, string>();
+    for (const l of all) {
+      expect(l.doc.trim(), l.name).not.toBe("");
+      expect(l.doc, l.name).not.toContain("\n");
+      expect(seen.get(l.name), `${l.name} defined in ${seen.get(l.name)} and ${l.def}`).toBeUndefined();
+      seen.set(l.name, l.def);
+    }
+  });
+
+  it("render a C header that compiles, with the same values", () => {
+    generateAll();
+    const dir = mkdtempSync(join(tmpdir(), "tsos-abigen-"));
+    try {
+      const checks = all.map((l) => `_Static_assert((long long)(${l.name}) == ${l.value}LL, "${l.name}");`);
+      const file = join(dir, "check.c");
+      writeFileSync(file, [...DEFINITIONS.map((d) => `#include "${d.name}.gen.h"`), ...checks, ""].join("\n"));
+      execFileSync("gcc", ["-m32", "-fsyntax-only", "-I", GEN_OUT, file], { stdio: "pipe" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    for (const def of DEFINITIONS) expect(renderC(def)).toContain("Do not edit.");
+  });
+
+  it("name constants the way seL4 and C do", () => {
+    expect(constantName("", "TCBReadRegisters")).toBe("TCB_READ_REGISTERS");
+    expect(constantName("SYS_", "DebugPutChar")).toBe("SYS_DEBUG_PUT_CHAR");
+    expect(constantName("", "X86PageMap")).toBe("X86_PAGE_MAP");
+    expect(constantName("", "seL4_TCBBits")).toBe("seL4_TCBBits");
+    expect(constantName("CTX_", "EDI")).toBe("CTX_EDI");
+  });
+});
+
+describe("no hand-written copies", () => {
+  const files = sources().map((f) => ({ file: relative(ROOT, f), text: code(readFileSync(f, "utf8")), ld: f.endsWith(".ld") }));
+
+  it("define no generated name again", () => {
+    const found: string[] = [];
+    for (const { file, text, ld } of files) {
+      for (const l of all) {
+        const n = l.name.replace(/[$]/g, "\\$");
+        const patterns = [new RegExp(`\\.(set|equ)\\s+${n}\\s*,`), new RegExp(`#define\\s+${n}\\b`), new RegExp(`\\bconst\\s+${n}\\s*[:=]`)];
+        if (ld) patterns.push(new RegExp(`^\\s*${n}\\s*=`, "m"));
+        if (patterns.some((p) => p.test(text))) found.push(`${file}: ${l.name} (defined in ${l.def})`);
+      }
+    }
+    expect(found).toEqual([]);
+  });
+
+  it("repeat no distinctive defined value as a literal", () => {
+    const byValue = new Map<number, string>();
+    for (const l of all) if (l.value >= 0x10000 && l.value !== 0xffffffff) byValue.set(l.value >>> 0, l.name);
+    const found: string[] = [];
+    for (const { file, text } of files) {
+      text.split("\n").forEach((line, i) => {
+        for (const m of line.matchAll(/\b0x[0-9a-fA-F]+\b/g)) {
+          const name = byValue.get(parseInt(m[0], 16) >>> 0);
+          if (name) found.push(`${file}:${i + 1}: ${m[0]} is ${name}`);
+        }
+      });
+    }
+    expect(found).toEqual([]);
+  });
+});
