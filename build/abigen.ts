@@ -15,6 +15,8 @@ import { join } from "node:path";
 import type { BitLayout, ByteLayout, ConstantGroup } from "../libs/abi/def.ts";
 import * as machine from "../kernel/arch/x86/machine.def.ts";
 import * as userLayout from "../libs/abi/layout.def.ts";
+import * as sel4 from "../libs/abi/sel4.def.ts";
+import * as tsos from "../libs/abi/tsos.def.ts";
 import { OUT, ROOT, writeIfChanged } from "./stage.ts";
 
 export const GEN_OUT = join(OUT, "gen");
@@ -34,6 +36,8 @@ export interface Definition {
 export const DEFINITIONS: Definition[] = [
   { name: "machine", source: "kernel/arch/x86/machine.def.ts", asDir: "kernel/arch/x86", items: machine as unknown as Record<string, Item> },
   { name: "layout", source: "libs/abi/layout.def.ts", asDir: "libs/abi", items: userLayout as unknown as Record<string, Item> },
+  { name: "sel4", source: "libs/abi/sel4.def.ts", asDir: "libs/abi", items: sel4 as unknown as Record<string, Item> },
+  { name: "tsos", source: "libs/abi/tsos.def.ts", asDir: "libs/abi", items: tsos as unknown as Record<string, Item> },
 ];
 
 function isGroup(x: Item): x is ConstantGroup {
@@ -43,13 +47,18 @@ function isByteLayout(x: Item): x is ByteLayout {
   return "fields" in x && "size" in x;
 }
 
-/** CamelCase or mixed names to UPPER_SNAKE: TCBReadRegisters -> TCB_READ_REGISTERS; seL4_ names stay as they are. */
+/**
+ * The generated name of an entry. seL4's own names stay as libsel4 spells
+ * them (a "seL4_" prefix or name: seL4_NoError, seL4_TCBBits); others go
+ * from CamelCase to UPPER_SNAKE (TCBReadRegisters -> TCB_READ_REGISTERS,
+ * CNodeCopy -> CNODE_COPY, X86PageMap -> X86_PAGE_MAP).
+ */
 export function constantName(prefix: string, name: string): string {
-  if (name.startsWith("seL4_")) return prefix + name;
+  if (prefix.startsWith("seL4_") || name.startsWith("seL4_")) return prefix + name;
   if (/^[A-Z0-9_]+$/.test(name)) return prefix + name;
   const snake = name
     .replace(/([a-z0-9])([A-Z])/g, "$1_$2")
-    .replace(/([A-Z]+)([A-Z][a-z])/g, "$1_$2")
+    .replace(/([A-Z]{2,})([A-Z][a-z])/g, "$1_$2")
     .toUpperCase();
   return prefix + snake;
 }
@@ -69,7 +78,10 @@ function hex(v: number): string {
 /** Every named number a definition yields, in order. */
 export function definitionLines(def: Definition): { heading: string; doc: string; lines: Line[] }[] {
   const out: { heading: string; doc: string; lines: Line[] }[] = [];
-  for (const item of Object.values(def.items)) {
+  // A module namespace lists exports in an order that differs between
+  // tsx and vitest: sort by export name, so every renderer agrees.
+  for (const key of Object.keys(def.items).sort()) {
+    const item = def.items[key];
     const lines: Line[] = [];
     if (isGroup(item)) {
       for (const e of item.entries) lines.push({ name: constantName(item.prefix, e.name), value: e.value, type: item.type, doc: e.doc, linker: !!item.linker });

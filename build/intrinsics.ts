@@ -91,10 +91,10 @@ export const INTRINSICS: Intrinsic[] = [
   // the kernel must not touch the user stack, and the thread faults after sysexit.
   { name: "sysenterWithStack", params: ["i32", "i32"], result: null, scope: "user", body: `__asm__ volatile("mov %1, %%esp\\n\\tmov %%esp, %%ecx\\n\\tmov $1f, %%edx\\n\\tsysenter\\n1:\\n\\tpush %%eax\\n\\tud2" :: "a"(a), "r"(b) : "memory");` },
   // Benchmarks (DESIGN.md, "Tests and measurement"): cpuid; rdtsc; cpuid on
-  // both sides of one BenchmarkNullSyscall (-15); the Nop twin has the
+  // both sides of one BenchmarkNullSyscall (seL4's number, sel4.gen.h); the Nop twin has the
   // 2-byte sysenter replaced by a 2-byte NOP, for the loop overhead.
-  { name: "benchNullSyscall", params: [], result: "i64", scope: "user", body: `u32 lo0, hi0, lo1, hi1; __asm__ volatile("push %%ebp\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\trdtsc\\n\\tmov %%eax, %%esi\\n\\tmov %%edx, %%edi\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\tmov $-15, %%eax\\n\\tmov %%esp, %%ecx\\n\\tmov $1f, %%edx\\n\\tsysenter\\n1:\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\trdtsc\\n\\tpush %%eax\\n\\tpush %%edx\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\tpop %%edx\\n\\tpop %%eax\\n\\tpop %%ebp" : "=a"(lo1), "=d"(hi1), "=S"(lo0), "=D"(hi0) :: "ebx", "ecx", "memory", "cc"); return ((((u64)hi1) << 32) | lo1) - ((((u64)hi0) << 32) | lo0);` },
-  { name: "benchNullSyscallNop", params: [], result: "i64", scope: "user", body: `u32 lo0, hi0, lo1, hi1; __asm__ volatile("push %%ebp\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\trdtsc\\n\\tmov %%eax, %%esi\\n\\tmov %%edx, %%edi\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\tmov $-15, %%eax\\n\\tmov %%esp, %%ecx\\n\\tmov $1f, %%edx\\n\\t.byte 0x66, 0x90\\n1:\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\trdtsc\\n\\tpush %%eax\\n\\tpush %%edx\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\tpop %%edx\\n\\tpop %%eax\\n\\tpop %%ebp" : "=a"(lo1), "=d"(hi1), "=S"(lo0), "=D"(hi0) :: "ebx", "ecx", "memory", "cc"); return ((((u64)hi1) << 32) | lo1) - ((((u64)hi0) << 32) | lo0);` },
+  { name: "benchNullSyscall", params: [], result: "i64", scope: "user", body: `u32 lo0, hi0, lo1, hi1; __asm__ volatile("push %%ebp\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\trdtsc\\n\\tmov %%eax, %%esi\\n\\tmov %%edx, %%edi\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\tmov %[nr], %%eax\\n\\tmov %%esp, %%ecx\\n\\tmov $1f, %%edx\\n\\tsysenter\\n1:\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\trdtsc\\n\\tpush %%eax\\n\\tpush %%edx\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\tpop %%edx\\n\\tpop %%eax\\n\\tpop %%ebp" : "=a"(lo1), "=d"(hi1), "=S"(lo0), "=D"(hi0) : [nr] "i"(SYS_BENCHMARK_NULL_SYSCALL) : "ebx", "ecx", "memory", "cc"); return ((((u64)hi1) << 32) | lo1) - ((((u64)hi0) << 32) | lo0);` },
+  { name: "benchNullSyscallNop", params: [], result: "i64", scope: "user", body: `u32 lo0, hi0, lo1, hi1; __asm__ volatile("push %%ebp\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\trdtsc\\n\\tmov %%eax, %%esi\\n\\tmov %%edx, %%edi\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\tmov %[nr], %%eax\\n\\tmov %%esp, %%ecx\\n\\tmov $1f, %%edx\\n\\t.byte 0x66, 0x90\\n1:\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\trdtsc\\n\\tpush %%eax\\n\\tpush %%edx\\n\\txor %%eax, %%eax\\n\\tcpuid\\n\\tpop %%edx\\n\\tpop %%eax\\n\\tpop %%ebp" : "=a"(lo1), "=d"(hi1), "=S"(lo0), "=D"(hi0) : [nr] "i"(SYS_BENCHMARK_NULL_SYSCALL) : "ebx", "ecx", "memory", "cc"); return ((((u64)hi1) << 32) | lo1) - ((((u64)hi0) << 32) | lo0);` },
   // Sets EFLAGS bits b (e.g. TF, NT) and immediately makes system call a
   // (a BenchmarkNullSyscall or Yield): the kernel must survive flags that
   // sysenter does not clear. Restores the flags afterwards.
@@ -130,6 +130,7 @@ export function generateIntrinsicsHeader(side: Side = "kernel"): string {
     "#ifndef X86_GEN_H",
     "#define X86_GEN_H",
     "#include <stdint.h>",
+    '#include "sel4.gen.h" /* syscall numbers (libs/abi/sel4.def.ts) */',
     "#ifndef WASM_RT_CORE_TYPES_DEFINED",
     "#define WASM_RT_CORE_TYPES_DEFINED",
     "typedef uint8_t u8;",

@@ -134,6 +134,8 @@ export interface CaptureOptions {
   watch?: (serial: string, stop: (then?: () => Promise<void>) => void) => void;
   /** A directory for the capture file (default: a new one under the system temp directory, removed afterwards). */
   dir?: string;
+  /** On a timeout, before QEMU is killed: what to add to stderr about where it stood (e.g. from its monitor). */
+  diagnose?: () => Promise<string>;
 }
 
 /**
@@ -153,7 +155,13 @@ export function runQemuCaptured(o: Omit<QemuOptions, "serial">, c: CaptureOption
   let stopError: unknown = null;
   const timer = setTimeout(() => {
     timedOut = true;
-    child.kill("SIGKILL");
+    const diagnosis = c.diagnose ? Promise.race([c.diagnose(), new Promise<string>((r) => setTimeout(() => r("(no answer in 5 s)"), 5000))]) : Promise.resolve("");
+    diagnosis
+      .catch((e) => `(diagnosis failed: ${e})`)
+      .then((d) => {
+        if (d) stderr += `\n[timed out after ${c.timeoutMs} ms; serial had ${read().length} bytes]\n${d}`;
+        child.kill("SIGKILL");
+      });
   }, c.timeoutMs);
   const stop = (then?: () => Promise<void>) => {
     if (stopping) return;

@@ -1,6 +1,6 @@
 // kernel/syscall.ts: the system call dispatcher.
 //
-// Owns: decoding eax after sysenter (libs/abi/syscalls.ts) and running the
+// Owns: decoding eax after sysenter (libs/abi/sel4.def.ts, tsos.def.ts) and running the
 // call. The caller's registers are in its TCB (boot/trap.S saved them);
 // results go back there, and schedule() leaves the kernel. seL4 ia32
 // registers: eax number, ebx capability/badge, esi message info, edi MR0,
@@ -11,8 +11,9 @@
 
 import {
   SYS_DEBUG_PUT_CHAR, SYS_DEBUG_HALT, SYS_DEBUG_NAME_THREAD, SYS_BENCHMARK_NULL_SYSCALL,
-  SYS_YIELD, SYS_DEBUG_THREAD_EXIT, SYS_DEBUG_DUMP_SCHEDULER,
-} from "../libs/abi/syscalls";
+  SYS_YIELD, SYS_DEBUG_DUMP_SCHEDULER,
+} from "../libs/abi/sel4.gen";
+import { SYS_DEBUG_THREAD_EXIT } from "../libs/abi/tsos.gen";
 import { CTX_EAX, CTX_EBX, ThreadState } from "./object/tcb";
 import { currentThread, schedule, threadStop, threadYield } from "./sched/scheduler";
 import { putc, puts, putNewline, putLineStart } from "./console";

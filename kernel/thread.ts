@@ -27,7 +27,7 @@ import {
   USER_STACK_TOP, USER_STACK_PAGES, USER_IPC_BUFFER, USER_BOOTINFO, BOOTINFO_MAGIC, BOOTINFO_THREAD_ID,
   BOOTINFO_MODULE_INDEX, BOOTINFO_CMDLINE_LENGTH, BOOTINFO_CMDLINE, BOOTINFO_CMDLINE_MAX,
 } from "../libs/abi/layout.gen";
-import { THREAD_NAME_MAX } from "../libs/abi/syscalls";
+import { THREAD_NAME_MAX } from "../libs/abi/tsos.gen";
 import { puts, putc, putNewline, putBytes, putLineStart } from "./console";
 import { putDec32, putHex } from "./lib/format";
 import { threadStart } from "./sched/scheduler";

@@ -3,7 +3,7 @@
  * Owns: _start, where the kernel starts every user program (esp = the top
  * of its stack, all other registers zero): it instantiates the wasm module
  * and calls the program's exported `main`, then ends the thread with
- * DebugThreadExit (libs/abi/syscalls.ts) and main's result. A wasm trap
+ * DebugThreadExit (libs/abi/tsos.def.ts) and main's result. A wasm trap
  * calls the program's exported `wasmTrap`, which reports and exits; if it
  * returns, the thread executes ud2 and takes the fault path.
  * Compiled in the same translation unit as the program (build/userland.ts).
@@ -12,7 +12,7 @@
 #define WASM_TRAP_HALT() __asm__ volatile("ud2")
 #include "rt-common.c"
 
-#define SYS_DEBUG_THREAD_EXIT (-16)
+#include "tsos.gen.h" /* SYS_DEBUG_THREAD_EXIT */
 
 __attribute__((noreturn, used)) void _start(void) {
   WASM_INIT_MODULE();

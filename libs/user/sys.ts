@@ -1,14 +1,15 @@
 // libs/user/sys.ts: the user-mode system call library.
 //
 // Owns: one function per system call, each a sysenter with the seL4 ia32
-// register convention (libs/abi/syscalls.ts). The registers travel through
+// register convention (libs/abi/sel4.def.ts). The registers travel through
 // a static 5-word block: eax, ebx, esi, edi, ebp in, the same out.
 // Must not: keep state beyond that block.
 
 import {
   SYS_DEBUG_PUT_CHAR, SYS_DEBUG_HALT, SYS_DEBUG_NAME_THREAD, SYS_BENCHMARK_NULL_SYSCALL,
-  SYS_YIELD, SYS_DEBUG_THREAD_EXIT, SYS_DEBUG_DUMP_SCHEDULER,
-} from "../abi/syscalls";
+  SYS_YIELD, SYS_DEBUG_DUMP_SCHEDULER,
+} from "../abi/sel4.gen";
+import { SYS_DEBUG_THREAD_EXIT } from "../abi/tsos.gen";
 import { USER_IPC_BUFFER, USER_BOOTINFO, BOOTINFO_THREAD_ID, BOOTINFO_CMDLINE, BOOTINFO_CMDLINE_LENGTH, BOOTINFO_MAGIC } from "../abi/layout.gen";
 
 // @ts-ignore: decorator

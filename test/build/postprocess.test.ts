@@ -1,5 +1,6 @@
 // test/build/postprocess.test.ts: unit tests of the wasm2c post-processor.
 // Fixtures are real wasm2c 1.0.32 output of small modules written in wat.
+import { GEN_OUT } from "../../build/abigen.ts";
 import { describe, it, expect } from "vitest";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -85,7 +86,7 @@ describe("postprocess", () => {
     writeFileSync(join(DIR, "x86.gen.h"), "");
     writeFileSync(join(DIR, "pp5.unit.c"), '#define WASM_MEM_BASE 0\n#include "../../kernel/x86.gen.h"\n#include "pp5.pp.c"\n');
     const inc = execFileSync("gcc", ["-m32", "-print-file-name=include"]).toString().trim();
-    execFileSync("gcc", ["-m32", "-O2", "-ffreestanding", "-nostdinc", "-isystem", inc, "-I", "build/rt/include", "-c", join(DIR, "pp5.unit.c"), "-o", join(DIR, "pp5.o")]);
+    execFileSync("gcc", ["-m32", "-O2", "-ffreestanding", "-nostdinc", "-isystem", inc, "-I", "build/rt/include", "-I", GEN_OUT, "-c", join(DIR, "pp5.unit.c"), "-o", join(DIR, "pp5.o")]);
   });
 
   it("refuses output of a shape it does not know, naming the step", () => {

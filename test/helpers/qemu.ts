@@ -104,6 +104,15 @@ export async function boot(opts: BootOptions = {}): Promise<BootResult> {
     const r = await runQemuCaptured(qemu, {
       timeoutMs: opts.timeoutMs ?? 30_000,
       dir,
+      // Where the guest stood when time ran out, for the failure message.
+      diagnose: async () => {
+        const mon = await openMonitor(monitorPath);
+        try {
+          return (await mon.send("info status")) + (await mon.send("info registers"));
+        } finally {
+          mon.close();
+        }
+      },
       watch: opts.stopWhen
         ? (serial, stop) => {
             if (!opts.stopWhen!.test(serial)) return;

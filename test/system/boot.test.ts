@@ -36,7 +36,7 @@ function checkMemoryMap(r: BootResult, ramMiB: number): void {
 describe("boot", () => {
   it("prints the banner, boot loader, command line and memory map, then powers off", async () => {
     const r = await boot({ memoryMiB: 128 });
-    expect(r.how, r.serial).toBe("poweroff");
+    expect(r.how, r.stderr + r.serial).toBe("poweroff");
     const lines = kernelLines(r);
     expect(lines[0]).toBe(BANNER);
     expect(lines[1]).toMatch(/^boot: loader "GRUB 2\.\d+[^"]*", command line "poweroff"$/);
@@ -52,7 +52,7 @@ describe("boot", () => {
   for (const mib of [8, 32, 256, 2048]) {
     it(`reports ${mib} MiB of RAM when QEMU has -m ${mib}`, async () => {
       const r = await boot({ memoryMiB: mib });
-      expect(r.how, r.serial).toBe("poweroff");
+      expect(r.how, r.stderr + r.serial).toBe("poweroff");
       checkMemoryMap(r, mib);
     });
   }
@@ -70,7 +70,7 @@ describe("boot", () => {
         await monitor(`pmemsave 0xb8000 4000 "${dump}"`); // quoted: HMP would read "4000 /tmp" as a division
       },
     });
-    expect(r.how, r.serial).toBe("stopped");
+    expect(r.how, r.stderr + r.serial).toBe("stopped");
     expect(kernelLines(r)[1]).toMatch(/command line "quiet=no"$/);
     const vga = readFileSync(dump);
     const rows: string[] = [];
@@ -89,7 +89,7 @@ describe("boot", () => {
 describe("panics", () => {
   it("turns a wasm unreachable trap in kernel code into a panic that names it", async () => {
     const r = await boot({ cmdline: "poweroff crash=unreachable" });
-    expect(r.how, r.serial).toBe("panic");
+    expect(r.how, r.stderr + r.serial).toBe("panic");
     const lines = kernelLines(r);
     expect(lines).toContain('kernel: crash self-test "unreachable"');
     expect(lines).toContain("PANIC: wasm trap 5: unreachable executed");
@@ -98,7 +98,7 @@ describe("panics", () => {
 
   it("turns a wasm divide-by-zero trap into a panic that names it", async () => {
     const r = await boot({ cmdline: "poweroff crash=divide" });
-    expect(r.how, r.serial).toBe("panic");
+    expect(r.how, r.stderr + r.serial).toBe("panic");
     expect(kernelLines(r)).toContain("PANIC: wasm trap 3: integer divide by zero");
   });
 });
@@ -106,7 +106,7 @@ describe("panics", () => {
 describe("boot checks in boot/entry.S", () => {
   it("stops with a message naming the missing CPU features on a Pentium", async () => {
     const r = await boot({ cpu: "pentium", stopWhen: /FXSR\r?\n/, atStop: async () => {} });
-    expect(r.how, r.serial).toBe("stopped");
+    expect(r.how, r.stderr + r.serial).toBe("stopped");
     expect(r.lines).toContain("BOOT FAILED: CPU lacks required features: SEP PGE FXSR");
     expect(r.lines).not.toContain(BANNER);
   });
@@ -120,7 +120,7 @@ describe("boot checks in boot/entry.S", () => {
 describe("kernel faults", () => {
   it("panics with a register dump, the faulting symbol and a backtrace when the kernel writes its own text", async () => {
     const r = await boot({ cmdline: "poweroff crash=write-text" });
-    expect(r.how, r.serial).toBe("panic");
+    expect(r.how, r.stderr + r.serial).toBe("panic");
     const lines = kernelLines(r);
     const head = lines.find((l) => l.startsWith("PANIC: kernel page fault"));
     expect(head, r.serial).toMatch(/^PANIC: kernel page fault \(vector 14, error 0x0003\) at 0x[0-9a-f]{8} (Z_kernelZ_kmain|w2c_kernel_main_\w+)\+0x[0-9a-f]+$/);
@@ -134,7 +134,7 @@ describe("kernel faults", () => {
 
   it("panics on a kernel null-pointer read (page 0 is unmapped for the kernel too)", async () => {
     const r = await boot({ cmdline: "poweroff crash=null" });
-    expect(r.how, r.serial).toBe("panic");
+    expect(r.how, r.stderr + r.serial).toBe("panic");
     expect(kernelLines(r).some((l) => /^PANIC: kernel page fault \(vector 14, error 0x0000\)/.test(l))).toBe(true);
     expect(kernelLines(r).some((l) => /cr2=0x00000000/.test(l))).toBe(true);
   });

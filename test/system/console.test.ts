@@ -24,7 +24,7 @@ let reference: string[];
 beforeAll(async () => {
   slowReaderBinary();
   const r = await boot({ modules: MODULES });
-  expect(r.how, r.serial).toBe("poweroff");
+  expect(r.how, r.stderr + r.serial).toBe("poweroff");
   reference = comparableKernelLog(r);
   expect(reference[reference.length - 2]).toBe(LAST_LINE);
   expect(reference).toContain('root: hello from user mode, thread 1, arguments "root"');

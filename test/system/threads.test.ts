@@ -41,7 +41,7 @@ const CASES: FaultCase[] = [
 describe("user threads", () => {
   it("runs the root task from boot module 0 in ring 3", async () => {
     const r = await boot();
-    expect(r.how, r.serial).toBe("poweroff");
+    expect(r.how, r.stderr + r.serial).toBe("poweroff");
     expect(r.lines.some((l) => /^boot: thread 1 "root" from module 0, entry 0x004[0-9a-f]{5}, "root"$/.test(l)), r.serial).toBe(true);
     expect(r.lines).toContain('root: hello from user mode, thread 1, arguments "root"');
     expect(r.lines).toContain('kernel: thread 1 "root" exited with status 0');
@@ -49,7 +49,7 @@ describe("user threads", () => {
 
   it("stops the whole system on DebugHalt, and lists threads on DebugDumpScheduler", async () => {
     const r = await boot({ modules: [{ program: "root", args: "root threads halt" }, { program: "printer", args: "idle 1000 2000000 lines" }] });
-    expect(r.how, r.serial).toBe("poweroff");
+    expect(r.how, r.stderr + r.serial).toBe("poweroff");
     expect(r.lines).toContain('  thread 1 "root" priority 100 runnable');
     expect(r.lines).toContain('  thread 2 "idle" priority 100 runnable');
     // The printer's marks may land inside root's own lines; the kernel's lines start fresh.
@@ -68,7 +68,7 @@ describe("user threads", () => {
       ],
       timeoutMs: 60_000,
     });
-    expect(r.how, r.serial).toBe("poweroff");
+    expect(r.how, r.stderr + r.serial).toBe("poweroff");
     // Each printer prints one mark (A or B) per unit of busy work, never yielding.
     const start = r.serial.indexOf('boot: thread 2 "beta"');
     const end = r.serial.indexOf(" timer ticks, ", start);
@@ -92,7 +92,7 @@ describe("user state that sysenter keeps (flags, data segments) cannot hurt the 
   for (const kind of ["tf-syscall", "nt-yield", "null-ds"]) {
     it(kind, async () => {
       const r = await boot({ modules: [{ program: "faulter", args: `faulter ${kind}` }, { program: "printer", args: "survivor 3 300000 lines" }] });
-      expect(r.how, r.serial).toBe("poweroff");
+      expect(r.how, r.stderr + r.serial).toBe("poweroff");
       expect(r.serial).toContain(`faulter: survived ${kind}`);
       expect(r.lines).toContain('kernel: thread 1 "faulter" exited with status 0');
       expect(r.lines).toContain('kernel: thread 2 "survivor" exited with status 0');
@@ -108,7 +108,7 @@ describe("user faults stop only the faulting thread", () => {
   for (const c of CASES) {
     it(`${c.kind}: vector ${c.vector} (${c.name})`, async () => {
       const r = await boot({ modules: [{ program: "faulter", args: `faulter ${c.kind}` }, SURVIVOR] });
-      expect(r.how, r.serial).toBe("poweroff");
+      expect(r.how, r.stderr + r.serial).toBe("poweroff");
       const line = faultLine(r);
       expect(line, r.serial).toBeDefined();
       const m = /^fault: thread 1 "faulter" vector (\d+) \(([^)]+)\) error (0x[0-9a-f]+) cr2 (0x[0-9a-f]{8}) eip (0x[0-9a-f]{8}): thread stopped$/.exec(line!);

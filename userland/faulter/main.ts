@@ -20,7 +20,8 @@
 import { nameThreadBytes, print, printLine, printHex, argIs, argsAddr, argsLength, syscall } from "../../libs/user/sys";
 import { USER_TEXT_BASE } from "../../libs/abi/layout.gen";
 // A fault-test program may know where the kernel is: it aims at it.
-import { KERNEL_VBASE, KERNEL_IMAGE_PHYS } from "../../kernel/arch/x86/machine.gen";
+import { KERNEL_VBASE, KERNEL_IMAGE_PHYS, EFLAGS_TF, EFLAGS_NT } from "../../kernel/arch/x86/machine.gen";
+import { SYS_BENCHMARK_NULL_SYSCALL, SYS_YIELD } from "../../libs/abi/sel4.gen";
 
 /** The kernel's first text page. */
 // @ts-ignore: decorator
@@ -81,10 +82,10 @@ export function main(): u32 {
   else if (argIs(1, "int80")) int80();
   else if (argIs(1, "bad-syscall")) syscall(-1000 + <i32>z, 0, 0, 0, 0);
   else if (argIs(1, "garbage")) sysenterGarbage(0x7A5C3E1F + z);
-  else if (argIs(1, "bad-stack")) sysenterWithStack(<u32>-15 + z, 0x10 + z);
+  else if (argIs(1, "bad-stack")) sysenterWithStack(<u32>SYS_BENCHMARK_NULL_SYSCALL + z, 0x10 + z);
   else if (argIs(1, "null-ds")) {
     let ds: u32 = 0;
-    for (let i = 0; i < 3; i++) ds = sysenterWithNullDs(<u32>-7 + z);
+    for (let i = 0; i < 3; i++) ds = sysenterWithNullDs(<u32>SYS_YIELD + z);
     print("faulter: ds after the system call ");
     printHex(ds);
     printLine("");
@@ -92,7 +93,7 @@ export function main(): u32 {
     return 0;
   } else if (argIs(1, "tf-syscall") || argIs(1, "nt-yield")) {
     const tf = argIs(1, "tf-syscall");
-    for (let i = 0; i < 3; i++) sysenterWithFlags(tf ? <u32>-15 : <u32>-7, tf ? 0x100 : 0x4000);
+    for (let i = 0; i < 3; i++) sysenterWithFlags(tf ? <u32>SYS_BENCHMARK_NULL_SYSCALL : <u32>SYS_YIELD, tf ? EFLAGS_TF : EFLAGS_NT);
     printLine(tf ? "faulter: survived tf-syscall" : "faulter: survived nt-yield");
     return 0;
   }

@@ -75,6 +75,7 @@ export const EFLAGS: ConstantGroup = {
     { name: "RESERVED1", value: 0x002, doc: "Bit 1, always one; the kernel runs with only this bit set." },
     { name: "TF", value: 0x100, doc: "Trap flag (single step)." },
     { name: "IF", value: 0x200, doc: "Interrupts enabled." },
+    { name: "NT", value: 0x4000, doc: "Nested task: the next iret would be a task switch." },
     { name: "ID", value: 0x200000, doc: "Writable only on CPUs with CPUID." },
   ],
 };
