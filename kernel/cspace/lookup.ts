@@ -1,0 +1,120 @@
+// kernel/cspace/lookup.ts: finding a slot from a capability address, as seL4 does.
+//
+// Owns: resolveAddressBits (seL4's lookup through guarded CNodes), the
+// lookups built on it (lookupSlot for invocations, lookupTargetSlot for
+// CNode operations with an explicit depth), and the lookup fault they
+// leave behind when they fail: its kind and details, which the syscall
+// layer copies to the caller's message registers (seL4's FailedLookup
+// layout, libs/abi/sel4.def.ts INVOCATION_ERROR_MRS).
+// Must not: change any slot, or trap on any input: a capability address,
+// depth or CNode capability from user mode is untrusted.
+//
+// see: seL4 reference manual, "Capability Spaces" (CSpace addressing);
+// seL4 src/kernel/cspace.c (facts only).
+
+import {
+  capTag, capObjectPhys, cnodeRadix, cnodeGuardSize, cnodeGuard, CAP_CNODE_CAP, CTE_SIZE_BITS,
+} from "./cte";
+import { vspacePhysWindow } from "../arch/x86/vspace";
+import { seL4_NoFailure, seL4_InvalidRoot, seL4_MissingCapability, seL4_DepthMismatch, seL4_GuardMismatch, seL4_WordBits } from "../../libs/abi/sel4.gen";
+
+// ── The last lookup fault ────────────────────────────────────────────
+
+/** seL4_LookupFailureType of the last failed lookup (seL4_NoFailure after a success). */
+export let lookupFaultType: u32 = seL4_NoFailure;
+/** Bits of the address left to resolve when the lookup failed. */
+export let lookupFaultBitsLeft: u32 = 0;
+/** Depth mismatch: bits the CNode wanted; guard mismatch: the guard's size. */
+export let lookupFaultBitsFound: u32 = 0;
+/** Guard mismatch: the CNode's guard. */
+export let lookupFaultGuardFound: u32 = 0;
+
+function fault(type: u32, bitsLeft: u32, bitsFound: u32, guardFound: u32): usize {
+  lookupFaultType = type;
+  lookupFaultBitsLeft = bitsLeft;
+  lookupFaultBitsFound = bitsFound;
+  lookupFaultGuardFound = guardFound;
+  return 0;
+}
+
+/** Bits of the address not used when resolveAddressBits stopped at a slot holding no CNode. */
+export let lookupBitsRemaining: u32 = 0;
+
+// @ts-ignore: decorator
+@inline function mask(bits: u32): u32 {
+  return bits >= 32 ? 0xFFFFFFFF : (<u32>1 << bits) - 1;
+}
+
+/** The kernel virtual address of slot `index` of the CNode a capability in slot `cnode` names. */
+// @ts-ignore: decorator
+@inline export function cnodeSlot(cnode: usize, index: u32): usize {
+  return vspacePhysWindow() + <usize>capObjectPhys(cnode) + (<usize>index << CTE_SIZE_BITS);
+}
+
+/**
+ * Resolves the top `depth` bits of `cptr` starting at the CNode capability
+ * in slot `root`. Returns the slot reached, with lookupBitsRemaining the
+ * bits not consumed (non-zero when a slot on the way holds something other
+ * than a CNode); or 0 with the lookup fault set.
+ */
+export function resolveAddressBits(root: usize, cptr: u32, depth: u32): usize {
+  if (capTag(root) != CAP_CNODE_CAP) return fault(seL4_InvalidRoot, depth, 0, 0);
+  let node = root;
+  let bits = depth;
+  // Each level consumes at least one bit (radix >= 1: decodeUntyped refuses
+  // radix 0, and guards only add), so this ends within 32 iterations.
+  while (true) {
+    const radix = cnodeRadix(node);
+    const guardSize = cnodeGuardSize(node);
+    const levelBits = radix + guardSize;
+    const guard = cnodeGuard(node);
+    if (levelBits == 0) return fault(seL4_InvalidRoot, bits, 0, 0);
+    // The guard is compared first, as seL4 does; an address too short for it is a guard mismatch.
+    if (guardSize > bits) return fault(seL4_GuardMismatch, bits, guardSize, guard);
+    const found = guardSize == 0 ? 0 : (cptr >>> (bits - guardSize)) & mask(guardSize);
+    if (found != guard) return fault(seL4_GuardMismatch, bits, guardSize, guard);
+    if (levelBits > bits) return fault(seL4_DepthMismatch, bits, levelBits, 0);
+    const index = (cptr >>> (bits - levelBits)) & mask(radix);
+    const slot = cnodeSlot(node, index);
+    bits -= levelBits;
+    if (bits == 0 || capTag(slot) != CAP_CNODE_CAP) {
+      lookupBitsRemaining = bits;
+      lookupFaultType = seL4_NoFailure;
+      return slot;
+    }
+    node = slot;
+  }
+}
+
+/**
+ * seL4's lookupSlot for invoking a capability: the whole word is the
+ * address, and the walk may stop early at a slot holding a non-CNode
+ * capability (its remaining bits are ignored, as in seL4).
+ */
+export function lookupSlot(root: usize, cptr: u32): usize {
+  return resolveAddressBits(root, cptr, seL4_WordBits);
+}
+
+/**
+ * seL4's lookupSlotForCNodeOp: `depth` must be 1..32 (a RangeError
+ * otherwise, which the caller reports), and the walk must use exactly
+ * `depth` bits: stopping early is a depth mismatch.
+ * Returns 0 with the lookup fault set on failure; the caller checks the
+ * depth range first.
+ */
+export function lookupTargetSlot(root: usize, cptr: u32, depth: u32): usize {
+  const slot = resolveAddressBits(root, cptr, depth);
+  if (slot == 0) return 0;
+  if (lookupBitsRemaining != 0) return fault(seL4_DepthMismatch, lookupBitsRemaining, 0, 0);
+  return slot;
+}
+
+/** The kind names, for logs and tests. */
+export function lookupFaultName(type: u32): string {
+  if (type == seL4_NoFailure) return "NoFailure";
+  if (type == seL4_InvalidRoot) return "InvalidRoot";
+  if (type == seL4_MissingCapability) return "MissingCapability";
+  if (type == seL4_DepthMismatch) return "DepthMismatch";
+  if (type == seL4_GuardMismatch) return "GuardMismatch";
+  return "Unknown";
+}
