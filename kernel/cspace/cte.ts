@@ -39,8 +39,8 @@
 //   asid_pool      11..0 ASID base;  object word 31..12 pool >> 12
 //   irq_handler    7..0 IRQ number
 //   io_port        31..16 last port  15..0 first port
-//   zombie         31..0 object address (kernel virtual);
-//                  object word 31..8: 31 isTCB, 30..8 slots left to clear
+//   zombie         31..0 first slot's physical address | slots left to clear
+//                  object word 13..8: the CNode's radix, or 63 for a TCB
 //   domain, irq_control, asid_control, io_port_control: the tag alone
 
 import {
@@ -351,23 +351,38 @@ export {
 @inline export function asidPoolBase(s: usize): u32 { return capData(s) & ASID_MASK; }
 
 // ── Zombie (a TCB or CNode being deleted) ────────────────────────────
+// As seL4 does, a zombie keeps the object's first slot and the number of
+// slots still to clear in one word: the object is aligned to at least
+// 2^(bits + 4) bytes and the number is at most 2^bits, so the number fits
+// in the low bits + 1 bits. `bits` is the CNode's radix, or ZOMBIE_TCB_BITS
+// for a TCB's slots; it sits in the object word above the tag.
+
+/** zombieTypeBits of a TCB's zombie: its slots fit in 2^5. */
+// @ts-ignore: decorator
+@inline export const ZOMBIE_TCB: u32 = 63;
+// @ts-ignore: decorator
+@inline export const ZOMBIE_TCB_BITS: u32 = 5;
 
 // @ts-ignore: decorator
-@inline export const ZOMBIE_SLOTS_MASK: u32 = 0x7FFFFF;
-
-// @ts-ignore: decorator
-@inline export function zombieCap(objectVirt: u32, isTcb: bool, slots: u32): u64 {
-  const obj = (isTcb ? 1 << 31 : 0) | ((slots & ZOMBIE_SLOTS_MASK) << 8) | CAP_ZOMBIE_CAP;
-  return (<u64>obj << 32) | <u64>objectVirt;
+@inline export function zombieCap(firstSlotPhys: u32, typeBits: u32, number: u32): u64 {
+  return (<u64>(((typeBits & 0x3F) << 8) | CAP_ZOMBIE_CAP) << 32) | <u64>(firstSlotPhys | number);
 }
+/** The CNode radix, or ZOMBIE_TCB. */
 // @ts-ignore: decorator
-@inline export function zombieObject(s: usize): usize { return <usize>capData(s); }
+@inline export function zombieType(s: usize): u32 { return (load<u32>(s, CTE_OBJECT) >>> 8) & 0x3F; }
 // @ts-ignore: decorator
-@inline export function zombieIsTcb(s: usize): bool { return (load<u32>(s, CTE_OBJECT) & (1 << 31)) != 0; }
+@inline export function zombieNumberMask(s: usize): u32 {
+  const t = zombieType(s);
+  const bits = t == ZOMBIE_TCB ? ZOMBIE_TCB_BITS : t;
+  return bits + 1 >= 32 ? 0xFFFFFFFF : (<u32>1 << (bits + 1)) - 1;
+}
+/** Physical address of the object's first slot. */
 // @ts-ignore: decorator
-@inline export function zombieSlots(s: usize): u32 { return (load<u32>(s, CTE_OBJECT) >>> 8) & ZOMBIE_SLOTS_MASK; }
+@inline export function zombiePtr(s: usize): u32 { return capData(s) & ~zombieNumberMask(s); }
+/** Slots still to clear, from the last. */
 // @ts-ignore: decorator
-@inline export function setZombieSlots(s: usize, n: u32): void {
-  const w = load<u32>(s, CTE_OBJECT);
-  store<u32>(s, (w & ~(ZOMBIE_SLOTS_MASK << 8)) | ((n & ZOMBIE_SLOTS_MASK) << 8), CTE_OBJECT);
+@inline export function zombieNumber(s: usize): u32 { return capData(s) & zombieNumberMask(s); }
+// @ts-ignore: decorator
+@inline export function setZombieNumber(s: usize, n: u32): void {
+  setCapData(s, zombiePtr(s) | (n & zombieNumberMask(s)));
 }

@@ -34,7 +34,7 @@ export function makePageDirectory(phys: u32): void { lastCap = cte.pageDirectory
 export function makeAsidPool(phys: u32, base: u32): void { lastCap = cte.asidPoolCap(phys, base); }
 export function makeIrqHandler(irq: u32): void { lastCap = cte.irqHandlerCap(irq); }
 export function makeIoPort(first: u32, last: u32): void { lastCap = cte.ioPortCap(first, last); }
-export function makeZombie(obj: u32, isTcb: bool, slots: u32): void { lastCap = cte.zombieCap(obj, isTcb, slots); }
+export function makeZombie(firstSlot: u32, typeBits: u32, n: u32): void { lastCap = cte.zombieCap(firstSlot, typeBits, n); }
 export function makeTagOnly(tag: u32): void { lastCap = cte.tagOnlyCap(tag); }
 
 // ── Slots ────────────────────────────────────────────────────────────
@@ -68,10 +68,10 @@ export function asidPoolBase(s: usize): u32 { return cte.asidPoolBase(s); }
 export function irq(s: usize): u32 { return cte.capIrq(s); }
 export function ioPortFirst(s: usize): u32 { return cte.ioPortFirst(s); }
 export function ioPortLast(s: usize): u32 { return cte.ioPortLast(s); }
-export function zombieObject(s: usize): usize { return cte.zombieObject(s); }
-export function zombieIsTcb(s: usize): bool { return cte.zombieIsTcb(s); }
-export function zombieSlots(s: usize): u32 { return cte.zombieSlots(s); }
-export function setZombieSlots(s: usize, n: u32): void { cte.setZombieSlots(s, n); }
+export function zombiePtr(s: usize): u32 { return cte.zombiePtr(s); }
+export function zombieType(s: usize): u32 { return cte.zombieType(s); }
+export function zombieNumber(s: usize): u32 { return cte.zombieNumber(s); }
+export function setZombieNumber(s: usize, n: u32): void { cte.setZombieNumber(s, n); }
 export function mdbPrev(s: usize): usize { return cte.mdbPrev(s); }
 export function mdbNext(s: usize): usize { return cte.mdbNext(s); }
 export function setMdbPrev(s: usize, p: usize): void { cte.setMdbPrev(s, p); }

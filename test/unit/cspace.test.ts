@@ -55,7 +55,7 @@ describe("slot layout", () => {
       [() => x.makeAsidPool(0x1000, 0), "asid_pool_cap"],
       [() => x.makeIrqHandler(5), "irq_handler_cap"],
       [() => x.makeIoPort(0x3f8, 0x3ff), "io_port_cap"],
-      [() => x.makeZombie(0x1000, true, 5), "zombie_cap"],
+      [() => x.makeZombie(0x1000, 63, 5), "zombie_cap"],
       [() => x.makeTagOnly(TAG.irq_control_cap), "irq_control_cap"],
       [() => x.makeTagOnly(TAG.asid_control_cap), "asid_control_cap"],
       [() => x.makeTagOnly(TAG.io_port_control_cap), "io_port_control_cap"],
@@ -138,11 +138,18 @@ describe("slot layout", () => {
     x.makeIoPort(0, 0xffff);
     const io = put();
     expect([x.ioPortFirst(io), x.ioPortLast(io)]).toEqual([0, 0xffff]);
-    x.makeZombie(0xfffffff0, true, 0x7fffff);
+    // A CNode of radix 25 (2^29 bytes, 2^29-aligned) being deleted: all 2^25 slots left.
+    x.makeZombie(0xe0000000, 25, 1 << 25);
     const z = put();
-    expect([x.zombieObject(z) >>> 0, !!x.zombieIsTcb(z), x.zombieSlots(z), x.tag(z)]).toEqual([0xfffffff0, true, 0x7fffff, TAG.zombie_cap]);
-    x.setZombieSlots(z, 3);
-    expect([x.zombieSlots(z), !!x.zombieIsTcb(z), x.tag(z)]).toEqual([3, true, TAG.zombie_cap]);
+    expect([x.zombiePtr(z) >>> 0, x.zombieType(z), x.zombieNumber(z), x.tag(z)]).toEqual([0xe0000000, 25, 1 << 25, TAG.zombie_cap]);
+    x.setZombieNumber(z, 3);
+    expect([x.zombiePtr(z) >>> 0, x.zombieNumber(z), x.zombieType(z)]).toEqual([0xe0000000, 3, 25]);
+    x.makeZombie(0xfffff800, 63, 5); // a TCB's 5 slots
+    const t = put();
+    expect([x.zombiePtr(t) >>> 0, x.zombieType(t), x.zombieNumber(t)]).toEqual([0xfffff800, 63, 5]);
+    x.makeZombie(0x20, 1, 2); // the smallest CNode: 2 slots, 32 bytes
+    const c = put();
+    expect([x.zombiePtr(c), x.zombieNumber(c)]).toEqual([0x20, 2]);
   });
 
   it("keeps the derivation links and their two flags apart", () => {
@@ -490,7 +497,7 @@ describe("rules over capability values", () => {
     expect(d(() => x.makeTagOnly(TAG.irq_control_cap))).toEqual([0, "null"]);
     expect(d(() => x.makeTagOnly(TAG.io_port_control_cap))).toEqual([0, "null"]);
     expect(d(() => x.makeReply(0x800, true, true))).toEqual([0, "null"]);
-    expect(d(() => x.makeZombie(0x800, true, 1))).toEqual([0, "null"]);
+    expect(d(() => x.makeZombie(0x800, 63, 1))).toEqual([0, "null"]);
     expect(d(() => x.makeEndpoint(0x40, 1, 15))).toEqual([0, TAG.endpoint_cap]);
     expect(d(() => x.makePageTable(0x1000))[0]).toBe(2); // unmapped: IllegalOperation
     x.makeFrame(0x1000, false, false, 3);
