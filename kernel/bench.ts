@@ -16,7 +16,7 @@ import { writeCr3, benchCr3Switch, benchCr3SwitchNop } from "./arch/x86/intrinsi
 import { PAGE_BITS } from "./arch/x86/machine.gen";
 import { pdInit, PAGE_USER, PAGE_WRITE } from "./arch/x86/vspace";
 import { kernelPageDirectory } from "./arch/x86/kernel-window";
-import { allocZeroedPage, mapFreshPage } from "./thread";
+import { allocZeroedPage, mapFreshPage } from "./arch/x86/pages";
 import { puts, putNewline } from "./console";
 import { putDec } from "./lib/format";
 

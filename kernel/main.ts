@@ -27,7 +27,7 @@ import { pitInit } from "./arch/x86/pit";
 import { sysenterInit } from "./arch/x86/cpu";
 import { kernelWindowInit, KERNEL_VBASE } from "./arch/x86/kernel-window";
 import { physAddAvailable, physReserve, physBuild, PhysError, physErrorName, physFreeCount, physFreeBase, physFreeLength, physFreeTotal, PHYS_RESERVE_LOW_MEMORY, PHYS_RESERVE_KERNEL_IMAGE, PHYS_RESERVE_BOOT_MODULE } from "./boot/physmem";
-import { startModuleThread, DEFAULT_PRIORITY } from "./thread";
+import { startModuleThread, DEFAULT_PRIORITY } from "./boot/modules";
 import { schedule } from "./sched/scheduler";
 import { cmdlineValueU32 } from "./boot/multiboot2";
 import { benchAddressSpaceSwitch } from "./bench";

@@ -19,7 +19,8 @@ import { currentThread, schedule, threadStop, threadYield } from "./sched/schedu
 import { putc, puts, putNewline, putLineStart } from "./console";
 import { putDec32, putSigned } from "./lib/format";
 import { haltSystem, EXIT_STATUS_OK } from "./power";
-import { putThreadName, threadNameFromIpcBuffer, dumpThreads } from "./thread";
+import { putThreadName, threadNameFromIpcBuffer } from "./object/tcb-name";
+import { dumpThreads } from "./debug/dump";
 import { userFault } from "./trap";
 
 /** The fault vector reported for an unknown system call (not a CPU vector). */

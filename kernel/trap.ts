@@ -20,7 +20,7 @@ import { currentThread, schedule, schedulerTick, threadStop } from "./sched/sche
 import { puts, putc, putNewline, putLineStart } from "./console";
 import { putHex, putDec32 } from "./lib/format";
 import { putSymbol, putBacktrace } from "./debug/ksyms";
-import { putThreadName } from "./thread";
+import { putThreadName } from "./object/tcb-name";
 import { panicBegin, panicEnd } from "./panic";
 
 // @ts-ignore: decorator

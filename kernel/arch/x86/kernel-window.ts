@@ -8,6 +8,9 @@
 //  - the temporary identity map of physical 0-4 MiB is removed, so page 0
 //    is unmapped for the kernel too.
 // Every user page directory copies the window's PDEs (from KERNEL_VBASE up) from this one.
+// Also window(): where the kernel reads and writes physical memory (phys +
+// KERNEL_VBASE), for every caller outside vspace.ts (which has its own,
+// movable window so that Node tests can stand in for physical memory).
 // PTE/PDE bits (Intel SDM vol. 3, 4.3): 0 present, 1 write, 2 user, 7 PS, 8 global.
 // Must not: map anything for user mode.
 
@@ -15,6 +18,13 @@ import { KERNEL_VBASE, PAGE_BITS, PAGE_SIZE, LARGE_PAGE_BITS } from "./machine.g
 import { kernelLayout, readCr4, writeCr4, readCr3, writeCr3, LAYOUT_IMAGE_START, LAYOUT_RO_END, LAYOUT_BOOT_PD } from "./intrinsics";
 
 export { KERNEL_VBASE } from "./machine.gen";
+
+/** The kernel-virtual address of physical `phys` (which must lie inside the window). */
+// @ts-ignore: decorator
+@inline export function window(phys: u32): usize {
+  return <usize>(phys + KERNEL_VBASE);
+}
+
 // @ts-ignore: decorator
 @inline const PTE_PRESENT: u32 = 1 << 0;
 // @ts-ignore: decorator
