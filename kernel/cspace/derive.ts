@@ -19,7 +19,7 @@ import {
   CAP_REPLY_CAP, CAP_FRAME_CAP, CAP_PAGE_TABLE_CAP, CAP_PAGE_DIRECTORY_CAP, CAP_ASID_POOL_CAP, CAP_ASID_CONTROL_CAP,
   CAP_IRQ_CONTROL_CAP, CAP_IRQ_HANDLER_CAP, CAP_IO_PORT_CAP, CAP_IO_PORT_CONTROL_CAP, CAP_ZOMBIE_CAP, CAP_DOMAIN_CAP,
   RIGHT_READ, RIGHT_WRITE, RIGHT_GRANT, RIGHT_GRANT_REPLY, BADGE_MASK, GUARD_VALUE_MASK,
-  VM_KERNEL_ONLY, VM_READ_ONLY, VM_READ_WRITE, CTE_SIZE_BITS,
+  VM_KERNEL_ONLY, VM_READ_ONLY, VM_READ_WRITE, CTE_SIZE_BITS, ZOMBIE_TCB, ZOMBIE_TCB_BITS,
 } from "./cte";
 import {
   seL4_PageBits, seL4_LargePageBits, seL4_WordBits, seL4_EndpointBits, seL4_NotificationBits, seL4_TCBBits,
@@ -60,14 +60,26 @@ export function capBase(cap: u64): u32 {
       tag == CAP_THREAD_CAP || tag == CAP_REPLY_CAP) {
     return objectWordOf(cap) & 0xFFFFFFF0;
   }
+  if (tag == CAP_ZOMBIE_CAP) return dataOf(cap) & ~zombieNumberMaskOf(cap);
   return 0;
 }
 
-/** True for capabilities that name memory an untyped may have been retyped into. */
+/** The bits of a zombie's data word that count its slots (kernel/cspace/cte.ts). */
+function zombieNumberMaskOf(cap: u64): u32 {
+  const t = (objectWordOf(cap) >>> 8) & 0x3F;
+  const bits = t == ZOMBIE_TCB ? ZOMBIE_TCB_BITS : t;
+  return bits + 1 >= 32 ? 0xFFFFFFFF : (<u32>1 << (bits + 1)) - 1;
+}
+
+/**
+ * True for capabilities that name memory an untyped may have been retyped
+ * into. A zombie does too: it is what is left of a CNode or TCB being
+ * deleted, and revoking the untyped must reach it.
+ */
 export function namesMemory(tag: u32): bool {
   return tag == CAP_UNTYPED_CAP || tag == CAP_FRAME_CAP || tag == CAP_ENDPOINT_CAP || tag == CAP_NOTIFICATION_CAP ||
     tag == CAP_CNODE_CAP || tag == CAP_THREAD_CAP || tag == CAP_PAGE_TABLE_CAP || tag == CAP_PAGE_DIRECTORY_CAP ||
-    tag == CAP_ASID_POOL_CAP;
+    tag == CAP_ASID_POOL_CAP || tag == CAP_ZOMBIE_CAP;
 }
 
 /** log2 of the bytes a capability's object spans (namesMemory), as seL4's object sizes. */
@@ -82,6 +94,10 @@ export function capSizeBits(cap: u64): u32 {
     case CAP_PAGE_TABLE_CAP: return seL4_PageTableBits;
     case CAP_PAGE_DIRECTORY_CAP: return seL4_PageDirBits;
     case CAP_ASID_POOL_CAP: return seL4_ASIDPoolBits;
+    case CAP_ZOMBIE_CAP: {
+      const t = (objectWordOf(cap) >>> 8) & 0x3F;
+      return t == ZOMBIE_TCB ? seL4_TCBBits : t + CTE_SIZE_BITS;
+    }
     default: return 0;
   }
 }

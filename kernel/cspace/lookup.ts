@@ -37,6 +37,11 @@ function fault(type: u32, bitsLeft: u32, bitsFound: u32, guardFound: u32): usize
   return 0;
 }
 
+/** A slot that was found empty where a capability was needed (seL4's missing_capability). */
+export function setMissingCapabilityFault(bitsLeft: u32): void {
+  fault(seL4_MissingCapability, bitsLeft, 0, 0);
+}
+
 /** Bits of the address not used when resolveAddressBits stopped at a slot holding no CNode. */
 export let lookupBitsRemaining: u32 = 0;
 

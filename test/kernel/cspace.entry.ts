@@ -10,8 +10,14 @@ import * as cte from "../../kernel/cspace/cte";
 import * as derive from "../../kernel/cspace/derive";
 import * as cdt from "../../kernel/cspace/cdt";
 import * as lookup from "../../kernel/cspace/lookup";
+import * as del from "../../kernel/cspace/delete";
+import * as inv from "../../kernel/api/invocation";
 
-export { vspaceSetPhysWindow } from "../../kernel/arch/x86/vspace";
+export { vspaceSetPhysWindow, vspaceInit } from "../../kernel/arch/x86/vspace";
+export { invocationBegin, invocationSetArg, invocationAddExtraCap } from "../../kernel/api/invocation";
+export { decodeUntypedInvocation, invokeUntypedRetype, decodeCNodeInvocation, invokeCNode };
+import { decodeUntypedInvocation, invokeUntypedRetype } from "../../kernel/object/untyped";
+import { decodeCNodeInvocation, invokeCNode } from "../../kernel/object/cnode";
 
 // @ts-ignore: decorator
 @inline function cap(data: u32, object: u32): u64 {
@@ -120,3 +126,14 @@ export function faultType(): u32 { return lookup.lookupFaultType; }
 export function faultBitsLeft(): u32 { return lookup.lookupFaultBitsLeft; }
 export function faultBitsFound(): u32 { return lookup.lookupFaultBitsFound; }
 export function faultGuardFound(): u32 { return lookup.lookupFaultGuardFound; }
+
+// ── Deletion and invocations ─────────────────────────────────────────
+export function cteDelete(s: usize, exposed: bool): i32 { return del.cteDelete(s, exposed); }
+export function cteRevoke(s: usize): i32 { return del.cteRevoke(s); }
+export function deleteWork(): u32 { return del.deleteWork; }
+export function errorCode(): u32 { return inv.errorCode; }
+export function errorNumber(): u32 { return inv.errorNumber; }
+export function errorRangeMin(): u32 { return inv.errorRangeMin; }
+export function errorRangeMax(): u32 { return inv.errorRangeMax; }
+export function errorWasSource(): u32 { return inv.errorFailedLookupWasSource; }
+export function errorMemoryLeft(): u32 { return inv.errorMemoryLeft; }

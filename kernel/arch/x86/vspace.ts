@@ -208,9 +208,18 @@ export function pdInit(pdPhys: u32, kernelPdPhys: u32): VSpaceError {
   return VSpaceError.Ok;
 }
 
-/** Adopts the page directory that is in CR3 now (boot's), without writing CR3. */
+/** The kernel's own page directory (boot's), whose window entries every new one copies. */
+let kernelPd: u32 = 0;
+
+/** The kernel's page directory, as vspaceInit found it. */
+export function vspaceKernelPd(): u32 {
+  return kernelPd;
+}
+
+/** Adopts the page directory that is in CR3 now (boot's) as the kernel's, without writing CR3. */
 export function vspaceInit(): void {
   current = readCr3() & PAGE_FRAME_MASK;
+  kernelPd = current;
 }
 
 /** The page directory in CR3 (0 before vspaceInit or the first switch). */

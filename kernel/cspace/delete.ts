@@ -1,0 +1,184 @@
+// kernel/cspace/delete.ts: deleting and revoking capabilities, and finalising objects.
+//
+// Owns: cteDelete (empty a slot; when its capability was the last one to
+// its object, finalise the object first), cteRevoke (delete every
+// descendant of a slot), and finaliseCap, which says what deleting the
+// last capability to each kind of object involves.
+// A CNode's last capability becomes a zombie: a capability that remembers
+// the CNode's slots and how many are left, and stays in the slot while
+// they are deleted one by one from the last. Deleting one of those slots
+// may meet the last capability to another CNode, which becomes a zombie in
+// turn; a zombie that would have to clear its own slot (a CNode that holds
+// the last capability to itself, directly or through a cycle) is swapped
+// into its own first slot and cleared from there. This is seL4's
+// algorithm, and it needs no memory beyond the slots themselves.
+// Long deletions call preemptionPoint() between slots.
+// Must not: check user arguments (the decoders in kernel/object/ do), or
+// keep state between calls beyond what the slots say.
+//
+// see: seL4 src/object/cnode.c (cteDelete, finaliseSlot, reduceZombie,
+// cteRevoke) and src/object/objecttype.c (finaliseCap), facts only.
+
+import {
+  capWords, setCapWords, capTag, capObjectPhys, cnodeRadix, mdbNext, isNullCap,
+  zombieCap, zombiePtr, zombieNumber, zombieType, setZombieNumber, CTE_SIZE_BITS,
+  CAP_CNODE_CAP, CAP_ZOMBIE_CAP, CAP_THREAD_CAP,
+} from "./cte";
+import { cteEmpty, cteSwap, isFinalCapability, isParentOf } from "./cdt";
+import { vspacePhysWindow } from "../arch/x86/vspace";
+
+// @ts-ignore: decorator
+@inline function slotAt(phys: u32, index: u32): usize {
+  return vspacePhysWindow() + <usize>phys + (<usize>index << CTE_SIZE_BITS);
+}
+
+// ── Preemption ───────────────────────────────────────────────────────
+
+/**
+ * Slots deleted since the last preemption point. Until interrupts reach
+ * these loops (the IPC issue brings the kernel's interrupt path into
+ * them), a preemption point only counts work, so tests and the longest-path
+ * benchmark can see how much each operation did.
+ */
+export let deleteWork: u32 = 0;
+
+/** True if an interrupt is pending and the operation should stop here and be restarted. */
+function preemptionPoint(): bool {
+  deleteWork++;
+  return false;
+}
+
+/** What cteDelete and cteRevoke return. */
+export enum DeleteResult {
+  Done = 0,
+  /** Stopped at a preemption point; the caller restarts the system call. */
+  Preempted = 1,
+}
+
+// ── Finalising ───────────────────────────────────────────────────────
+
+/**
+ * What is left of a capability once its object has been finalised (the
+ * null capability, or a zombie whose slots must still be cleared), given
+ * whether it was the last capability to its object.
+ */
+function finaliseCap(s: usize, final: bool): u64 {
+  switch (capTag(s)) {
+    case CAP_CNODE_CAP:
+      if (final) {
+        const radix = cnodeRadix(s);
+        return zombieCap(capObjectPhys(s), radix, <u32>1 << radix);
+      }
+      return 0;
+    case CAP_ZOMBIE_CAP:
+      return capWords(s); // still being cleared
+    case CAP_THREAD_CAP:
+      // TCB objects come with the TCB step of this issue; until then a
+      // thread capability names a boot thread the kernel keeps.
+      return 0;
+    default:
+      // Untyped: the memory returns with a Revoke of its parent. Endpoints
+      // and notifications have no waiters until IPC exists. Frames, page
+      // tables and page directories are unmapped by the VSpace step.
+      return 0;
+  }
+}
+
+/** Can the slot be emptied now: its capability is gone, or is a zombie with nothing left to clear? */
+function capRemovable(cap: u64, s: usize): bool {
+  if (cap == 0) return true;
+  // A zombie: the slot's own copy tells the number and where its slots are.
+  const n = zombieNumber(s);
+  return n == 0 || (n == 1 && slotAt(zombiePtr(s), 0) == s);
+}
+
+/** Is the zombie in `s` the one whose first slot is `s` itself? */
+function capCyclicZombie(s: usize): bool {
+  return capTag(s) == CAP_ZOMBIE_CAP && slotAt(zombiePtr(s), 0) == s;
+}
+
+/** Set when a preemption point stopped the current deletion. */
+let preempted = false;
+
+/**
+ * Finalises the capability in `s` until the slot can be emptied.
+ * Returns true when it can; false when a non-exposed deletion parked a
+ * zombie in its own first slot (a revoke of the untyped it came from
+ * finishes it, as in seL4), or when preempted. `exposed` is true when a
+ * user asked for this slot.
+ */
+function finaliseSlot(s: usize, exposed: bool): bool {
+  while (!isNullCap(s)) {
+    const final = isFinalCapability(s);
+    const remainder = finaliseCap(s, final);
+    if (remainder == 0) return true;
+    setCapWords(s, remainder);
+    if (capRemovable(remainder, s)) return true;
+    if (!exposed && capCyclicZombie(s)) return false;
+    if (!reduceZombie(s, exposed)) return false; // preempted
+    if (preemptionPoint()) {
+      preempted = true;
+      return false;
+    }
+  }
+  return true;
+}
+
+/**
+ * One step of clearing a zombie's slots. Exposed: delete the last slot
+ * still to clear, then count it off (unless the deletion swapped another
+ * zombie into this slot). Not exposed: move the zombie into its own first
+ * slot, where the deletion that owns that slot will finish it.
+ * Returns false if a deletion inside was preempted.
+ */
+function reduceZombie(s: usize, exposed: bool): bool {
+  const ptr = zombiePtr(s);
+  const n = zombieNumber(s);
+  const type = zombieType(s);
+  if (exposed) {
+    const end = slotAt(ptr, n - 1);
+    if (cteDeleteInner(end, false) == DeleteResult.Preempted) return false;
+    if (capTag(s) == CAP_ZOMBIE_CAP && zombiePtr(s) == ptr && zombieNumber(s) == n && zombieType(s) == type) {
+      setZombieNumber(s, n - 1);
+    }
+    return true;
+  }
+  const first = slotAt(ptr, 0);
+  if (first != s) cteSwap(capWords(first), first, capWords(s), s);
+  return true;
+}
+
+function cteDeleteInner(s: usize, exposed: bool): DeleteResult {
+  const done = finaliseSlot(s, exposed);
+  if (preempted) return DeleteResult.Preempted;
+  if (exposed || done) cteEmpty(s);
+  return DeleteResult.Done;
+}
+
+/**
+ * Deletes the capability in `s`. If it was the last capability to its
+ * object, the object is finalised first (a CNode's slots are deleted).
+ * `exposed`: the slot is one a user named (a CNode_Delete or a Revoke's
+ * descendant); false for the slots a zombie clears.
+ */
+export function cteDelete(s: usize, exposed: bool): DeleteResult {
+  preempted = false;
+  return cteDeleteInner(s, exposed);
+}
+
+/**
+ * Deletes every descendant of the capability in `s` (seL4's cteRevoke):
+ * the slots after it in the derivation list for which it is the parent.
+ */
+export function cteRevoke(s: usize): DeleteResult {
+  for (let next = mdbNext(s); next != 0 && isParentOf(s, next); next = mdbNext(s)) {
+    if (cteDelete(next, true) == DeleteResult.Preempted) return DeleteResult.Preempted;
+    if (preemptionPoint()) return DeleteResult.Preempted;
+  }
+  return DeleteResult.Done;
+}
+
+/** Is the capability in `s` a zombie (for tests and the self-check)? */
+export function isZombie(s: usize): bool {
+  return capTag(s) == CAP_ZOMBIE_CAP;
+}

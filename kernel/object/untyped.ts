@@ -1,0 +1,191 @@
+// kernel/object/untyped.ts: untyped memory and Untyped_Retype.
+//
+// Owns: decodeUntypedInvocation (every check seL4 makes, in seL4's order,
+// each with its exact error) and invokeUntypedRetype (carve objects from
+// the untyped's free space at its watermark, aligned to their size, and
+// put their capabilities into the destination CNode as children of the
+// untyped). A retype of an untyped with no children first resets it: its
+// watermark returns to 0 and all its memory is free again.
+// New objects are zeroed here (frames of device memory are not), so memory
+// never carries one object's contents into the next.
+// Must not: fail inside invokeUntypedRetype; everything that can go wrong
+// is decided in decodeUntypedInvocation.
+//
+// see: seL4 reference manual, "Untyped_Retype"; seL4 src/object/untyped.c
+// and src/object/objecttype.c (getObjectSize, createObject), facts only.
+//
+// Objects this step makes: Untyped, Endpoint, Notification, CNode,
+// 4 KiB and 4 MiB frames, page tables and page directories. TCBs arrive
+// with the TCB object; until then Retype refuses them (InvalidArgument 0).
+
+import {
+  capTag, capObjectPhys, cnodeRadix, untypedSizeBits, untypedIsDevice, untypedFreeIndex,
+  setUntypedFreeIndex, untypedCap, endpointCap, notificationCap, cnodeCap, frameCap, pageTableCap,
+  pageDirectoryCap, isNullCap, CAP_CNODE_CAP, CAP_UNTYPED_CAP, CTE_SIZE_BITS, RIGHTS_ALL, VM_READ_WRITE,
+} from "../cspace/cte";
+import { cteInsertNew, hasChildren } from "../cspace/cdt";
+import { lookupTargetSlot, cnodeSlot, setMissingCapabilityFault } from "../cspace/lookup";
+import {
+  invLabel, invLength, invArg, invExtraCap, errorIllegalOperation, errorTruncatedMessage, errorInvalidArgument,
+  errorRange, errorFailedLookup, errorDeleteFirst, errorNotEnoughMemory,
+} from "../api/invocation";
+import { vspacePhysWindow, vspaceKernelPd, pdInit } from "../arch/x86/vspace";
+import {
+  LABEL_UNTYPED_RETYPE, OBJ_UNTYPED, OBJ_TCB, OBJ_ENDPOINT, OBJ_NOTIFICATION, OBJ_CAP_TABLE, OBJ_X86_4K,
+  OBJ_X86_LARGE_PAGE, OBJ_X86_PAGE_TABLE, OBJ_X86_PAGE_DIRECTORY, seL4_NoError, seL4_WordBits, seL4_MinUntypedBits,
+  seL4_MaxUntypedBits, seL4_TCBBits, seL4_EndpointBits, seL4_NotificationBits, seL4_PageBits, seL4_LargePageBits,
+  seL4_PageTableBits, seL4_PageDirBits, seL4_UntypedRetypeMaxObjects,
+} from "../../libs/abi/sel4.gen";
+
+/** seL4_ObjectTypeCount for ia32: one past the last object type. */
+// @ts-ignore: decorator
+@inline export const OBJECT_TYPE_COUNT: u32 = OBJ_X86_PAGE_DIRECTORY + 1;
+
+/** The watermark counts in units of 2^seL4_MinUntypedBits bytes. */
+// @ts-ignore: decorator
+@inline const FREE_INDEX_BITS: u32 = 4;
+
+/** log2 of an object's size (seL4's getObjectSize); `userSize` is the caller's size argument. */
+export function objectSizeBits(type: u32, userSize: u32): u32 {
+  switch (type) {
+    case OBJ_UNTYPED: return userSize;
+    case OBJ_TCB: return seL4_TCBBits;
+    case OBJ_ENDPOINT: return seL4_EndpointBits;
+    case OBJ_NOTIFICATION: return seL4_NotificationBits;
+    case OBJ_CAP_TABLE: return userSize + CTE_SIZE_BITS;
+    case OBJ_X86_4K: return seL4_PageBits;
+    case OBJ_X86_LARGE_PAGE: return seL4_LargePageBits;
+    case OBJ_X86_PAGE_TABLE: return seL4_PageTableBits;
+    case OBJ_X86_PAGE_DIRECTORY: return seL4_PageDirBits;
+    default: return 0;
+  }
+}
+
+// @ts-ignore: decorator
+@inline function isFrameType(type: u32): bool {
+  return type == OBJ_X86_4K || type == OBJ_X86_LARGE_PAGE;
+}
+
+// What decodeUntypedInvocation found, for invokeUntypedRetype.
+let retypeType: u32 = 0;
+let retypeUserSize: u32 = 0;
+let retypeDestCNode: usize = 0;
+let retypeOffset: u32 = 0;
+let retypeCount: u32 = 0;
+let retypeReset: bool = false;
+let retypeBase: u32 = 0;
+
+/**
+ * Checks an invocation of the untyped capability in `slot`. Arguments, as
+ * libsel4's seL4_Untyped_Retype sends them: type, size_bits, node_index,
+ * node_depth, node_offset, num_objects; the extra capability is the root
+ * CNode the destination is looked up in. Returns seL4_NoError, or the
+ * error with its details set (kernel/api/invocation.ts).
+ */
+export function decodeUntypedInvocation(slot: usize): u32 {
+  if (invLabel != LABEL_UNTYPED_RETYPE) return errorIllegalOperation();
+  const root = invExtraCap(0);
+  if (invLength < 6 || root == 0) return errorTruncatedMessage();
+  const type = invArg(0);
+  const userSize = invArg(1);
+  const nodeIndex = invArg(2);
+  const nodeDepth = invArg(3);
+  const nodeOffset = invArg(4);
+  const nodeWindow = invArg(5);
+
+  if (type >= OBJECT_TYPE_COUNT) return errorInvalidArgument(0);
+  if (type == OBJ_TCB) return errorInvalidArgument(0); // not in this step (header)
+  // A huge size_bits would overflow the object size: anything >= 32 is nonsense anyway.
+  if (userSize >= seL4_WordBits || objectSizeBits(type, userSize) > seL4_MaxUntypedBits) return errorRange(0, seL4_MaxUntypedBits);
+  if (type == OBJ_CAP_TABLE && userSize == 0) return errorInvalidArgument(1);
+  if (type == OBJ_UNTYPED && userSize < seL4_MinUntypedBits) return errorInvalidArgument(1);
+
+  // The destination CNode: the root itself at depth 0, else looked up in it.
+  let node = root;
+  if (nodeDepth != 0) {
+    if (capTag(root) != CAP_CNODE_CAP) {
+      lookupTargetSlot(root, nodeIndex, nodeDepth); // sets the invalid-root fault
+      return errorFailedLookup(false);
+    }
+    if (nodeDepth > seL4_WordBits) return errorRange(1, seL4_WordBits);
+    node = lookupTargetSlot(root, nodeIndex, nodeDepth);
+    if (node == 0) return errorFailedLookup(false);
+  }
+  if (capTag(node) != CAP_CNODE_CAP) {
+    setMissingCapabilityFault(nodeDepth);
+    return errorFailedLookup(false);
+  }
+  const nodeSize: u32 = <u32>1 << cnodeRadix(node);
+  if (nodeOffset > nodeSize - 1) return errorRange(0, nodeSize - 1);
+  if (nodeWindow < 1 || nodeWindow > seL4_UntypedRetypeMaxObjects) return errorRange(1, seL4_UntypedRetypeMaxObjects);
+  if (nodeWindow > nodeSize - nodeOffset) return errorRange(1, nodeSize - nodeOffset);
+  for (let i: u32 = 0; i < nodeWindow; i++) {
+    if (!isNullCap(cnodeSlot(node, nodeOffset + i))) return errorDeleteFirst();
+  }
+
+  // Free space: all of it after a reset (no children), else above the watermark.
+  const reset = !hasChildren(slot);
+  const freeIndex: u32 = reset ? 0 : untypedFreeIndex(slot);
+  const sizeBits = untypedSizeBits(slot);
+  const used: u64 = <u64>freeIndex << FREE_INDEX_BITS;
+  const freeBytes: u64 = (<u64>1 << sizeBits) - used;
+  const objectBits = objectSizeBits(type, userSize);
+  if ((freeBytes >> objectBits) < <u64>nodeWindow) return errorNotEnoughMemory(<u32>min<u64>(freeBytes, 0xFFFFFFFF));
+  const isDevice = untypedIsDevice(slot);
+  if (isDevice && !isFrameType(type) && type != OBJ_UNTYPED) return errorInvalidArgument(1);
+
+  // Align the first object to its size (the untyped is aligned to its own size).
+  const alignMask: u64 = (<u64>1 << objectBits) - 1;
+  const alignedUsed: u64 = (used + alignMask) & ~alignMask;
+  retypeType = type;
+  retypeUserSize = userSize;
+  retypeDestCNode = node;
+  retypeOffset = nodeOffset;
+  retypeCount = nodeWindow;
+  retypeReset = reset;
+  retypeBase = capObjectPhys(slot) + <u32>alignedUsed;
+  return seL4_NoError;
+}
+
+/** Zeroes `bytes` of physical memory at `phys` through the kernel window. */
+function zeroPhys(phys: u32, bits: u32): void {
+  memory.fill(vspacePhysWindow() + <usize>phys, 0, <usize>1 << bits);
+}
+
+/** Makes one object of the decoded type at `phys` and returns its capability. */
+function createObject(phys: u32, isDevice: bool): u64 {
+  const type = retypeType;
+  const bits = objectSizeBits(type, retypeUserSize);
+  if (type != OBJ_UNTYPED && !isDevice) zeroPhys(phys, bits);
+  switch (type) {
+    case OBJ_UNTYPED: return untypedCap(phys, bits, isDevice, 0);
+    case OBJ_ENDPOINT: return endpointCap(phys, 0, RIGHTS_ALL);
+    case OBJ_NOTIFICATION: return notificationCap(phys, 0, RIGHTS_ALL);
+    case OBJ_CAP_TABLE: return cnodeCap(phys, retypeUserSize, 0, 0);
+    case OBJ_X86_4K: return frameCap(phys, false, isDevice, VM_READ_WRITE);
+    case OBJ_X86_LARGE_PAGE: return frameCap(phys, true, isDevice, VM_READ_WRITE);
+    case OBJ_X86_PAGE_TABLE: return pageTableCap(phys);
+    case OBJ_X86_PAGE_DIRECTORY:
+      pdInit(phys, vspaceKernelPd()); // the kernel window's entries, as in every address space
+      return pageDirectoryCap(phys);
+    default: return 0; // decodeUntypedInvocation admits no other type
+  }
+}
+
+/** Carries out the retype decodeUntypedInvocation checked, for the untyped in `slot`. */
+export function invokeUntypedRetype(slot: usize): void {
+  const bits = objectSizeBits(retypeType, retypeUserSize);
+  const isDevice = untypedIsDevice(slot);
+  if (retypeReset) setUntypedFreeIndex(slot, 0);
+  const end = retypeBase - capObjectPhys(slot) + (retypeCount << bits);
+  setUntypedFreeIndex(slot, end >>> FREE_INDEX_BITS);
+  for (let i: u32 = 0; i < retypeCount; i++) {
+    const cap = createObject(retypeBase + (i << bits), isDevice);
+    cteInsertNew(slot, cnodeSlot(retypeDestCNode, retypeOffset + i), cap);
+  }
+}
+
+/** True if slot `s` holds an untyped capability (the dispatcher's question). */
+export function isUntyped(s: usize): bool {
+  return capTag(s) == CAP_UNTYPED_CAP;
+}
