@@ -233,7 +233,7 @@ function checkLoadSegment(ph: usize, index: i32, size: u32): ElfError {
   if ((vaddr & PAGE_MASK) != (offset & PAGE_MASK)) return ElfError.SegmentMisaligned;
   if (memsz > ELF_MAX_SEGMENT_BYTES) return ElfError.SegmentTooLarge;
   if (pending >= ELF_MAX_SEGMENTS) return ElfError.TooManySegments;
-  // vaddr + memsz <= 0xC0000000 (checked above), so no sum below wraps.
+  // vaddr + memsz <= ELF_USER_TOP (checked above), so no sum below wraps.
   const e = segmentEntry(pending);
   store<u32>(e, vaddr, 0);
   store<u32>(e, memsz, 4);

@@ -133,7 +133,7 @@ let allocatedPages: u32 = 0;
   store<u64>(e, end, 8);
 }
 
-/** Forgets every region, reservation and allocation; the limit goes back to 1 GiB. */
+/** Forgets every region, reservation and allocation; the limit goes back to the window's size. */
 export function physReset(): void {
   availableCount = 0;
   reservedCount = 0;
@@ -371,7 +371,7 @@ export function physReservedWhy(i: i32): u32 {
 
 /**
  * Sets the address below which allocated pages must lie entirely (the
- * kernel can only touch memory inside its window). Default 1 GiB.
+ * kernel can only touch memory inside its window). Default: the window's size.
  */
 export function physSetAllocLimit(limit: u64): void {
   allocLimit = limit;

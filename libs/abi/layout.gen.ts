@@ -58,4 +58,4 @@
 @inline export const USER_STACK_PAGES: u32 = 4;
 /** The first address that is not user space: the kernel window. */
 // @ts-ignore: decorator
-@inline export const USER_TOP: u32 = 0xC0000000;
+@inline export const USER_TOP: u32 = 0xE0000000;

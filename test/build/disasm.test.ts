@@ -4,6 +4,7 @@
 // addressing (no memory-base load, no bounds check) and that the wasm2c
 // instance pointer costs nothing. This test disassembles known kernel
 // functions in out/kernel.elf with objdump and checks exactly that.
+import { KERNEL_WASM_BASE } from "../helpers/layout.ts";
 import { describe, it, expect, beforeAll } from "vitest";
 import { execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
@@ -23,7 +24,7 @@ function fn(name: string): { op: string; args: string }[] {
   });
 }
 
-const WASM_MEMORY_BASE = 0xc0400000;
+const WASM_MEMORY_BASE = KERNEL_WASM_BASE;
 
 describe("generated code shape", () => {
   beforeAll(() => {

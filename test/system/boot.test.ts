@@ -1,6 +1,7 @@
 // test/system/boot.test.ts: boots os.iso in QEMU (TCG) and checks the
 // serial console line by line: banner, boot loader, memory map, power-off,
 // panics from wasm traps, and the boot-time checks in boot/entry.S.
+import { hex8, KERNEL_IMAGE_PHYS, KERNEL_VBASE } from "../helpers/layout.ts";
 import { describe, it, expect } from "vitest";
 import { readFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -125,7 +126,7 @@ describe("kernel faults", () => {
     const head = lines.find((l) => l.startsWith("PANIC: kernel page fault"));
     expect(head, r.serial).toMatch(/^PANIC: kernel page fault \(vector 14, error 0x0003\) at 0x[0-9a-f]{8} (Z_kernelZ_kmain|w2c_kernel_main_\w+)\+0x[0-9a-f]+$/);
     expect(lines.some((l) => /^eax=0x[0-9a-f]{8} ebx=0x[0-9a-f]{8} ecx=0x[0-9a-f]{8} edx=0x[0-9a-f]{8} $/.test(l))).toBe(true);
-    expect(lines.some((l) => /^cr0=0x[0-9a-f]{8} cr2=0xc0100040 cr3=0x[0-9a-f]{8} cr4=0x[0-9a-f]{8} $/.test(l))).toBe(true);
+    expect(lines.some((l) => new RegExp(`^cr0=0x[0-9a-f]{8} cr2=${hex8(KERNEL_VBASE + KERNEL_IMAGE_PHYS + 0x40)} cr3=0x[0-9a-f]{8} cr4=0x[0-9a-f]{8} $`).test(l))).toBe(true);
     const bt = lines.indexOf("backtrace:");
     expect(bt).toBeGreaterThan(0);
     expect(lines.slice(bt + 1).some((l) => /^  0x[0-9a-f]{8} kernel_start\+0x[0-9a-f]+$/.test(l))).toBe(true);

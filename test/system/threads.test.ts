@@ -1,6 +1,7 @@
 // test/system/threads.test.ts: user threads under QEMU: the root task,
 // preemption between two programs, and every kind of user fault, each of
 // which must stop only the faulting thread while another carries on.
+import { hex8, KERNEL_IMAGE_PHYS, KERNEL_VBASE } from "../helpers/layout.ts";
 import { describe, it, expect } from "vitest";
 import { boot, BootResult } from "../helpers/qemu.ts";
 
@@ -22,8 +23,8 @@ interface FaultCase {
 const CASES: FaultCase[] = [
   { kind: "unmapped", vector: 14, name: "page fault", error: "0x0004", cr2: "0x00000010" },
   { kind: "readonly", vector: 14, name: "page fault", error: "0x0007", cr2: "0x00400000" },
-  { kind: "kernel-jump", vector: 14, name: "page fault", error: "0x0005", cr2: "0xc0100000" },
-  { kind: "kernel-read", vector: 14, name: "page fault", error: "0x0005", cr2: "0xc0100000" },
+  { kind: "kernel-jump", vector: 14, name: "page fault", error: "0x0005", cr2: hex8(KERNEL_VBASE + KERNEL_IMAGE_PHYS) },
+  { kind: "kernel-read", vector: 14, name: "page fault", error: "0x0005", cr2: hex8(KERNEL_VBASE + KERNEL_IMAGE_PHYS) },
   { kind: "cli", vector: 13, name: "general protection", error: "0x0000" },
   { kind: "hlt", vector: 13, name: "general protection", error: "0x0000" },
   { kind: "in", vector: 13, name: "general protection", error: "0x0000" },

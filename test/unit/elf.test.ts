@@ -5,6 +5,7 @@
 // Every image is placed so that it ends at the very end of wasm memory: a
 // read past the size the checker was given traps, and a trap fails the test.
 
+import { USER_TOP } from "../helpers/layout";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -237,11 +238,11 @@ describe("well-formed variations", () => {
     expect(k.exports.elfSegmentCount()).toBe(3);
   });
 
-  it("accepts the edges of user space: from page 1 up to exactly 0xC0000000", () => {
+  it("accepts the edges of user space: from page 1 up to exactly USER_TOP", () => {
     expect(check(oneSegment(0x1000))).toBe("Ok");
-    expect(check(oneSegment(0xbffff000, 0x1000))).toBe("Ok");
-    expect(segments()[0]).toMatchObject({ vaddr: 0xbffff000, memsz: 0x1000 });
-    const bss = (b: ElfBuilder) => b.segment({ vaddr: 0xbc000000, flags: PF_R | PF_W, memsz: 0x4000000 });
+    expect(check(oneSegment(USER_TOP - 0x1000, 0x1000))).toBe("Ok");
+    expect(segments()[0]).toMatchObject({ vaddr: USER_TOP - 0x1000, memsz: 0x1000 });
+    const bss = (b: ElfBuilder) => b.segment({ vaddr: USER_TOP - 0x4000000, flags: PF_R | PF_W, memsz: 0x4000000 });
     expect(check(oneSegment(0x1000, 0x10, bss))).toBe("Ok");
   });
 
@@ -377,8 +378,8 @@ describe("malformed files give their exact error", () => {
   });
 
   it("a segment reaching into kernel space: SegmentInKernelSpace", () => {
-    expect(check(oneSegment(0xbffff000, 0x1001))).toBe("SegmentInKernelSpace");
-    expect(check(oneSegment(0xc0000000))).toBe("SegmentInKernelSpace");
+    expect(check(oneSegment(USER_TOP - 0x1000, 0x1001))).toBe("SegmentInKernelSpace");
+    expect(check(oneSegment(USER_TOP))).toBe("SegmentInKernelSpace");
     expect(check(oneSegment(0xfffff000))).toBe("SegmentInKernelSpace");
     // vaddr + memsz wraps u32 to 0x1000, which would look like user space.
     const wrap = (b: ElfBuilder) => b.segment({ vaddr: 0xfffff000, flags: PF_R | PF_W, memsz: 0x2000 });
@@ -608,7 +609,7 @@ describe("fuzzing", () => {
       expect(s.filesz, where).toBeLessThanOrEqual(s.memsz);
       expect(s.offset + s.filesz, where).toBeLessThanOrEqual(size);
       expect(s.vaddr, where).toBeGreaterThanOrEqual(0x1000);
-      expect(s.vaddr + s.memsz, where).toBeLessThanOrEqual(0xc0000000);
+      expect(s.vaddr + s.memsz, where).toBeLessThanOrEqual(USER_TOP);
       expect(s.vaddr % 4096, where).toBe(s.offset % 4096);
       expect(s.memsz, where).toBeLessThanOrEqual(64 * MiB);
       pages += Math.ceil((s.vaddr + s.memsz) / 4096) - Math.floor(s.vaddr / 4096);
@@ -631,7 +632,7 @@ describe("fuzzing", () => {
     const int = (n: number): number => Math.floor(random() * n);
     const bases = [valid(), oneSegment(0x1000, 0x40, (b) => b.other(PT_NOTE).segment({ vaddr: 0x3000, flags: PF_R | PF_W, memsz: 0x2000 })).slice()];
     const interesting = [0, 1, 2, 3, 0x20, 0x34, 0xfff, 0x1000, 0x1001, 0x400000, 0x4000000, 0x4000001, 0x7fffffff,
-      0x80000000, 0xbffff000, 0xc0000000, 0xfffff000, 0xffffffe0, 0xffffffff];
+      0x80000000, 0xbffff000, 0xc0000000, USER_TOP - 0x1000, USER_TOP, 0xfffff000, 0xffffffe0, 0xffffffff];
     const seen = new Map<string, number>();
     for (let iter = 0; iter < 5000; iter++) {
       const base = bases[iter & 1];

@@ -5,6 +5,7 @@
 // starts from physReset(). A page-by-page model in JavaScript checks
 // random inputs against the kernel's result.
 
+import { KERNEL_WINDOW_SIZE } from "../helpers/layout";
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { KernelInstance, loadKernelEntry } from "../helpers/kernel-wasm";
 import { QEMU_LIKE_MMAP } from "../helpers/multiboot2-blob";
@@ -24,6 +25,8 @@ const ERROR_NAMES = ["Ok", "TooManyAvailable", "TooManyReserved", "RegionWraps",
 const KiB = 1024n;
 const MiB = 1024n * KiB;
 const GiB = 1024n * MiB;
+/** The boot allocator's default limit: what the kernel window maps. */
+const WINDOW = BigInt(KERNEL_WINDOW_SIZE);
 const TOP = 1n << 64n;
 
 // Reservation reasons, as kernel/main.ts passes them.
@@ -75,11 +78,11 @@ describe("the compiled module", () => {
     expect(names).toEqual(["low memory", "kernel image", "boot module", "boot information", "other", "other"]);
   });
 
-  it("starts empty, with the 1 GiB allocation limit", () => {
+  it("starts empty, with the kernel window's size as the allocation limit", () => {
     expect(build()).toBe("Ok");
     expect(free()).toEqual([]);
     expect(total()).toBe(0n);
-    expect(u64(k.exports.physAllocLimit())).toBe(GiB);
+    expect(u64(k.exports.physAllocLimit())).toBe(WINDOW);
     expect(alloc()).toBe(0n);
     expect(k.exports.physAllocatedPages()).toBe(0);
   });
@@ -147,7 +150,7 @@ describe("a QEMU-like machine (-m 128 plus 1 GiB above 4 GiB)", () => {
     expectWellFormed();
   });
 
-  it("is exhausted at 128 MiB under the 1 GiB limit: the RAM above 4 GiB is never handed out", () => {
+  it("is exhausted at 128 MiB under the window limit: the RAM above 4 GiB is never handed out", () => {
     const pages = Number((0x3000n + 0x7fe0000n - 0x1dd000n) / 4096n);
     let last = 0n;
     for (let i = 0; i < pages; i++) {
@@ -449,7 +452,7 @@ describe("capacity", () => {
     expect(k.exports.physFreeCount()).toBe(0);
     expect(k.exports.physReservedCount()).toBe(0);
     expect(k.exports.physAllocatedPages()).toBe(0);
-    expect(u64(k.exports.physAllocLimit())).toBe(GiB);
+    expect(u64(k.exports.physAllocLimit())).toBe(WINDOW);
     expect(add(0x100000n, 0x1000n)).toBe("Ok"); // no longer AllocationStarted
     expect(build()).toBe("Ok");
   });
@@ -497,12 +500,12 @@ describe("the boot page allocator", () => {
     expect(k.exports.physAllocatedPages()).toBe(3);
   });
 
-  it("uses the part of a region below the 1 GiB limit when the region crosses it", () => {
-    add(0x3ffff000n, 0x3000n); // 1 GiB - 4 KiB .. 1 GiB + 8 KiB
+  it("uses the part of a region below the window limit when the region crosses it", () => {
+    add(WINDOW - 0x1000n, 0x3000n); // the limit - 4 KiB .. the limit + 8 KiB
     expect(build()).toBe("Ok");
-    expect(alloc()).toBe(0x3ffff000n);
+    expect(alloc()).toBe(WINDOW - 0x1000n);
     expect(alloc()).toBe(0n);
-    expect(free()).toEqual([[0x40000000n, 0x40002000n]]);
+    expect(free()).toEqual([[WINDOW, WINDOW + 0x2000n]]);
   });
 
   it("returns 0 before physBuild and after a failed one", () => {

@@ -9,6 +9,10 @@
 // operation: an operation must write exactly the entries it is meant to,
 // and a refused one must write nothing.
 
+import { KERNEL_VBASE, KERNEL_WINDOW_SIZE, USER_TOP } from "../helpers/layout";
+
+/** The page-directory entry where the kernel window starts. */
+const KPDE = KERNEL_VBASE >>> 22;
 import { beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { KernelInstance } from "../helpers/kernel-wasm";
 import { loadKernelEntryWithTlbLog, TlbCall } from "../helpers/tlb-log";
@@ -112,14 +116,14 @@ const spurious = (pd: number, vaddr: number, error: number): boolean => k.export
 
 /**
  * A kernel page directory like kernel/arch/x86/kernel-window.ts builds:
- * PDE 768 points to a 4 KiB table (kernel-only pages), 769..1023 are
- * global 4 MiB pages; the user half is empty.
+ * the window's first PDE (KPDE) points to a 4 KiB table (kernel-only
+ * pages), the ones after it are global 4 MiB pages; the user half is empty.
  */
 function buildKernelPd(): void {
   for (let i = 0; i < 1024; i++) {
     let v = 0;
-    if (i === 768) v = KERNEL_PT | P | W;
-    else if (i > 768) v = (((i - 768) << 22) | P | W | PS | G) >>> 0;
+    if (i === KPDE) v = KERNEL_PT | P | W;
+    else if (i > KPDE) v = (((i - KPDE) << 22) | P | W | PS | G) >>> 0;
     write32(KERNEL_PD + i * 4, v);
   }
   for (let j = 0; j < 1024; j++) write32(KERNEL_PT + j * 4, ((j << 12) | P | W | G) >>> 0);
@@ -151,7 +155,7 @@ describe("the compiled module", () => {
   itNamesEveryError(ERROR_NAMES, errorName);
 
   it("has the entry bits at the positions the SDM gives", () => {
-    const want = [P, W, U, PWT, PCD, A, D, PS, G, 0xfffff000, U | W | PWT | PCD, P | W | U, 0xc0000000, 768, 0x40000000];
+    const want = [P, W, U, PWT, PCD, A, D, PS, G, 0xfffff000, U | W | PWT | PCD, P | W | U, USER_TOP, USER_TOP >>> 22, KERNEL_WINDOW_SIZE];
     expect(want.map((_, i) => k.exports.pageFlag(i) >>> 0)).toEqual(want.map((v) => v >>> 0));
   });
 
@@ -164,8 +168,8 @@ describe("pdInit", () => {
   it("empties the user half and copies the kernel half, writing nothing else", () => {
     const { error, changed } = run(() => k.exports.pdInit(PD_A, KERNEL_PD));
     expect(error).toBe("Ok");
-    for (let i = 0; i < 768; i++) expect(read32(PD_A + i * 4)).toBe(0);
-    for (let i = 768; i < 1024; i++) expect(read32(PD_A + i * 4)).toBe(read32(KERNEL_PD + i * 4));
+    for (let i = 0; i < KPDE; i++) expect(read32(PD_A + i * 4)).toBe(0);
+    for (let i = KPDE; i < 1024; i++) expect(read32(PD_A + i * 4)).toBe(read32(KERNEL_PD + i * 4));
     expect(changed.every((a) => a >= PD_A && a < PD_A + 4096)).toBe(true);
     expect(changed.length).toBe(1024); // every word of PD_A had the scribble
   });
@@ -173,7 +177,7 @@ describe("pdInit", () => {
   it("refuses a misaligned or unreachable page directory", () => {
     refused("Misaligned", () => k.exports.pdInit(PD_A + 4, KERNEL_PD));
     refused("Misaligned", () => k.exports.pdInit(PD_A, KERNEL_PD + 0x800));
-    refused("OutsideWindow", () => k.exports.pdInit(0x40000000, KERNEL_PD));
+    refused("OutsideWindow", () => k.exports.pdInit(KERNEL_WINDOW_SIZE, KERNEL_PD));
     refused("OutsideWindow", () => k.exports.pdInit(PD_A, 0xfffff000));
   });
 });
@@ -206,11 +210,11 @@ describe("page tables", () => {
   });
 
   it("refuses kernel addresses, misaligned and unreachable tables", () => {
-    refused("KernelAddress", () => mapTable(PD_A, 0xc0000000, PT1));
+    refused("KernelAddress", () => mapTable(PD_A, USER_TOP, PT1));
     refused("KernelAddress", () => mapTable(PD_A, 0xffffffff, PT1));
     refused("Misaligned", () => mapTable(PD_A, 0x00400000, PT1 + 8));
     refused("Misaligned", () => mapTable(PD_A + 8, 0x00400000, PT1));
-    refused("OutsideWindow", () => mapTable(PD_A, 0x00400000, 0x40000000));
+    refused("OutsideWindow", () => mapTable(PD_A, 0x00400000, KERNEL_WINDOW_SIZE));
     refused("OutsideWindow", () => mapTable(0xfffff000, 0x00400000, PT1));
   });
 
@@ -224,7 +228,7 @@ describe("page tables", () => {
     expect(pte(PT1, 0x00401000)).toBe(0x12345000 | P | U);
     expect(lookup(PD_A, 0x00401000)).toBe(0n);
     refused("NotMapped", () => unmapTable(PD_A, 0x00400000));
-    refused("KernelAddress", () => unmapTable(PD_A, 0xc0400000));
+    refused("KernelAddress", () => unmapTable(PD_A, USER_TOP + 0x400000));
     refused("Misaligned", () => unmapTable(PD_A + 4, 0x00400000));
   });
 });
@@ -294,8 +298,8 @@ describe("mapPage errors", () => {
     refused("Misaligned", () => map(PD_A, 0xfff, 0x12345000, U)); // alignment is checked before page 0
   });
 
-  it("KernelAddress: anything at or above 0xC0000000", () => {
-    for (const vaddr of [0xc0000000, 0xc0400000, 0xfffff000]) {
+  it("KernelAddress: anything at or above USER_TOP (the kernel window)", () => {
+    for (const vaddr of [USER_TOP, USER_TOP + 0x400000, 0xfffff000]) {
       refused("KernelAddress", () => map(PD_A, vaddr, 0x12345000, U));
       refused("KernelAddress", () => map(PD_A, vaddr, 0x12345000, 0));
     }
@@ -337,19 +341,19 @@ describe("mapPage errors", () => {
   });
 
   it("OutsideWindow: a page directory the window does not reach", () => {
-    refused("OutsideWindow", () => map(0x40000000, 0x00401000, 0x12345000, U));
+    refused("OutsideWindow", () => map(KERNEL_WINDOW_SIZE, 0x00401000, 0x12345000, U));
     refused("OutsideWindow", () => unmap(0x80000000, 0x00401000));
     refused("OutsideWindow", () => remap(0xfffff000, 0x00401000, U));
-    refused("OutsideWindow", () => unmapTable(0x40000000, 0x00400000));
-    expect(lookup(0x40000000, 0x00401000)).toBe(0n);
-    expect(k.exports.lookupPageTable(0x40000000, 0x00401000)).toBe(0);
+    refused("OutsideWindow", () => unmapTable(KERNEL_WINDOW_SIZE, 0x00400000));
+    expect(lookup(KERNEL_WINDOW_SIZE, 0x00401000)).toBe(0n);
+    expect(k.exports.lookupPageTable(KERNEL_WINDOW_SIZE, 0x00401000)).toBe(0);
   });
 
   it("checks in the documented order: directory, rights, virtual address, frame, table, slot", () => {
-    refused("Misaligned", () => map(PD_A + 4, 0xc0000001, 0x12345001, 0x100));
-    refused("BadRights", () => map(PD_A, 0xc0000001, 0x12345001, 0x100));
-    refused("Misaligned", () => map(PD_A, 0xc0000001, 0x12345001, U));
-    refused("KernelAddress", () => map(PD_A, 0xc0000000, 0x12345001, U));
+    refused("Misaligned", () => map(PD_A + 4, KERNEL_VBASE + 0x000001, 0x12345001, 0x100));
+    refused("BadRights", () => map(PD_A, KERNEL_VBASE + 0x000001, 0x12345001, 0x100));
+    refused("Misaligned", () => map(PD_A, KERNEL_VBASE + 0x000001, 0x12345001, U));
+    refused("KernelAddress", () => map(PD_A, KERNEL_VBASE + 0x000000, 0x12345001, U));
     refused("PageZero", () => map(PD_A, 0, 0x12345001, U));
     refused("Misaligned", () => map(PD_A, 0x00800000, 0x12345001, U));
     refused("PageTableMissing", () => map(PD_A, 0x00800000, 0x12345000, U));
@@ -362,7 +366,7 @@ describe("unmapPage and remapPage errors", () => {
   it("refuse what mapPage refuses, and NotMapped where nothing is", () => {
     for (const op of [(v: number) => unmap(PD_A, v), (v: number) => remap(PD_A, v, U)]) {
       refused("Misaligned", () => op(0x00401004));
-      refused("KernelAddress", () => op(0xc0001000));
+      refused("KernelAddress", () => op(KERNEL_VBASE + 0x001000));
       refused("PageZero", () => op(0));
       refused("NotMapped", () => op(0x00401000)); // a table, no page
       refused("NotMapped", () => op(0x00c01000)); // no table
@@ -393,16 +397,16 @@ describe("lookupPage", () => {
   beforeEach(twoSpaces);
 
   it("sees the kernel window through the 4 MiB pages the page directory shares", () => {
-    expect(lookup(PD_A, 0xc0401234)).toBe(BigInt(0x00401000 | P | W | PS | G));
-    expect(lookup(PD_A, 0xffffffff)).toBe(BigInt((0x3ffff000 | P | W | PS | G) >>> 0));
+    expect(lookup(PD_A, KERNEL_VBASE + 0x401234)).toBe(BigInt(0x00401000 | P | W | PS | G));
+    expect(lookup(PD_A, 0xffffffff)).toBe(BigInt(((KERNEL_WINDOW_SIZE - 0x1000) | P | W | PS | G) >>> 0)); // the window's last page
   });
 
   it("sees the kernel's 4 KiB table, with USER only where the PDE allows it", () => {
-    expect(lookup(PD_A, 0xc0000123)).toBe(BigInt(0 | P | W | G));
+    expect(lookup(PD_A, KERNEL_VBASE + 0x000123)).toBe(BigInt(0 | P | W | G));
     write32(KERNEL_PT + 5 * 4, 0x5000 | P | W | U); // a PDE without USER overrides the PTE
-    expect(lookup(PD_A, 0xc0005000)).toBe(BigInt(0x5000 | P | W));
+    expect(lookup(PD_A, KERNEL_VBASE + 0x005000)).toBe(BigInt(0x5000 | P | W));
     write32(KERNEL_PT + 6 * 4, 0);
-    expect(lookup(PD_A, 0xc0006000)).toBe(0n);
+    expect(lookup(PD_A, KERNEL_VBASE + 0x006000)).toBe(0n);
   });
 
   it("gives 0 (PRESENT clear) for a misaligned page directory", () => {
@@ -548,14 +552,14 @@ describe("vspaceFaultIsSpurious", () => {
     expect(spurious(PD_A, 0x00401abc, FAULT_PROTECTION | FAULT_WRITE | FAULT_USER)).toBe(true);
     expect(spurious(PD_A, 0x00401abc, FAULT_USER)).toBe(true);
     expect(spurious(PD_A, 0x00402000, FAULT_PROTECTION | FAULT_USER)).toBe(true);
-    expect(spurious(PD_A, 0xc0401000, FAULT_PROTECTION | FAULT_WRITE)).toBe(true); // kernel write, writable window
+    expect(spurious(PD_A, KERNEL_VBASE + 0x401000, FAULT_PROTECTION | FAULT_WRITE)).toBe(true); // kernel write, writable window
   });
 
   it("says no when the page is missing or lacks a right the access needs", () => {
     expect(spurious(PD_A, 0x00402000, FAULT_PROTECTION | FAULT_WRITE | FAULT_USER)).toBe(false);
     expect(spurious(PD_A, 0x00403000, FAULT_USER)).toBe(false);
     expect(spurious(PD_A, 0x00c00000, FAULT_USER)).toBe(false);
-    expect(spurious(PD_A, 0xc0401000, FAULT_PROTECTION | FAULT_USER)).toBe(false);
+    expect(spurious(PD_A, KERNEL_VBASE + 0x401000, FAULT_PROTECTION | FAULT_USER)).toBe(false);
     expect(spurious(PD_A, 0x00401000, FAULT_PROTECTION | FAULT_RESERVED_BIT | FAULT_USER)).toBe(false);
     expect(errorName(remap(PD_A, 0x00401000, W))).toBe("Ok");
     expect(spurious(PD_A, 0x00401000, FAULT_PROTECTION | FAULT_USER)).toBe(false);

@@ -4,7 +4,7 @@
 // kernel that stops this thread only (test/system/faults.test.ts):
 //   unmapped      read address 0x10 (page 0 is never mapped)
 //   readonly      write to its own text page
-//   kernel-jump   call into kernel memory (0xC0100000)
+//   kernel-jump   call into kernel memory (the kernel's first text page)
 //   kernel-read   read kernel memory
 //   cli hlt in out cr3   privileged instructions in ring 3
 //   ud2 divide int3 int80

@@ -13,7 +13,7 @@
 
 import type { ByteLayout, ConstantGroup } from "../../../libs/abi/def.ts";
 
-const WINDOW_SIZE = 0x40000000; // 1 GiB
+const WINDOW_SIZE = 0x20000000; // 512 MiB: 0xE0000000 to the top of the address space
 const LARGE_PAGE = 0x400000;
 const LOW_MEMORY_END = 0x100000; // 1 MiB
 
@@ -25,11 +25,11 @@ export const KERNEL_SPACE: ConstantGroup = {
   doc: "Where the kernel lives: the window that maps physical memory, its image and its AssemblyScript data.",
   source: "tsos (DESIGN.md, Memory layout)",
   entries: [
-    { name: "KERNEL_VBASE", value: 0xc0000000, doc: "Virtual address of physical 0: the kernel window starts here." },
+    { name: "KERNEL_VBASE", value: 0xe0000000, doc: "Virtual address of physical 0: the kernel window starts here, at seL4_UserTop." },
     { name: "KERNEL_WINDOW_SIZE", value: WINDOW_SIZE, doc: "Bytes of physical memory the window maps, from physical 0." },
     { name: "KERNEL_WINDOW_PDES", value: WINDOW_SIZE / LARGE_PAGE, doc: "4 MiB page-directory entries that map the window." },
     { name: "KERNEL_IMAGE_PHYS", value: LOW_MEMORY_END, doc: "Physical load address of the kernel image: just above the PC's first MiB." },
-    { name: "KERNEL_WASM_BASE", value: 0xc0400000, doc: "Virtual address of the kernel's AssemblyScript data (asc --memoryBase)." },
+    { name: "KERNEL_WASM_BASE", value: 0xe0400000, doc: "Virtual address of the kernel's AssemblyScript data (asc --memoryBase)." },
     { name: "KERNEL_STACK_SIZE", value: 16384, doc: "Bytes of the one kernel stack." },
   ],
 };

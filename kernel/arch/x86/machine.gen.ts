@@ -20,21 +20,21 @@
 
 // ── Kernel address space: Where the kernel lives: the window that maps physical memory, its image and its AssemblyScript data.
 
-/** Virtual address of physical 0: the kernel window starts here. */
+/** Virtual address of physical 0: the kernel window starts here, at seL4_UserTop. */
 // @ts-ignore: decorator
-@inline export const KERNEL_VBASE: u32 = 0xC0000000;
+@inline export const KERNEL_VBASE: u32 = 0xE0000000;
 /** Bytes of physical memory the window maps, from physical 0. */
 // @ts-ignore: decorator
-@inline export const KERNEL_WINDOW_SIZE: u32 = 0x40000000;
+@inline export const KERNEL_WINDOW_SIZE: u32 = 0x20000000;
 /** 4 MiB page-directory entries that map the window. */
 // @ts-ignore: decorator
-@inline export const KERNEL_WINDOW_PDES: u32 = 0x100;
+@inline export const KERNEL_WINDOW_PDES: u32 = 0x80;
 /** Physical load address of the kernel image: just above the PC's first MiB. */
 // @ts-ignore: decorator
 @inline export const KERNEL_IMAGE_PHYS: u32 = 0x100000;
 /** Virtual address of the kernel's AssemblyScript data (asc --memoryBase). */
 // @ts-ignore: decorator
-@inline export const KERNEL_WASM_BASE: u32 = 0xC0400000;
+@inline export const KERNEL_WASM_BASE: u32 = 0xE0400000;
 /** Bytes of the one kernel stack. */
 // @ts-ignore: decorator
 @inline export const KERNEL_STACK_SIZE: u32 = 0x4000;

@@ -15,7 +15,7 @@
 //
 // Physical memory is reached through the kernel window: the table at
 // physical p is read and written at virtual p + physWindow. physWindow is
-// 0xC0000000 (KERNEL_VBASE) in the kernel; tests point it into wasm
+// KERNEL_VBASE in the kernel; tests point it into wasm
 // memory that plays physical memory (vspaceSetPhysWindow). The window
 // reaches physical 0..PHYS_WINDOW_SIZE, so page directories and page
 // tables must lie there; frames may be anywhere (device memory above the
