@@ -8,7 +8,7 @@
 
 import { serialInit } from "./drivers/serial";
 import { consoleInit, puts, putLine, putNewline, putBytes, putc } from "./console";
-import { putDec, putDec32, putHex, putSizePadded, putStringPadded } from "./lib/format";
+import { putDec, putDec32, putHex, putSizePadded, putStringPadded, putSize } from "./lib/format";
 import {
   parseMultiboot2, multiboot2ErrorName, multiboot2ErrorOffset, Multiboot2Error,
   hasCmdline, cmdlineAddr, cmdlineLength, cmdlineHas, cmdlineValue, cmdlineValueAddr,
@@ -66,10 +66,30 @@ export function kmain(mbiPhys: u32): void {
 // @ts-ignore: decorator
 @inline const DEFAULT_TICK_HZ: u32 = 100;
 
+/** Without PAE no page table can name a physical address at or above 4 GiB. */
+// @ts-ignore: decorator
+@inline const PHYS_ADDRESSABLE_END: u64 = <u64>1 << 32;
+
 function findFreeMemory(): void {
   const n = memoryRegionCount();
+  let unreachable: u64 = 0;
   for (let i = 0; i < n; i++) {
-    if (memoryRegionType(i) == 1) physAddAvailable(memoryRegionBase(i), memoryRegionLength(i));
+    if (memoryRegionType(i) != 1) continue;
+    const base = memoryRegionBase(i);
+    const length = memoryRegionLength(i);
+    // RAM at or above 4 GiB cannot be mapped: it is left out of the untyped memory.
+    if (base >= PHYS_ADDRESSABLE_END) {
+      unreachable += length;
+      continue;
+    }
+    const below = min<u64>(length, PHYS_ADDRESSABLE_END - base);
+    unreachable += length - below;
+    physAddAvailable(base, below);
+  }
+  if (unreachable != 0) {
+    puts("memory: ");
+    putSize(unreachable);
+    putLine(" of RAM above 4 GiB left out: it cannot be mapped without PAE");
   }
   physReserve(0, LOW_MEMORY_END, PHYS_RESERVE_LOW_MEMORY); // BIOS, VGA and the real-mode area
   // The image is two pieces (boot/kernel.ld): code and rodata from 1 MiB,

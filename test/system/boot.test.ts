@@ -58,6 +58,24 @@ describe("boot", () => {
     });
   }
 
+  it("leaves RAM above 4 GiB out of the untyped memory, and says so (no PAE)", async () => {
+    // QEMU's pc machine puts RAM beyond 3 GiB above 4 GiB: with -m 4000, 928 MiB of it.
+    const r = await boot({ memoryMiB: 4000 });
+    expect(r.how, r.stderr + r.serial).toBe("poweroff");
+    const lines = kernelLines(r);
+    expect(lines).toContain("memory: 928 MiB of RAM above 4 GiB left out: it cannot be mapped without PAE");
+    const header = lines.findIndex((l) => /^memory: \d+ KiB free for untyped in \d+ regions:$/.test(l));
+    expect(header).toBeGreaterThan(0);
+    const regions = lines.slice(header + 1).filter((l) => /^  0x[0-9a-f]{9}-0x[0-9a-f]{9} /.test(l));
+    expect(regions.length).toBeGreaterThan(0);
+    for (const l of regions) expect(parseInt(l.slice(16, 25), 16), l).toBeLessThan(2 ** 32); // the last byte of each
+  });
+
+  it("does not mention memory above 4 GiB when there is none", async () => {
+    const r = await boot({ memoryMiB: 128 });
+    expect(kernelLines(r).some((l) => l.includes("above 4 GiB"))).toBe(false);
+  });
+
   it("halts without powering off when the command line does not ask for it, with the log on the VGA screen", async () => {
     const dir = mkdtempSync(join(tmpdir(), "tsos-vga-"));
     const dump = join(dir, "vga.bin");
