@@ -16,6 +16,7 @@ import {
   moduleCount, moduleStart, moduleEnd, moduleStringAddr, moduleStringLength,
   hasMemoryMap, memoryRegionCount, memoryRegionBase, memoryRegionLength, memoryRegionType,
   memoryTypeName, availableMemoryKiB,
+  moduleSkippedCount, MAX_MODULES,
 } from "./boot/multiboot2";
 import { panic } from "./panic";
 import { haltSystem, setPowerOffOnHalt, EXIT_STATUS_OK } from "./power";
@@ -181,6 +182,15 @@ function printBootInfo(): void {
     puts(" \"");
     putBytes(moduleStringAddr(i), moduleStringLength(i));
     putLine("\"");
+  }
+  const skipped = moduleSkippedCount();
+  if (skipped != 0) {
+    puts("boot: ");
+    putDec32(<u32>skipped);
+    puts(skipped == 1 ? " boot module" : " boot modules");
+    puts(" skipped: the kernel keeps the first ");
+    putDec32(<u32>MAX_MODULES);
+    putNewline();
   }
 }
 

@@ -116,16 +116,14 @@ export enum Multiboot2Error {
   StringTooLong = 13,
   /** A module's mod_start is above its mod_end. */
   ModuleRangeInvalid = 14,
-  /** More than MAX_MODULES modules. */
-  TooManyModules = 15,
   /** A memory map entry_size below 24 or not a multiple of 8. */
-  BadMemoryMapEntrySize = 16,
+  BadMemoryMapEntrySize = 15,
   /** The memory map's entries do not fill its tag exactly. */
-  MemoryMapEntryPastTag = 17,
+  MemoryMapEntryPastTag = 16,
   /** More than MAX_MEMORY_REGIONS memory map entries. */
-  TooManyMemoryRegions = 18,
+  TooManyMemoryRegions = 17,
   /** A memory region's base + length runs past 2^64. */
-  MemoryRegionWraps = 19,
+  MemoryRegionWraps = 18,
 }
 
 /** The error's name, e.g. "TagPastEnd"; "Unknown" for other values. */
@@ -146,7 +144,6 @@ export function multiboot2ErrorName(err: Multiboot2Error): string {
     case Multiboot2Error.StringNotTerminated: return "StringNotTerminated";
     case Multiboot2Error.StringTooLong: return "StringTooLong";
     case Multiboot2Error.ModuleRangeInvalid: return "ModuleRangeInvalid";
-    case Multiboot2Error.TooManyModules: return "TooManyModules";
     case Multiboot2Error.BadMemoryMapEntrySize: return "BadMemoryMapEntrySize";
     case Multiboot2Error.MemoryMapEntryPastTag: return "MemoryMapEntryPastTag";
     case Multiboot2Error.TooManyMemoryRegions: return "TooManyMemoryRegions";
@@ -179,6 +176,8 @@ let cmdlineLen: u32 = 0;
 let haveBootloaderName: bool = false;
 let bootloaderNameLen: u32 = 0;
 let modules: i32 = 0;
+/** Well-formed modules beyond MAX_MODULES, left out of the table. */
+let skippedModules: i32 = 0;
 let haveMeminfo: bool = false;
 let memLower: u32 = 0;
 let memUpper: u32 = 0;
@@ -197,6 +196,7 @@ function resetTables(): void {
   bootloaderNameLen = 0;
   store<u8>(bootloaderNameBuffer, 0);
   modules = 0;
+  skippedModules = 0;
   haveMeminfo = false;
   memLower = 0;
   memUpper = 0;
@@ -248,7 +248,11 @@ function parseModule(tag: usize, size: u32, offset: u32): Multiboot2Error {
   const len = boundedStringLength(tag + MODULE_TAG_MIN_SIZE, size - MODULE_TAG_MIN_SIZE);
   if (len < 0) return fail(Multiboot2Error.StringNotTerminated, offset, MB2_TAG_MODULE);
   if (<u32>len >= MODULE_STRING_CAPACITY) return fail(Multiboot2Error.StringTooLong, offset, MB2_TAG_MODULE);
-  if (modules >= MAX_MODULES) return fail(Multiboot2Error.TooManyModules, offset, MB2_TAG_MODULE);
+  // Modules past the table are checked like the others, then counted and skipped: the boot goes on.
+  if (modules >= MAX_MODULES) {
+    skippedModules++;
+    return Multiboot2Error.Ok;
+  }
   const entry = moduleTable + <usize>modules * MODULE_ENTRY_SIZE;
   store<u32>(entry, start, 0);
   store<u32>(entry, end, 4);
@@ -415,6 +419,11 @@ export function bootloaderNameAddr(): usize {
 
 export function bootloaderNameLength(): u32 {
   return bootloaderNameLen;
+}
+
+/** Boot modules beyond MAX_MODULES that were skipped (the boot log says so). */
+export function moduleSkippedCount(): i32 {
+  return skippedModules;
 }
 
 export function moduleCount(): i32 {

@@ -15,7 +15,7 @@ export {
   hasBootloaderName,
   bootloaderNameAddr,
   bootloaderNameLength,
-  moduleCount,
+  moduleCount, moduleSkippedCount,
   moduleStart,
   moduleEnd,
   moduleStringAddr,

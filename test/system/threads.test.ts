@@ -48,6 +48,14 @@ describe("user threads", () => {
     expect(r.lines).toContain('kernel: thread 1 "root" exited with status 0');
   });
 
+  it("skips boot modules beyond the first 16 with a message, and runs the rest", async () => {
+    const modules = Array.from({ length: 18 }, (_, i) => ({ program: "root", args: `root ${i}` }));
+    const r = await boot({ modules, timeoutMs: 60_000 });
+    expect(r.how, r.stderr + r.serial).toBe("poweroff");
+    expect(r.lines).toContain("boot: 2 boot modules skipped: the kernel keeps the first 16");
+    expect(r.lines.filter((l) => /^kernel: thread \d+ "root" exited with status 0$/.test(l)).length).toBe(16);
+  });
+
   it("stops the whole system on DebugHalt, and lists threads on DebugDumpScheduler", async () => {
     const r = await boot({ modules: [{ program: "root", args: "root threads halt" }, { program: "printer", args: "idle 1000 2000000 lines" }] });
     expect(r.how, r.stderr + r.serial).toBe("poweroff");

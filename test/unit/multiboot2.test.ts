@@ -34,7 +34,6 @@ const ERROR_NAMES = [
   "StringNotTerminated",
   "StringTooLong",
   "ModuleRangeInvalid",
-  "TooManyModules",
   "BadMemoryMapEntrySize",
   "MemoryMapEntryPastTag",
   "TooManyMemoryRegions",
@@ -482,12 +481,18 @@ describe("malformed structures give their exact error", () => {
     expect(parseAt(b.bytes)).toEqual({ error: "ModuleRangeInvalid", offset: b.tagOffsets[1], tagType: 3 });
   });
 
-  it("17 modules: TooManyModules", () => {
+  it("more than 16 modules: the first 16 are kept and the rest counted as skipped; all are still checked", () => {
     const b = minimal();
-    for (let i = 0; i < 17; i++) b.module(i * 0x1000, i * 0x1000 + 1, `m${i}`);
-    const built = b.end().build();
-    expect(parseAt(built.bytes)).toEqual({ error: "TooManyModules", offset: built.tagOffsets[16], tagType: 3 });
-    expect(k.exports.moduleCount()).toBe(0);
+    for (let i = 0; i < 20; i++) b.module(i * 0x1000, i * 0x1000 + 1, `m${i}`);
+    expect(parse(b.end().build().bytes)).toBe("Ok");
+    expect([k.exports.moduleCount(), k.exports.moduleSkippedCount()]).toEqual([16, 4]);
+    const bad = minimal();
+    for (let i = 0; i < 17; i++) bad.module(i * 0x1000, i * 0x1000 + 1, `m${i}`);
+    bad.module(0x3001, 0x3000, "bad");
+    const built = bad.end().build();
+    expect(parseAt(built.bytes)).toEqual({ error: "ModuleRangeInvalid", offset: built.tagOffsets[17], tagType: 3 });
+    expect(parse(minimal().end().build().bytes)).toBe("Ok");
+    expect(k.exports.moduleSkippedCount()).toBe(0); // reset by the next parse
   });
 
   it("a second command line, name, meminfo or memory map: DuplicateTag", () => {
