@@ -21,11 +21,19 @@
 
 import {
   capWords, setCapWords, capTag, capObjectPhys, cnodeRadix, mdbNext, isNullCap,
-  zombieCap, zombiePtr, zombieNumber, zombieType, setZombieNumber, CTE_SIZE_BITS,
+  zombieCap, zombiePtr, zombieNumber, zombieType, setZombieNumber, CTE_SIZE_BITS, ZOMBIE_TCB,
   CAP_CNODE_CAP, CAP_ZOMBIE_CAP, CAP_THREAD_CAP,
 } from "./cte";
 import { cteEmpty, cteSwap, isFinalCapability, isParentOf } from "./cdt";
 import { vspacePhysWindow } from "../arch/x86/vspace";
+
+/**
+ * A TCB object's slots, at its start (seL4's tcbCTable, tcbVTable,
+ * tcbReply, tcbCaller, tcbBuffer); the thread itself lies in the object's
+ * upper half.
+ */
+// @ts-ignore: decorator
+@inline export const TCB_CNODE_ENTRIES: u32 = 5;
 
 // @ts-ignore: decorator
 @inline function slotAt(phys: u32, index: u32): usize {
@@ -73,8 +81,10 @@ function finaliseCap(s: usize, final: bool): u64 {
     case CAP_ZOMBIE_CAP:
       return capWords(s); // still being cleared
     case CAP_THREAD_CAP:
-      // TCB objects come with the TCB step of this issue; until then a
-      // thread capability names a boot thread the kernel keeps.
+      // A TCB's own slots (its CSpace and VSpace roots, reply, caller, IPC
+      // buffer) are cleared like a CNode's. Until TCB_Resume exists no TCB
+      // made from untyped memory can run, so there is nothing to suspend yet.
+      if (final) return zombieCap(capObjectPhys(s), ZOMBIE_TCB, TCB_CNODE_ENTRIES);
       return 0;
     default:
       // Untyped: the memory returns with a Revoke of its parent. Endpoints

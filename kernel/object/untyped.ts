@@ -14,13 +14,14 @@
 // see: seL4 reference manual, "Untyped_Retype"; seL4 src/object/untyped.c
 // and src/object/objecttype.c (getObjectSize, createObject), facts only.
 //
-// Objects this step makes: Untyped, Endpoint, Notification, CNode,
-// 4 KiB and 4 MiB frames, page tables and page directories. TCBs arrive
-// with the TCB object; until then Retype refuses them (InvalidArgument 0).
+// Every ia32 object type: Untyped, TCB, Endpoint, Notification, CNode,
+// 4 KiB and 4 MiB frames, page tables and page directories. A new TCB is
+// all zeroes: Inactive, priority 0, its slots empty (they come first in the
+// object, the thread in its upper half; kernel/cspace/delete.ts).
 
 import {
   capTag, capObjectPhys, cnodeRadix, untypedSizeBits, untypedIsDevice, untypedFreeIndex,
-  setUntypedFreeIndex, untypedCap, endpointCap, notificationCap, cnodeCap, frameCap, pageTableCap,
+  setUntypedFreeIndex, untypedCap, threadCap, endpointCap, notificationCap, cnodeCap, frameCap, pageTableCap,
   pageDirectoryCap, isNullCap, CAP_CNODE_CAP, CAP_UNTYPED_CAP, CTE_SIZE_BITS, RIGHTS_ALL, VM_READ_WRITE,
 } from "../cspace/cte";
 import { cteInsertNew, hasChildren } from "../cspace/cdt";
@@ -94,7 +95,6 @@ export function decodeUntypedInvocation(slot: usize): u32 {
   const nodeWindow = invArg(5);
 
   if (type >= OBJECT_TYPE_COUNT) return errorInvalidArgument(0);
-  if (type == OBJ_TCB) return errorInvalidArgument(0); // not in this step (header)
   // A huge size_bits would overflow the object size: anything >= 32 is nonsense anyway.
   if (userSize >= seL4_WordBits || objectSizeBits(type, userSize) > seL4_MaxUntypedBits) return errorRange(0, seL4_MaxUntypedBits);
   if (type == OBJ_CAP_TABLE && userSize == 0) return errorInvalidArgument(1);
@@ -159,6 +159,7 @@ function createObject(phys: u32, isDevice: bool): u64 {
   if (type != OBJ_UNTYPED && !isDevice) zeroPhys(phys, bits);
   switch (type) {
     case OBJ_UNTYPED: return untypedCap(phys, bits, isDevice, 0);
+    case OBJ_TCB: return threadCap(phys);
     case OBJ_ENDPOINT: return endpointCap(phys, 0, RIGHTS_ALL);
     case OBJ_NOTIFICATION: return notificationCap(phys, 0, RIGHTS_ALL);
     case OBJ_CAP_TABLE: return cnodeCap(phys, retypeUserSize, 0, 0);

@@ -11,7 +11,10 @@
 // purpose, so the two can disagree.
 // Must not: read kernel memory; the fuzz compares the two from outside.
 
-export type Tag = "null" | "untyped" | "endpoint" | "notification" | "cnode" | "frame" | "zombie";
+export type Tag = "null" | "untyped" | "thread" | "endpoint" | "notification" | "cnode" | "frame" | "zombie";
+
+/** A zombie's `bits` for a TCB (its 5 slots), as seL4 marks ZombieTCB. */
+export const ZOMBIE_TCB = 63;
 
 export interface Cap {
   tag: Tag;
@@ -66,7 +69,9 @@ export class CSpaceModel {
     switch (c.tag) {
       case "untyped": return [c.base, 2 ** c.bits];
       case "endpoint": case "notification": return [c.base, 16];
-      case "cnode": case "zombie": return [c.base, 16 * 2 ** c.bits];
+      case "thread": return [c.base, 2048];
+      case "zombie": return [c.base, c.bits === ZOMBIE_TCB ? 2048 : 16 * 2 ** c.bits];
+      case "cnode": return [c.base, 16 * 2 ** c.bits];
       case "frame": return [c.base, 4096];
       default: return [0, 0];
     }
@@ -80,7 +85,7 @@ export class CSpaceModel {
       return ab <= bb && bb + bs <= ab + as;
     }
     if (a.tag === "cnode") return b.tag === "cnode" && a.base === b.base && a.bits === b.bits;
-    if (a.tag === "endpoint" || a.tag === "notification" || a.tag === "frame") return b.tag === a.tag && a.base === b.base;
+    if (a.tag === "endpoint" || a.tag === "notification" || a.tag === "frame" || a.tag === "thread") return b.tag === a.tag && a.base === b.base;
     return false;
   }
 
@@ -296,7 +301,7 @@ export class CSpaceModel {
 
   /** Untyped_Retype of the untyped in `ut` into the root CNode `node` (depth 0) at `offset`. */
   retype(ut: number, node: Cap, type: number, size: number, offset: number, n: number): number {
-    const objBits: Record<number, number> = { 0: size, 2: 4, 3: 4, 4: size + 4, 5: 12 };
+    const objBits: Record<number, number> = { 0: size, 1: 11, 2: 4, 3: 4, 4: size + 4, 5: 12 };
     if (type > 8) return ERR.InvalidArgument;
     if (!(type in objBits)) return -1; // types the model does not cover: the fuzz skips the comparison
     if (size >= 32 || objBits[type] > 29) return ERR.RangeError;
@@ -318,11 +323,12 @@ export class CSpaceModel {
     // Each new capability goes right after the untyped, so the newest ends up first.
     for (let i = 0; i < n; i++) {
       const base = u.base + start + i * 2 ** ob;
-      const tag: Tag = (["untyped", "", "endpoint", "notification", "cnode", "frame"] as const)[type] as Tag;
+      const tag: Tag = (["untyped", "thread", "endpoint", "notification", "cnode", "frame"] as const)[type] as Tag;
       const c: Cap = { ...nullCap(), tag, base, bits: type === 0 ? size : type === 4 ? size : 0, rights: type === 2 ? 15 : type === 3 ? 15 : 0 };
       if (type === 3) c.rights = 3;
       this.insertAfter(ut, node.base + 16 * (offset + i), c, true);
-      if (type === 4) for (let j = 0; j < 2 ** size; j++) Object.assign(this.slot(base + 16 * j), { cap: nullCap(), revocable: false, firstBadged: false });
+      const slots = type === 4 ? 2 ** size : type === 1 ? 5 : 0;
+      for (let j = 0; j < slots; j++) Object.assign(this.slot(base + 16 * j), { cap: nullCap(), revocable: false, firstBadged: false });
     }
     return ERR.NoError;
   }
@@ -347,6 +353,7 @@ export class CSpaceModel {
       const final = this.isFinal(addr);
       let rem: Cap = nullCap();
       if (c.tag === "cnode" && final) rem = { ...nullCap(), tag: "zombie", base: c.base, bits: c.bits, number: 2 ** c.bits };
+      else if (c.tag === "thread" && final) rem = { ...nullCap(), tag: "zombie", base: c.base, bits: ZOMBIE_TCB, number: 5 };
       else if (c.tag === "zombie") rem = c;
       if (rem.tag === "null") return true;
       this.slot(addr).cap = rem;

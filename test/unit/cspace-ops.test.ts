@@ -94,6 +94,21 @@ describe("Untyped_Retype", () => {
     expect(x.untypedFreeIndex(slotOf(UT))).toBe(8192 / 16);
   });
 
+  it("makes a TCB: 2 KiB, aligned, zeroed, named by a thread capability; its last capability's deletion leaves nothing", () => {
+    k.u8.fill(0x5a, utBase, utBase + 8192);
+    expect(retype(2, 0, 9)).toBe(0); // an endpoint first, so the TCB must be aligned up
+    expect(retype(1, 0, 10)).toBe(0);
+    const tcb = x.objectPhys(slotOf(10));
+    expect([tagAt(10), tcb - utBase]).toEqual([TAG.thread_cap, 2048]);
+    expect(k.u8.slice(tcb, tcb + 2048).every((b) => b === 0)).toBe(true);
+    expect(copy(11, 10)).toBe(0);
+    expect(del(10)).toBe(0); // not the last
+    expect(tagAt(11)).toBe(TAG.thread_cap);
+    expect(del(11)).toBe(0); // the last: finalised through a zombie over its 5 slots
+    expect(tagAt(11)).toBe(0);
+    expect(x.hasChildren(slotOf(UT))).toBe(1); // the endpoint
+  });
+
   it("zeroes what it makes", () => {
     k.u8.fill(0xa5, utBase, utBase + 8192);
     expect(retype(OBJ.X86_4K, 0, 20)).toBe(0);
@@ -319,8 +334,9 @@ describe("random invocations keep the derivation tree sound", () => {
         if (t === TAG.endpoint_cap || t === TAG.notification_cap) [base, size] = [x.objectPhys(s), 16];
         else if (t === TAG.cnode_cap) [base, size] = [x.objectPhys(s), 16 << x.cnodeRadix(s)];
         else if (t === TAG.frame_cap || t === TAG.page_table_cap || t === TAG.page_directory_cap) [base, size] = [x.pagePhys(s), 4096];
+        else if (t === TAG.thread_cap) [base, size] = [x.objectPhys(s), 2048];
         else if (t === TAG.untyped_cap) [base, size] = [x.objectPhys(s), 1 << x.untypedSizeBits(s)];
-        else if (t === TAG.zombie_cap) [base, size] = [x.zombiePtr(s), 16 << x.zombieType(s)];
+        else if (t === TAG.zombie_cap) [base, size] = [x.zombiePtr(s), x.zombieType(s) === 63 ? 2048 : 16 << x.zombieType(s)];
         else return `unexpected tag ${t}`;
         if (base < utBase || base + size > top || base + size > utEnd) return `tag ${t} at 0x${base.toString(16)}+${size} is outside the used part of the untyped`;
         if (t === TAG.untyped_cap) continue; // a child untyped covers its own children
@@ -352,7 +368,7 @@ describe("random invocations keep the derivation tree sound", () => {
       let err: number;
       if (op < 18) {
         name = "Retype";
-        const type = random() < 0.03 ? 9 + int(3) : [0, 2, 3, 4, 5, 7, 8][int(7)];
+        const type = random() < 0.03 ? 9 + int(3) : [0, 1, 2, 3, 4, 5, 7, 8][int(8)];
         const size = type === 0 ? 4 + int(10) : type === 4 ? 1 + int(3) : 0;
         const [dest, depth] = address();
         // A root slot: the root CNode itself (depth 0) at that offset; otherwise a CNode looked up by address.
@@ -410,7 +426,7 @@ describe("the kernel against a plain TypeScript model of seL4's CSpace", () => {
     const m = new CSpaceModel();
     m.insertRoot(ut, { tag: "untyped", base: utBase, bits: 16, badge: 0, rights: 0, guard: 0, guardSize: 0, freeIndex: 0, number: 0 });
     const rootModel = { tag: "cnode" as const, base: root, bits: 8, badge: 0, rights: 0, guard: 0, guardSize: 0, freeIndex: 0, number: 0 };
-    const tagName: Record<number, string> = { [TAG.null_cap]: "null", [TAG.untyped_cap]: "untyped", [TAG.endpoint_cap]: "endpoint",
+    const tagName: Record<number, string> = { [TAG.null_cap]: "null", [TAG.untyped_cap]: "untyped", [TAG.thread_cap]: "thread", [TAG.endpoint_cap]: "endpoint",
       [TAG.notification_cap]: "notification", [TAG.cnode_cap]: "cnode", [TAG.frame_cap]: "frame", [TAG.zombie_cap]: "zombie" };
     const LABELS = ["Copy", "Mint", "Move", "Mutate", "Rotate", "Delete", "Revoke"];
     let compared = 0;
@@ -425,6 +441,7 @@ describe("the kernel against a plain TypeScript model of seL4's CSpace", () => {
         case "endpoint": case "notification": return { tag, base: x.objectPhys(s), badge: x.badge(s) >>> 0, rights: x.rights(s) };
         case "cnode": return { tag, base: x.objectPhys(s), bits: x.cnodeRadix(s), guard: x.cnodeGuard(s), guardSize: x.cnodeGuardSize(s) };
         case "frame": return { tag, base: x.pagePhys(s) };
+        case "thread": return { tag, base: x.objectPhys(s) };
         case "zombie": return { tag, base: x.zombiePtr(s), bits: x.zombieType(s), number: x.zombieNumber(s) };
         default: return { tag };
       }
@@ -436,6 +453,7 @@ describe("the kernel against a plain TypeScript model of seL4's CSpace", () => {
         case "endpoint": case "notification": return { tag: c.tag, base: c.base, badge: c.badge, rights: c.rights };
         case "cnode": return { tag: c.tag, base: c.base, bits: c.bits, guard: c.guard, guardSize: c.guardSize };
         case "frame": return { tag: c.tag, base: c.base };
+        case "thread": return { tag: c.tag, base: c.base };
         case "zombie": return { tag: c.tag, base: c.base, bits: c.bits, number: c.number };
         default: return { tag: c.tag };
       }
@@ -476,7 +494,7 @@ describe("the kernel against a plain TypeScript model of seL4's CSpace", () => {
         }
       } else if (op < 40) {
         label = "Retype";
-        const type = random() < 0.03 ? 9 + int(2) : [0, 2, 3, 4, 4, 4, 5][int(7)];
+        const type = random() < 0.03 ? 9 + int(2) : [0, 1, 2, 3, 4, 4, 4, 5][int(8)];
         const size = type === 0 ? 4 + int(10) : type === 4 ? 1 + int(3) : 0;
         const offset = int(random() < 0.02 ? 300 : 64);
         const n = random() < 0.02 ? int(300) : 1 + int(3);
