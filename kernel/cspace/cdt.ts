@@ -55,14 +55,8 @@ export function isFinalCapability(s: usize): bool {
   return true;
 }
 
-/**
- * Puts `cap`, derived from the capability in `src`, into the empty slot
- * `dest`, right after `src` in the list: a child of `src` if it is not
- * revocable itself (then it starts a subtree of its own, still after
- * `src`, which keeps the depth-first order).
- */
-export function cteInsert(cap: u64, src: usize, dest: usize): void {
-  const revocable = isCapRevocable(cap, capWords(src));
+// Fills the empty slot `dest` with `cap` and links it right after `src`.
+function placeAfter(src: usize, dest: usize, cap: u64, revocable: bool): void {
   const next = mdbNext(src);
   setCapWords(dest, cap);
   store<u64>(dest, 0, 8);
@@ -74,19 +68,22 @@ export function cteInsert(cap: u64, src: usize, dest: usize): void {
 }
 
 /**
+ * Puts `cap`, derived from the capability in `src`, into the empty slot
+ * `dest`, right after `src` in the list: a child of `src` if it is not
+ * revocable itself (then it starts a subtree of its own, still after
+ * `src`, which keeps the depth-first order).
+ */
+export function cteInsert(cap: u64, src: usize, dest: usize): void {
+  placeAfter(src, dest, cap, isCapRevocable(cap, capWords(src)));
+}
+
+/**
  * Puts a new object's capability `cap` into the empty slot `dest`, as a
  * child of the untyped in `parent` that it was made from (seL4's
  * insertNewCap): revocable, and first of its badge.
  */
 export function cteInsertNew(parent: usize, dest: usize, cap: u64): void {
-  const next = mdbNext(parent);
-  setCapWords(dest, cap);
-  store<u64>(dest, 0, 8);
-  setMdbPrev(dest, parent);
-  setMdbNext(dest, next);
-  setMdbFlags(dest, true, true);
-  setMdbNext(parent, dest);
-  if (next != 0) setMdbPrev(next, dest);
+  placeAfter(parent, dest, cap, true);
 }
 
 /**
