@@ -83,7 +83,11 @@ import { CTX_SIZE } from "../arch/x86/machine.gen";
 @inline export const TCB_IPC_BUFFER_PHYS: usize = 0x88;
 // @ts-ignore: decorator
 @inline export const TCB_USED: usize = 0x8C;
-/** Size and alignment of a TCB object (seL4 ia32 uses 2^10 as well). */
+/**
+ * Size and alignment of the thread part of a TCB. A boot thread's TCB is
+ * just this; a TCB object made by Untyped_Retype is 2^seL4_TCBBits (2 KiB)
+ * bytes, its slots in the lower half and this part in the upper.
+ */
 // @ts-ignore: decorator
 @inline export const TCB_SIZE: usize = 1024;
 

@@ -22,7 +22,7 @@
 import {
   capTag, capObjectPhys, cnodeRadix, untypedSizeBits, untypedIsDevice, untypedFreeIndex,
   setUntypedFreeIndex, untypedCap, threadCap, endpointCap, notificationCap, cnodeCap, frameCap, pageTableCap,
-  pageDirectoryCap, isNullCap, CAP_CNODE_CAP, CAP_UNTYPED_CAP, CTE_SIZE_BITS, RIGHTS_ALL, VM_READ_WRITE,
+  pageDirectoryCap, isNullCap, CAP_CNODE_CAP, CTE_SIZE_BITS, RIGHTS_ALL, VM_READ_WRITE,
 } from "../cspace/cte";
 import { cteInsertNew, hasChildren } from "../cspace/cdt";
 import { lookupTargetSlot, cnodeSlot, setMissingCapabilityFault } from "../cspace/lookup";
@@ -184,9 +184,4 @@ export function invokeUntypedRetype(slot: usize): void {
     const cap = createObject(retypeBase + (i << bits), isDevice);
     cteInsertNew(slot, cnodeSlot(retypeDestCNode, retypeOffset + i), cap);
   }
-}
-
-/** True if slot `s` holds an untyped capability (the dispatcher's question). */
-export function isUntyped(s: usize): bool {
-  return capTag(s) == CAP_UNTYPED_CAP;
 }
