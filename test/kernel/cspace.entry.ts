@@ -137,3 +137,6 @@ export function errorRangeMin(): u32 { return inv.errorRangeMin; }
 export function errorRangeMax(): u32 { return inv.errorRangeMax; }
 export function errorWasSource(): u32 { return inv.errorFailedLookupWasSource; }
 export function errorMemoryLeft(): u32 { return inv.errorMemoryLeft; }
+export { buildErrorReply, replyWord } from "../../kernel/api/reply";
+import { replyInfo as info } from "../../kernel/api/reply";
+export function replyInfo(): u32 { return info; }

@@ -165,6 +165,42 @@ describe("Untyped_Retype", () => {
   });
 });
 
+describe("the error reply", () => {
+  /** [label, length, ...detail words] of the reply built for the last invocation. */
+  const reply = () => {
+    const n = x.buildErrorReply();
+    const info = x.replyInfo() >>> 0;
+    return [info >>> 12, info & 0x7f, ...Array.from({ length: n }, (_, i) => x.replyWord(i) >>> 0)];
+  };
+
+  it("carries seL4's error code as the label and its details in seL4's order", () => {
+    expect(retype(9, 0, 10)).toBe(ERR.InvalidArgument);
+    expect(reply()).toEqual([ERR.InvalidArgument, 1, 0]);
+    expect(retype(2, 0, 250, 7)).toBe(ERR.RangeError);
+    expect(reply()).toEqual([ERR.RangeError, 2, 1, 6]);
+    expect(retype(5, 0, 10, 17)).toBe(ERR.NotEnoughMemory);
+    expect(reply()).toEqual([ERR.NotEnoughMemory, 1, 65536]);
+    expect(retype(2, 0, 0, 2)).toBe(ERR.DeleteFirst);
+    expect(reply()).toEqual([ERR.DeleteFirst, 0]);
+    // FailedLookup: was-source, the failure type, then its details.
+    expect(copy(15, 99)).toBe(ERR.FailedLookup); // an empty source slot
+    expect(reply()).toEqual([ERR.FailedLookup, 3, 1, FAIL.MissingCapability, 8]);
+    expect(invoke(rootCap, L.CNodeCopy, [15, 7, 10, 8, 15], [rootCap])).toBe(ERR.FailedLookup); // 7 bits for an 8-bit CNode
+    expect(reply()).toEqual([ERR.FailedLookup, 4, 0, FAIL.DepthMismatch, 7, 8]);
+    expect(invoke(rootCap, L.CNodeCopy, [15, 8, 10, 8, 15], [slotOf(UT)])).toBe(ERR.FailedLookup); // the source root is an untyped
+    expect(reply()).toEqual([ERR.FailedLookup, 2, 1, FAIL.InvalidRoot]);
+    // A guard mismatch: a CNode capability with a 4-bit guard of 0b1010 as the source root.
+    x.makeCNode(root, 8, 4, 0b1010);
+    const guarded = k.alloc(16, 16);
+    x.setCap(guarded, x.lastData(), x.lastObject());
+    expect(invoke(rootCap, L.CNodeCopy, [15, 8, 0x0310, 12, 15], [guarded])).toBe(ERR.FailedLookup);
+    expect(reply()).toEqual([ERR.FailedLookup, 5, 1, FAIL.GuardMismatch, 12, 0b1010, 4]);
+    // Success: an empty message.
+    expect(retype(2, 0, 10)).toBe(0);
+    expect(reply()).toEqual([0, 0]);
+  });
+});
+
 describe("CNode invocations", () => {
   it("copies with fewer rights, mints a badge once, and refuses to copy an untyped with children", () => {
     expect(retype(2, 0, 10)).toBe(0);
