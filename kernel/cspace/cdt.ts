@@ -55,14 +55,19 @@ export function isFinalCapability(s: usize): bool {
   return true;
 }
 
+// Writes all of slot `s`: capability, links and flags.
+function cteWrite(s: usize, cap: u64, prev: usize, next: usize, revocable: bool, firstBadged: bool): void {
+  setCapWords(s, cap);
+  store<u64>(s, 0, 8);
+  setMdbPrev(s, prev);
+  setMdbNext(s, next);
+  setMdbFlags(s, revocable, firstBadged);
+}
+
 // Fills the empty slot `dest` with `cap` and links it right after `src`.
 function placeAfter(src: usize, dest: usize, cap: u64, revocable: bool): void {
   const next = mdbNext(src);
-  setCapWords(dest, cap);
-  store<u64>(dest, 0, 8);
-  setMdbPrev(dest, src);
-  setMdbNext(dest, next);
-  setMdbFlags(dest, revocable, revocable);
+  cteWrite(dest, cap, src, next, revocable, revocable);
   setMdbNext(src, dest);
   if (next != 0) setMdbPrev(next, dest);
 }
@@ -87,14 +92,11 @@ export function cteInsertNew(parent: usize, dest: usize, cap: u64): void {
 }
 
 /**
- * Inserts `cap` into `dest` as a root: no parent, as the kernel does for
- * the capabilities it makes at boot and for a new untyped's children
- * (which cteInsert places after their untyped instead).
+ * Puts `cap` into the empty slot `dest` as the root of a list of its own:
+ * no parent, as for the capabilities the kernel makes at boot.
  */
 export function cteInsertRoot(cap: u64, dest: usize, revocable: bool): void {
-  setCapWords(dest, cap);
-  store<u64>(dest, 0, 8);
-  setMdbFlags(dest, revocable, revocable);
+  cteWrite(dest, cap, 0, 0, revocable, revocable);
 }
 
 /** Moves the capability in `src` to the empty slot `dest` as `cap`, keeping its place in the tree. */
@@ -103,11 +105,7 @@ export function cteMove(cap: u64, src: usize, dest: usize): void {
   const next = mdbNext(src);
   const revocable = mdbRevocable(src);
   const firstBadged = mdbFirstBadged(src);
-  setCapWords(dest, cap);
-  store<u64>(dest, 0, 8);
-  setMdbPrev(dest, prev);
-  setMdbNext(dest, next);
-  setMdbFlags(dest, revocable, firstBadged);
+  cteWrite(dest, cap, prev, next, revocable, firstBadged);
   cteClear(src);
   if (prev != 0) setMdbNext(prev, dest);
   if (next != 0) setMdbPrev(next, dest);
@@ -118,16 +116,8 @@ export function cteSwap(capA: u64, a: usize, capB: u64, b: usize): void {
   const aPrev = mdbPrev(a), aNext = mdbNext(a), aRev = mdbRevocable(a), aFirst = mdbFirstBadged(a);
   const bPrev = mdbPrev(b), bNext = mdbNext(b), bRev = mdbRevocable(b), bFirst = mdbFirstBadged(b);
   // Write b's new links: a's old ones, with any reference to b itself turned to a.
-  setCapWords(b, capA);
-  store<u64>(b, 0, 8);
-  setMdbPrev(b, aPrev == b ? a : aPrev);
-  setMdbNext(b, aNext == b ? a : aNext);
-  setMdbFlags(b, aRev, aFirst);
-  setCapWords(a, capB);
-  store<u64>(a, 0, 8);
-  setMdbPrev(a, bPrev == a ? b : bPrev);
-  setMdbNext(a, bNext == a ? b : bNext);
-  setMdbFlags(a, bRev, bFirst);
+  cteWrite(b, capA, aPrev == b ? a : aPrev, aNext == b ? a : aNext, aRev, aFirst);
+  cteWrite(a, capB, bPrev == a ? b : bPrev, bNext == a ? b : bNext, bRev, bFirst);
   // Neighbours now point at the other slot.
   const np = mdbPrev(b);
   if (np != 0 && np != a) setMdbNext(np, b);

@@ -21,11 +21,11 @@
 
 import {
   capWords, setCapWords, capTag, capObjectPhys, cnodeRadix, mdbNext, isNullCap,
-  zombieCap, zombiePtr, zombieNumber, zombieType, setZombieNumber, CTE_SIZE_BITS, ZOMBIE_TCB,
+  zombieCap, zombiePtr, zombieNumber, zombieType, setZombieNumber, ZOMBIE_TCB,
   CAP_CNODE_CAP, CAP_ZOMBIE_CAP, CAP_THREAD_CAP,
 } from "./cte";
 import { cteEmpty, cteSwap, isFinalCapability, isParentOf } from "./cdt";
-import { vspacePhysWindow } from "../arch/x86/vspace";
+import { slotAtPhys } from "./lookup";
 
 /**
  * A TCB object's slots, at its start (seL4's tcbCTable, tcbVTable,
@@ -34,11 +34,6 @@ import { vspacePhysWindow } from "../arch/x86/vspace";
  */
 // @ts-ignore: decorator
 @inline export const TCB_CNODE_ENTRIES: u32 = 5;
-
-// @ts-ignore: decorator
-@inline function slotAt(phys: u32, index: u32): usize {
-  return vspacePhysWindow() + <usize>phys + (<usize>index << CTE_SIZE_BITS);
-}
 
 // ── Preemption ───────────────────────────────────────────────────────
 
@@ -94,17 +89,15 @@ function finaliseCap(s: usize, final: bool): u64 {
   }
 }
 
-/** Can the slot be emptied now: its capability is gone, or is a zombie with nothing left to clear? */
-function capRemovable(cap: u64, s: usize): bool {
-  if (cap == 0) return true;
-  // A zombie: the slot's own copy tells the number and where its slots are.
+/** Can the slot, which holds a zombie, be emptied now: nothing is left to clear but (at most) the slot itself? */
+function zombieRemovable(s: usize): bool {
   const n = zombieNumber(s);
-  return n == 0 || (n == 1 && slotAt(zombiePtr(s), 0) == s);
+  return n == 0 || (n == 1 && slotAtPhys(zombiePtr(s), 0) == s);
 }
 
 /** Is the zombie in `s` the one whose first slot is `s` itself? */
 function capCyclicZombie(s: usize): bool {
-  return capTag(s) == CAP_ZOMBIE_CAP && slotAt(zombiePtr(s), 0) == s;
+  return capTag(s) == CAP_ZOMBIE_CAP && slotAtPhys(zombiePtr(s), 0) == s;
 }
 
 /** Set when a preemption point stopped the current deletion. */
@@ -123,7 +116,7 @@ function finaliseSlot(s: usize, exposed: bool): bool {
     const remainder = finaliseCap(s, final);
     if (remainder == 0) return true;
     setCapWords(s, remainder);
-    if (capRemovable(remainder, s)) return true;
+    if (zombieRemovable(s)) return true;
     if (!exposed && capCyclicZombie(s)) return false;
     if (!reduceZombie(s, exposed)) return false; // preempted
     if (preemptionPoint()) {
@@ -146,14 +139,14 @@ function reduceZombie(s: usize, exposed: bool): bool {
   const n = zombieNumber(s);
   const type = zombieType(s);
   if (exposed) {
-    const end = slotAt(ptr, n - 1);
+    const end = slotAtPhys(ptr, n - 1);
     if (cteDeleteInner(end, false) == DeleteResult.Preempted) return false;
     if (capTag(s) == CAP_ZOMBIE_CAP && zombiePtr(s) == ptr && zombieNumber(s) == n && zombieType(s) == type) {
       setZombieNumber(s, n - 1);
     }
     return true;
   }
-  const first = slotAt(ptr, 0);
+  const first = slotAtPhys(ptr, 0);
   if (first != s) cteSwap(capWords(first), first, capWords(s), s);
   return true;
 }
@@ -186,9 +179,4 @@ export function cteRevoke(s: usize): DeleteResult {
     if (preemptionPoint()) return DeleteResult.Preempted;
   }
   return DeleteResult.Done;
-}
-
-/** Is the capability in `s` a zombie (for tests and the self-check)? */
-export function isZombie(s: usize): bool {
-  return capTag(s) == CAP_ZOMBIE_CAP;
 }

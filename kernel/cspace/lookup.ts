@@ -1,8 +1,9 @@
 // kernel/cspace/lookup.ts: finding a slot from a capability address, as seL4 does.
 //
 // Owns: resolveAddressBits (seL4's lookup through guarded CNodes), the
-// lookups built on it (lookupSlot for invocations, lookupTargetSlot for
-// CNode operations with an explicit depth), and the lookup fault they
+// lookups built on it (lookupSlot for invocations, lookupSlotForCNodeOp
+// for operations with an explicit depth, which also sets the syscall
+// error of kernel/api/invocation.ts), and the lookup fault they
 // leave behind when they fail: its kind and details, which the syscall
 // layer copies to the caller's message registers (seL4's FailedLookup
 // layout, libs/abi/sel4.def.ts INVOCATION_ERROR_MRS).
@@ -16,6 +17,7 @@ import {
   capTag, capObjectPhys, cnodeRadix, cnodeGuardSize, cnodeGuard, CAP_CNODE_CAP, CTE_SIZE_BITS,
 } from "./cte";
 import { vspacePhysWindow } from "../arch/x86/vspace";
+import { errorFailedLookup, errorRange } from "../api/invocation";
 import { seL4_NoFailure, seL4_InvalidRoot, seL4_MissingCapability, seL4_DepthMismatch, seL4_GuardMismatch, seL4_WordBits } from "../../libs/abi/sel4.gen";
 
 // ── The last lookup fault ────────────────────────────────────────────
@@ -50,10 +52,16 @@ export let lookupBitsRemaining: u32 = 0;
   return bits >= 32 ? 0xFFFFFFFF : (<u32>1 << bits) - 1;
 }
 
+/** The kernel virtual address of slot `index` of the slots starting at physical address `phys`. */
+// @ts-ignore: decorator
+@inline export function slotAtPhys(phys: u32, index: u32): usize {
+  return vspacePhysWindow() + <usize>phys + (<usize>index << CTE_SIZE_BITS);
+}
+
 /** The kernel virtual address of slot `index` of the CNode a capability in slot `cnode` names. */
 // @ts-ignore: decorator
 @inline export function cnodeSlot(cnode: usize, index: u32): usize {
-  return vspacePhysWindow() + <usize>capObjectPhys(cnode) + (<usize>index << CTE_SIZE_BITS);
+  return slotAtPhys(capObjectPhys(cnode), index);
 }
 
 /**
@@ -101,17 +109,35 @@ export function lookupSlot(root: usize, cptr: u32): usize {
 }
 
 /**
- * seL4's lookupSlotForCNodeOp: `depth` must be 1..32 (a RangeError
- * otherwise, which the caller reports), and the walk must use exactly
- * `depth` bits: stopping early is a depth mismatch.
- * Returns 0 with the lookup fault set on failure; the caller checks the
- * depth range first.
+ * The walk of lookupSlotForCNodeOp: it must use exactly `depth` bits;
+ * stopping early is a depth mismatch. Returns 0 with the lookup fault set.
  */
 export function lookupTargetSlot(root: usize, cptr: u32, depth: u32): usize {
   const slot = resolveAddressBits(root, cptr, depth);
   if (slot == 0) return 0;
   if (lookupBitsRemaining != 0) return fault(seL4_DepthMismatch, lookupBitsRemaining, 0, 0);
   return slot;
+}
+
+/**
+ * seL4's lookupSlotForCNodeOp: the root must be a CNode capability and
+ * the depth 1..32 (checked in that order), and the walk must use exactly
+ * `depth` bits. Returns the slot, or 0 with the syscall error (FailedLookup,
+ * with `isSource`, or RangeError) and the lookup fault set.
+ */
+export function lookupSlotForCNodeOp(isSource: bool, root: usize, cptr: u32, depth: u32): usize {
+  if (capTag(root) != CAP_CNODE_CAP) {
+    fault(seL4_InvalidRoot, depth, 0, 0);
+    errorFailedLookup(isSource);
+    return 0;
+  }
+  if (depth < 1 || depth > seL4_WordBits) {
+    errorRange(1, seL4_WordBits);
+    return 0;
+  }
+  const s = lookupTargetSlot(root, cptr, depth);
+  if (s == 0) errorFailedLookup(isSource);
+  return s;
 }
 
 /** The kind names, for logs and tests. */

@@ -17,19 +17,19 @@
 // (decodeCNodeInvocation), facts only.
 
 import {
-  capTag, capWords, isNullCap, capRights, CAP_ENDPOINT_CAP, CAP_CNODE_CAP, RIGHT_READ, RIGHT_WRITE, RIGHT_GRANT, RIGHT_GRANT_REPLY,
+  capTag, capWords, isNullCap, capRights, CAP_ENDPOINT_CAP, RIGHT_READ, RIGHT_WRITE, RIGHT_GRANT, RIGHT_GRANT_REPLY,
 } from "../cspace/cte";
 import { maskCapRights, updateCapData, deriveCap, derivedCap, DeriveResult } from "../cspace/derive";
 import { cteInsert, cteMove, cteSwap, hasChildren } from "../cspace/cdt";
 import { cteDelete, cteRevoke, DeleteResult } from "../cspace/delete";
-import { lookupTargetSlot, setMissingCapabilityFault } from "../cspace/lookup";
+import { lookupSlotForCNodeOp, setMissingCapabilityFault } from "../cspace/lookup";
 import {
-  invLabel, invLength, invArg, invExtraCap, errorIllegalOperation, errorTruncatedMessage, errorRange,
+  invLabel, invLength, invArg, invExtraCap, errorIllegalOperation, errorTruncatedMessage,
   errorFailedLookup, errorDeleteFirst, errorRevokeFirst, errorCode,
 } from "../api/invocation";
 import {
   LABEL_CNODE_REVOKE, LABEL_CNODE_DELETE, LABEL_CNODE_CANCEL_BADGED_SENDS, LABEL_CNODE_COPY, LABEL_CNODE_MINT,
-  LABEL_CNODE_MOVE, LABEL_CNODE_MUTATE, LABEL_CNODE_ROTATE, LABEL_CNODE_SAVE_CALLER, seL4_NoError, seL4_WordBits,
+  LABEL_CNODE_MOVE, LABEL_CNODE_MUTATE, LABEL_CNODE_ROTATE, LABEL_CNODE_SAVE_CALLER, seL4_NoError,
 } from "../../libs/abi/sel4.gen";
 
 /** What invokeCNode will do (set by a successful decode). */
@@ -43,26 +43,6 @@ let srcSlot: usize = 0;
 let pivotSlot: usize = 0;
 let newCap: u64 = 0;
 let newPivotCap: u64 = 0;
-
-/**
- * seL4's lookupSlotForCNodeOp: the root must be a CNode capability and
- * the depth 1..32 (checked in that order), and the walk must use exactly
- * `depth` bits. Returns the slot, or 0 with the error set.
- */
-function lookupSlotForCNodeOp(isSource: bool, root: usize, index: u32, depth: u32): usize {
-  if (capTag(root) != CAP_CNODE_CAP) {
-    lookupTargetSlot(root, index, depth); // leaves the invalid-root fault
-    errorFailedLookup(isSource);
-    return 0;
-  }
-  if (depth < 1 || depth > seL4_WordBits) {
-    errorRange(1, seL4_WordBits);
-    return 0;
-  }
-  const s = lookupTargetSlot(root, index, depth);
-  if (s == 0) errorFailedLookup(isSource);
-  return s;
-}
 
 /** Decodes an invocation of the CNode capability in slot `cnode`. Returns seL4_NoError or the error. */
 export function decodeCNodeInvocation(cnode: usize): u32 {

@@ -25,10 +25,10 @@ import {
   pageDirectoryCap, isNullCap, CAP_CNODE_CAP, CTE_SIZE_BITS, RIGHTS_ALL, VM_READ_WRITE,
 } from "../cspace/cte";
 import { cteInsertNew, hasChildren } from "../cspace/cdt";
-import { lookupTargetSlot, cnodeSlot, setMissingCapabilityFault } from "../cspace/lookup";
+import { lookupSlotForCNodeOp, cnodeSlot, setMissingCapabilityFault } from "../cspace/lookup";
 import {
   invLabel, invLength, invArg, invExtraCap, errorIllegalOperation, errorTruncatedMessage, errorInvalidArgument,
-  errorRange, errorFailedLookup, errorDeleteFirst, errorNotEnoughMemory,
+  errorRange, errorFailedLookup, errorDeleteFirst, errorNotEnoughMemory, errorCode,
 } from "../api/invocation";
 import { vspacePhysWindow, vspaceKernelPd, pdInit } from "../arch/x86/vspace";
 import {
@@ -103,13 +103,8 @@ export function decodeUntypedInvocation(slot: usize): u32 {
   // The destination CNode: the root itself at depth 0, else looked up in it.
   let node = root;
   if (nodeDepth != 0) {
-    if (capTag(root) != CAP_CNODE_CAP) {
-      lookupTargetSlot(root, nodeIndex, nodeDepth); // sets the invalid-root fault
-      return errorFailedLookup(false);
-    }
-    if (nodeDepth > seL4_WordBits) return errorRange(1, seL4_WordBits);
-    node = lookupTargetSlot(root, nodeIndex, nodeDepth);
-    if (node == 0) return errorFailedLookup(false);
+    node = lookupSlotForCNodeOp(false, root, nodeIndex, nodeDepth);
+    if (node == 0) return errorCode;
   }
   if (capTag(node) != CAP_CNODE_CAP) {
     setMissingCapabilityFault(nodeDepth);
