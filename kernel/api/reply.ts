@@ -28,14 +28,37 @@ import {
   MSGINFO_LABEL_SHIFT, MSGINFO_LABEL_MASK, MSGINFO_LENGTH_SHIFT, MSGINFO_LENGTH_MASK,
 } from "../../libs/abi/sel4.gen";
 
-/** The most detail words any error has (a guard mismatch). */
+/**
+ * The most words a reply carries: a guard mismatch's 5 details, or an
+ * invocation's results (TCB_ReadRegisters returns all 13 registers of
+ * seL4_UserContext).
+ */
 // @ts-ignore: decorator
-@inline export const REPLY_MAX_WORDS: i32 = 5;
+@inline export const REPLY_MAX_WORDS: i32 = 16;
 
 const words = memory.data(REPLY_MAX_WORDS * 4);
 
 /** The reply's message info (seL4_MessageInfo). */
 export let replyInfo: u32 = 0;
+
+/**
+ * Result word `i` of a successful invocation that returns values
+ * (Frame_GetAddress, PageDirectory_GetStatusBits, TCB_ReadRegisters):
+ * invokeX calls replyValue for each, then replyValues(n) once.
+ */
+export function replyValue(i: i32, v: u32): void {
+  if (i >= 0 && i < REPLY_MAX_WORDS) put(<u32>i, v);
+}
+
+/** The reply is a successful one carrying result words 0..n-1 (label 0, length n). */
+export function replyValues(n: u32): void {
+  replyInfo = messageInfo(0, n);
+}
+
+/** The reply is an empty success (label 0, length 0): what invokeX leaves unless it calls replyValues. */
+export function replyEmpty(): void {
+  replyInfo = 0;
+}
 
 /** Detail word `i` of the reply (i < the length in replyInfo). */
 export function replyWord(i: i32): u32 {
