@@ -26,6 +26,12 @@
  * or idle_wait. There is one kernel stack (boot_stack_top); each entry
  * from user mode starts on an empty one.
  *
+ * eflags in a context saved by sysenter have IF clear (sysenter cleared
+ * it, and setting it again would cost the hot path an instruction on each
+ * side): the sysexit path sets IF with sti, and the kernel's register
+ * readers (TCB_ReadRegisters) report IF set, as the thread really runs.
+ * A context with any other vector has the CPU's eflags, IF set.
+ *
  * User entry saves straight into the current TCB: TSS.esp0 points at the end
  * of its context (ctx + 0x38), so the CPU's pushes and ours fill it in
  * place; the sysenter path loads esp from TSS.esp0 (SYSENTER_ESP points at
@@ -90,12 +96,12 @@ load_gdt:
 sysenter_entry:
         mov     (%esp), %esp            /* TSS.esp0: the end of the current TCB's context */
 sysenter_after_first:
-        push    $SEL_USER_DS                /* ss */
+        push    $SEL_USER_DS            /* ss */
         push    %ecx                    /* esp: the caller's stack (seL4 ia32 ABI) */
-        pushfl
-        orl     $EFLAGS_IF, (%esp)      /* sysenter cleared IF; the user had it set */
-        push    $SEL_USER_CS                /* cs */
-        push    %edx                    /* eip: the caller's return address */
+        pushfl                          /* IF clear (sysenter cleared it): see "eflags" above */
+        push    $SEL_USER_CS            /* cs */
+        push    %edx                    /* the address of the caller's sysenter instruction (seL4 ia32 ABI) */
+        addl    $2, (%esp)              /* eip: resume after it (a restart subtracts 2 again) */
         push    $0                      /* error */
         push    $VECTOR_SYSCALL         /* vector */
         SAVE_USER_REGISTERS
@@ -166,8 +172,7 @@ restore_user_context:
         add     $8, %esp                /* vector, error: now [esp] = eip, cs, eflags, esp, ss */
         mov     (%esp), %edx            /* sysexit: eip = edx */
         mov     12(%esp), %ecx          /* sysexit: esp = ecx */
-        pushl   8(%esp)                 /* the user's eflags, with IF still off */
-        andl    $~EFLAGS_IF, (%esp)
+        pushl   8(%esp)                 /* the user's eflags; IF is clear in a sysenter context */
         popfl
         sti                             /* takes effect after sysexit */
         sysexit

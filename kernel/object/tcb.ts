@@ -19,9 +19,10 @@
 //   0x18    eax            "
 //   0x1C    vector         entry stub: the IDT vector, or VECTOR_SYSCALL for sysenter
 //   0x20    error          CPU (faults with an error code) or 0 from the stub
-//   0x24    eip            CPU (interrupt) or the stub from edx (sysenter)
+//   0x24    eip            CPU (interrupt) or the stub: edx + 2 (sysenter; edx is the
+//                          address of the sysenter instruction, seL4 ia32 ABI)
 //   0x28    cs             CPU, or the stub (sysenter)
-//   0x2C    eflags         CPU, or the stub (sysenter)
+//   0x2C    eflags         CPU, or the stub (sysenter: IF clear, see boot/trap.S)
 //   0x30    esp            CPU, or the stub from ecx (sysenter)
 //   0x34    ss             CPU, or the stub (sysenter)
 //   0x38    = CONTEXT_SIZE: TSS.esp0 points here while the thread runs
