@@ -5,27 +5,34 @@
 // results go back there, and schedule() leaves the kernel. seL4 ia32
 // registers: eax number, ebx capability/badge, esi message info, edi MR0,
 // ebp MR1.
-// Debug and benchmark calls exist now; IPC calls arrive with endpoints. An
-// unknown number takes the fault path, as does `int 0x80` (a #GP).
-// Must not: trust any user register or pointer.
+// Call, Send and NBSend invoke a capability (kernel/api/invoke.ts). The
+// receive calls and endpoint invocations arrive with IPC (the next issue):
+// until then a receive on an endpoint or notification is reported as not
+// available and the thread stopped. An unknown number takes the fault
+// path, as does `int 0x80` (a #GP).
+// Must not: trust any user register or pointer, or stop the kernel on a
+// user's bad input (where seL4's debug calls halt the machine, the caller
+// is stopped instead).
 
 import {
+  SYS_CALL, SYS_SEND, SYS_NB_SEND, SYS_RECV, SYS_NB_RECV, SYS_REPLY, SYS_REPLY_RECV,
   SYS_DEBUG_PUT_CHAR, SYS_DEBUG_HALT, SYS_DEBUG_NAME_THREAD, SYS_BENCHMARK_NULL_SYSCALL,
-  SYS_YIELD, SYS_DEBUG_DUMP_SCHEDULER,
+  SYS_YIELD, SYS_DEBUG_DUMP_SCHEDULER, SYS_DEBUG_CAP_IDENTIFY,
 } from "../libs/abi/sel4.gen";
 import { SYS_DEBUG_THREAD_EXIT } from "../libs/abi/tsos.gen";
-import { CTX_EAX, CTX_EBX, ThreadState } from "./object/tcb";
+import { CTX_EAX, CTX_EBX, ThreadState, TCB_CTABLE, tcbSlot, tcbOfObject } from "./object/tcb";
 import { currentThread, schedule, threadStop, threadYield } from "./sched/scheduler";
-import { putc, puts, putNewline, putLineStart } from "./console";
-import { putDec32, putSigned } from "./lib/format";
+import { putc, puts, putNewline, putLineStart, putLine } from "./console";
+import { putDec32, putSigned, putHex } from "./lib/format";
 import { haltSystem, EXIT_STATUS_OK } from "./power";
-import { putThreadName, threadNameFromIpcBuffer } from "./object/tcb-name";
+import { putThreadName, setNameFromBuffer } from "./object/tcb-name";
 import { dumpThreads } from "./debug/dump";
-import { userFault } from "./trap";
-
-/** The fault vector reported for an unknown system call (not a CPU vector). */
-// @ts-ignore: decorator
-@inline export const FAULT_UNKNOWN_SYSCALL: u32 = 0x100;
+import { userFault, capFault, FAULT_UNKNOWN_SYSCALL } from "./trap";
+import { handleInvocation } from "./api/invoke";
+import { lookupIpcBuffer } from "./api/message";
+import { lookupSlot, setMissingCapabilityFault } from "./cspace/lookup";
+import { capTag, capObjectPhys, isNullCap, CAP_THREAD_CAP, CAP_ENDPOINT_CAP, CAP_NOTIFICATION_CAP } from "./cspace/cte";
+import { window } from "./arch/x86/kernel-window";
 
 /** Entered from boot/trap.S's sysenter path. Never returns. */
 export function handleSyscall(): void {
@@ -34,14 +41,36 @@ export function handleSyscall(): void {
   switch (number) {
     case SYS_BENCHMARK_NULL_SYSCALL:
       break;
+    case SYS_CALL:
+      handleInvocation(t, true, true);
+      break;
+    case SYS_SEND:
+      handleInvocation(t, false, true);
+      break;
+    case SYS_NB_SEND:
+      handleInvocation(t, false, false);
+      break;
+    case SYS_REPLY:
+      break; // no thread holds a reply capability until IPC exists: nothing to reply to, as in seL4
+    case SYS_RECV:
+    case SYS_NB_RECV:
+    case SYS_REPLY_RECV:
+      handleRecv(t);
+      break;
     case SYS_DEBUG_PUT_CHAR:
       putc(load<u32>(t, CTX_EBX) & 0xFF);
       break;
     case SYS_YIELD:
       threadYield(t);
       break;
+    case SYS_DEBUG_CAP_IDENTIFY: {
+      // The capability's seL4 type tag in EBX; 0 (the null capability) if the lookup fails.
+      const slot = lookupSlot(tcbSlot(t, TCB_CTABLE), load<u32>(t, CTX_EBX));
+      store<u32>(t, slot == 0 ? 0 : capTag(slot), CTX_EBX);
+      break;
+    }
     case SYS_DEBUG_NAME_THREAD:
-      store<u32>(t, threadNameFromIpcBuffer(t) ? 0 : 1, CTX_EAX);
+      debugNameThread(t);
       break;
     case SYS_DEBUG_DUMP_SCHEDULER:
       dumpThreads();
@@ -70,4 +99,67 @@ export function handleSyscall(): void {
       userFault(t, FAULT_UNKNOWN_SYSCALL, <u32>number, 0);
   }
   schedule();
+}
+
+/**
+ * Recv, NBRecv and ReplyRecv: the capability must be an endpoint or a
+ * notification (else a capability fault in the receive phase, as seL4).
+ * Receiving arrives with IPC in the next issue.
+ */
+function handleRecv(t: usize): void {
+  const cptr = load<u32>(t, CTX_EBX);
+  const slot = lookupSlot(tcbSlot(t, TCB_CTABLE), cptr);
+  if (slot == 0) {
+    capFault(t, cptr, true);
+    return;
+  }
+  const tag = capTag(slot);
+  if (tag != CAP_ENDPOINT_CAP && tag != CAP_NOTIFICATION_CAP) {
+    setMissingCapabilityFault(0);
+    capFault(t, cptr, true);
+    return;
+  }
+  putLineStart();
+  puts("kernel: thread ");
+  putThreadName(t);
+  puts(" receives on capability ");
+  putHex(cptr, 8);
+  putLine(": IPC is not implemented yet; thread stopped");
+  threadStop(t, ThreadState.Faulted);
+}
+
+/**
+ * DebugNameThread: EBX names a TCB capability; the name is a NUL-terminated
+ * string at the caller's IPC buffer's msg[0]. seL4 halts the machine on a
+ * bad capability, a missing buffer or an unterminated name; tsos reports
+ * and stops the caller instead. A thread the kernel started from a boot
+ * module without a CSpace names itself (until the root task starts them).
+ */
+function debugNameThread(t: usize): void {
+  const cptr = load<u32>(t, CTX_EBX);
+  let target = t;
+  if (!isNullCap(tcbSlot(t, TCB_CTABLE))) {
+    const slot = lookupSlot(tcbSlot(t, TCB_CTABLE), cptr);
+    if (slot == 0 || capTag(slot) != CAP_THREAD_CAP) {
+      debugCallRefused(t, "DebugNameThread: the capability is not a TCB");
+      return;
+    }
+    target = tcbOfObject(window(capObjectPhys(slot)));
+  }
+  const buffer = lookupIpcBuffer(t, true);
+  if (buffer == 0) {
+    debugCallRefused(t, "DebugNameThread: the caller has no IPC buffer");
+    return;
+  }
+  if (!setNameFromBuffer(target, buffer)) debugCallRefused(t, "DebugNameThread: the name is not NUL-terminated within the message");
+}
+
+function debugCallRefused(t: usize, why: string): void {
+  putLineStart();
+  puts("kernel: ");
+  puts(why);
+  puts("; thread ");
+  putThreadName(t);
+  putLine(" stopped");
+  threadStop(t, ThreadState.Faulted);
 }

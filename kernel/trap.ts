@@ -22,9 +22,15 @@ import { putHex, putDec32 } from "./lib/format";
 import { putSymbol, putBacktrace } from "./debug/ksyms";
 import { putThreadName } from "./object/tcb-name";
 import { panicBegin, panicEnd } from "./panic";
+import { lookupFaultName, lookupFaultType, lookupFaultBitsLeft } from "./cspace/lookup";
 
 // @ts-ignore: decorator
 @inline const VECTOR_PAGE_FAULT: u32 = 14;
+/** Fault "vectors" for faults that are not CPU exceptions (fault reports only; fault IPC carries seL4's fault types). */
+// @ts-ignore: decorator
+@inline export const FAULT_UNKNOWN_SYSCALL: u32 = 0x100;
+// @ts-ignore: decorator
+@inline export const FAULT_CAP: u32 = 0x101;
 // @ts-ignore: decorator
 @inline const IRQ_TIMER: u32 = 0;
 
@@ -49,7 +55,8 @@ export function exceptionName(v: u32): string {
     case 17: return "alignment check";
     case 18: return "machine check";
     case 19: return "SIMD floating-point exception";
-    case 0x100: return "unknown system call";
+    case FAULT_UNKNOWN_SYSCALL: return "unknown system call";
+    case FAULT_CAP: return "capability fault";
     default: return v < 32 ? "reserved exception" : "software interrupt";
   }
 }
@@ -85,6 +92,27 @@ export function userFault(t: usize, vector: u32, error: u32, address: u32): void
   puts(": thread stopped");
   putNewline();
   threadStop(t, ThreadState.Faulted);
+}
+
+/**
+ * A capability fault: the capability at `cptr` could not be looked up for
+ * a blocking system call (seL4_Fault_CapFault; the lookup failure is in
+ * kernel/cspace/lookup.ts). Until fault IPC exists the thread is reported
+ * and stopped, as any fault without a handler.
+ */
+export function capFault(t: usize, cptr: u32, inReceivePhase: bool): void {
+  putLineStart();
+  puts("fault: thread ");
+  putThreadName(t);
+  puts(" cannot look up capability ");
+  putHex(cptr, 8);
+  puts(inReceivePhase ? " to receive on: " : ": ");
+  puts(lookupFaultName(lookupFaultType));
+  puts(", ");
+  putDec32(lookupFaultBitsLeft);
+  puts(" bits left");
+  putNewline();
+  userFault(t, FAULT_CAP, 0, cptr);
 }
 
 /** Entered from boot/trap.S after a trap in ring 3; the context is in the current TCB. */

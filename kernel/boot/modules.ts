@@ -16,8 +16,10 @@
 
 import {
   CTX_EIP, CTX_ESP, CTX_EFLAGS, CTX_CS, CTX_SS, CTX_VECTOR, TCB_ID, TCB_VSPACE_ROOT, TCB_IPC_BUFFER,
-  TCB_IPC_BUFFER_PHYS, setTcbPriority,
+  TCB_BUFFER, setTcbPriority, tcbOfObject, tcbSlot,
 } from "../object/tcb";
+import { frameCap, VM_READ_WRITE } from "../cspace/cte";
+import { cteInsertRoot } from "../cspace/cdt";
 import { setName, firstWordLength, putThreadName } from "../object/tcb-name";
 import { SEL_USER_CS, SEL_USER_DS } from "../arch/x86/gdt";
 import { kernelPageDirectory, window } from "../arch/x86/kernel-window";
@@ -114,7 +116,7 @@ export function startModuleThread(index: i32, priority: i32): bool {
     return false;
   }
 
-  const t = window(tcbPage);
+  const t = tcbOfObject(window(tcbPage)); // a TCB object's layout; its CSpace root stays empty
   const id = <u32>threadCount + 1;
   store<u32>(t, id, TCB_ID);
   const str = moduleStringAddr(index);
@@ -122,7 +124,7 @@ export function startModuleThread(index: i32, priority: i32): bool {
   setName(t, str, firstWordLength(str, strLength));
   store<u32>(t, pd, TCB_VSPACE_ROOT);
   store<u32>(t, USER_IPC_BUFFER, TCB_IPC_BUFFER);
-  store<u32>(t, ipcBuffer, TCB_IPC_BUFFER_PHYS);
+  cteInsertRoot(frameCap(ipcBuffer, false, false, VM_READ_WRITE), tcbSlot(t, TCB_BUFFER), false);
   setTcbPriority(t, priority);
   store<u32>(t, elfEntry(), CTX_EIP);
   store<u32>(t, USER_STACK_TOP, CTX_ESP);

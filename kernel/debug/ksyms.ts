@@ -42,8 +42,18 @@ function lookup(t: usize, addr: u32): i32 {
 
 /** Prints `name+0xoff`, or `?` when no symbol covers addr. */
 export function putSymbol(addr: u32): void {
+  putSymbolOf(addr, addr);
+}
+
+/**
+ * Prints the symbol covering `at` as `name+0xoff` with the offset of
+ * `addr`. A return address is looked up at addr - 1: a call to a function
+ * that never returns may be the last instruction of its caller, and its
+ * return address then is the first byte of whatever the linker put next.
+ */
+function putSymbolOf(addr: u32, at: u32): void {
   const t = table();
-  const i = t ? lookup(t, addr) : -1;
+  const i = t ? lookup(t, at) : -1;
   if (i < 0) {
     putc(0x3F);
     return;
@@ -72,7 +82,7 @@ export function putBacktrace(ebp: u32): void {
     puts("  ");
     putHex(ret, 8);
     puts(" ");
-    putSymbol(ret);
+    putSymbolOf(ret, ret - 1);
     puts("\n");
     ebp = load<u32>(<usize>ebp);
   }

@@ -2,14 +2,13 @@
 //
 // Owns: the TCB's name field (TCB_NAME, TCB_NAME_CAPACITY bytes with the
 // NUL): setting it, cut to fit, from a boot module's string (its first
-// word) or from the caller's IPC buffer (DebugNameThread), and printing a
+// word) or from an IPC buffer (DebugNameThread), and printing a
 // thread as `id "name"`, the form every kernel report uses.
 // Must not: change any other TCB field, or read user memory other than
-// through the IPC buffer's physical address in the TCB.
+// through an IPC buffer kernel/api/message.ts found.
 
-import { TCB_ID, TCB_NAME, TCB_NAME_CAPACITY, TCB_IPC_BUFFER_PHYS } from "./tcb";
-import { window } from "../arch/x86/kernel-window";
-import { THREAD_NAME_MAX } from "../../libs/abi/tsos.gen";
+import { TCB_ID, TCB_NAME, TCB_NAME_CAPACITY } from "./tcb";
+import { IPC_BUFFER_MSG, seL4_MsgMaxLength } from "../../libs/abi/sel4.gen";
 import { puts, putc } from "../console";
 import { putDec32 } from "../lib/format";
 
@@ -36,12 +35,18 @@ export function putThreadName(t: usize): void {
   putc(0x22);
 }
 
-/** DebugNameThread: the caller's IPC buffer holds a NUL-terminated name. */
-export function threadNameFromIpcBuffer(t: usize): bool {
-  const buffer = window(load<u32>(t, TCB_IPC_BUFFER_PHYS));
+/**
+ * DebugNameThread: names `t` after the NUL-terminated string at msg[0] of
+ * the IPC buffer at kernel address `buffer` (cut to fit the name field).
+ * Returns false, naming nothing, if no NUL lies within the message
+ * registers (seL4_MsgMaxLength words).
+ */
+export function setNameFromBuffer(t: usize, buffer: usize): bool {
+  const name = buffer + IPC_BUFFER_MSG;
+  const max: u32 = seL4_MsgMaxLength << 2;
   let n: u32 = 0;
-  while (n < THREAD_NAME_MAX && load<u8>(buffer + n) != 0) n++;
-  if (n == 0) return false;
-  setName(t, buffer, n);
+  while (n < max && load<u8>(name + n) != 0) n++;
+  if (n == max) return false;
+  setName(t, name, n);
   return true;
 }

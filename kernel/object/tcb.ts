@@ -39,8 +39,21 @@
 //   0x60    id             small number for logs
 //   0x64    flags          TCB_FLAG_*
 //   0x68    name[32]       NUL-terminated (NameThread)
-//   0x88    ipcBufferPhys  physical address of the IPC buffer page (kernel reads it through the window)
-//   0x8C    = TCB_USED
+//   0x88    (unused)
+//   0xC0    mcp            maximum controlled priority, 0..255
+//   0xC4    = TCB_USED
+//
+// A TCB object (Untyped_Retype, or the root task's at boot) is
+// 2^seL4_TCBBits = 2 KiB, aligned to its size:
+//
+//   object offset  what
+//   0x000          slot 0 tcbCTable: the thread's CSpace root (a CNode capability)
+//   0x010          slot 1 tcbVTable: its VSpace root (a page directory capability)
+//   0x020          slot 2 tcbReply (IPC)
+//   0x030          slot 3 tcbCaller (IPC)
+//   0x040          slot 4 tcbBuffer: the IPC buffer's frame capability
+//   0x400          the thread part above (TCB_THREAD_OFFSET): `t` is its address
+// The kernel names a thread by `t`; a thread capability names the object.
 
 // The context's offsets and size are defined in kernel/arch/x86/machine.def.ts
 // (generated for boot/trap.S too); CONTEXT_SIZE is their CTX_SIZE.
@@ -81,16 +94,44 @@ import { CTX_SIZE } from "../arch/x86/machine.gen";
 // @ts-ignore: decorator
 @inline export const TCB_NAME_CAPACITY: usize = 32;
 // @ts-ignore: decorator
-@inline export const TCB_IPC_BUFFER_PHYS: usize = 0x88;
+@inline export const TCB_MCP: usize = 0xC0;
 // @ts-ignore: decorator
-@inline export const TCB_USED: usize = 0x8C;
+@inline export const TCB_USED: usize = 0xC4;
 /**
- * Size and alignment of the thread part of a TCB. A boot thread's TCB is
- * just this; a TCB object made by Untyped_Retype is 2^seL4_TCBBits (2 KiB)
- * bytes, its slots in the lower half and this part in the upper.
+ * Size of the thread part of a TCB. Every thread, the ones the kernel
+ * starts at boot included, lives in a TCB object of 2^seL4_TCBBits (2 KiB)
+ * bytes: its slots in the lower half and this part in the upper.
  */
 // @ts-ignore: decorator
 @inline export const TCB_SIZE: usize = 1024;
+
+// ── The TCB object ───────────────────────────────────────────────────
+/** Where the thread part lies in a TCB object. */
+// @ts-ignore: decorator
+@inline export const TCB_THREAD_OFFSET: usize = 1024;
+/** The TCB object's slots (seL4's tcb_cnode_index). */
+// @ts-ignore: decorator
+@inline export const TCB_CTABLE: u32 = 0;
+// @ts-ignore: decorator
+@inline export const TCB_VTABLE: u32 = 1;
+// @ts-ignore: decorator
+@inline export const TCB_REPLY: u32 = 2;
+// @ts-ignore: decorator
+@inline export const TCB_CALLER: u32 = 3;
+// @ts-ignore: decorator
+@inline export const TCB_BUFFER: u32 = 4;
+
+/** The slot `index` (TCB_CTABLE..TCB_BUFFER) of the thread `t`. */
+// @ts-ignore: decorator
+@inline export function tcbSlot(t: usize, index: u32): usize {
+  return t - TCB_THREAD_OFFSET + (<usize>index << 4);
+}
+
+/** The thread part of the TCB object at kernel virtual address `object`. */
+// @ts-ignore: decorator
+@inline export function tcbOfObject(object: usize): usize {
+  return object + TCB_THREAD_OFFSET;
+}
 
 
 export enum ThreadState {
@@ -118,6 +159,10 @@ export enum ThreadState {
 @inline export function tcbPriority(t: usize): i32 { return load<i32>(t, TCB_PRIORITY); }
 // @ts-ignore: decorator
 @inline export function setTcbPriority(t: usize, p: i32): void { store<i32>(t, p, TCB_PRIORITY); }
+// @ts-ignore: decorator
+@inline export function tcbMcp(t: usize): i32 { return load<i32>(t, TCB_MCP); }
+// @ts-ignore: decorator
+@inline export function setTcbMcp(t: usize, p: i32): void { store<i32>(t, p, TCB_MCP); }
 // @ts-ignore: decorator
 @inline export function tcbSchedNext(t: usize): usize { return load<usize>(t, TCB_SCHED_NEXT); }
 // @ts-ignore: decorator

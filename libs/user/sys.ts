@@ -7,7 +7,7 @@
 
 import {
   SYS_DEBUG_PUT_CHAR, SYS_DEBUG_HALT, SYS_DEBUG_NAME_THREAD, SYS_BENCHMARK_NULL_SYSCALL,
-  SYS_YIELD, SYS_DEBUG_DUMP_SCHEDULER,
+  SYS_YIELD, SYS_DEBUG_DUMP_SCHEDULER, IPC_BUFFER_MSG, seL4_CapInitThreadTCB,
 } from "../abi/sel4.gen";
 import { SYS_DEBUG_THREAD_EXIT } from "../abi/tsos.gen";
 import { USER_IPC_BUFFER, USER_BOOTINFO, BOOTINFO_THREAD_ID, BOOTINFO_CMDLINE, BOOTINFO_CMDLINE_LENGTH, BOOTINFO_MAGIC } from "../abi/layout.gen";
@@ -76,20 +76,22 @@ export function dumpScheduler(): void {
   syscall(SYS_DEBUG_DUMP_SCHEDULER, 0, 0, 0, 0);
 }
 
-/** Names the calling thread (kernel logs use the name). */
+/** Names the calling thread (kernel logs use the name): seL4's DebugNameThread, the name at msg[0]. */
 export function nameThread(name: string): void {
   const n = name.length < 31 ? name.length : 31;
-  for (let i = 0; i < n; i++) store<u8>(USER_IPC_BUFFER + i, <u8>name.charCodeAt(i));
-  store<u8>(USER_IPC_BUFFER + n, 0);
-  syscall(SYS_DEBUG_NAME_THREAD, 0, 0, 0, 0);
+  const at = USER_IPC_BUFFER + IPC_BUFFER_MSG;
+  for (let i = 0; i < n; i++) store<u8>(at + i, <u8>name.charCodeAt(i));
+  store<u8>(at + n, 0);
+  syscall(SYS_DEBUG_NAME_THREAD, seL4_CapInitThreadTCB, 0, 0, 0);
 }
 
 /** Names the calling thread from raw bytes. */
 export function nameThreadBytes(addr: usize, n: u32): void {
   const m = n < 31 ? n : 31;
-  memory.copy(USER_IPC_BUFFER, addr, m);
-  store<u8>(USER_IPC_BUFFER + m, 0);
-  syscall(SYS_DEBUG_NAME_THREAD, 0, 0, 0, 0);
+  const at = USER_IPC_BUFFER + IPC_BUFFER_MSG;
+  memory.copy(at, addr, m);
+  store<u8>(at + m, 0);
+  syscall(SYS_DEBUG_NAME_THREAD, seL4_CapInitThreadTCB, 0, 0, 0);
 }
 
 export function threadExit(status: u32): void {

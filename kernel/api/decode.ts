@@ -1,0 +1,69 @@
+// kernel/api/decode.ts: from an invoked capability to its object's decoder and invoker.
+//
+// Owns: the switch on the capability's type that seL4 calls
+// decodeInvocation, split in two: decodeInvocation (checks only: the
+// object's decodeX, which returns seL4_NoError or the error) and
+// performInvocation (the object's invokeX for what the decode accepted,
+// which cannot fail; it may stop at a preemption point).
+// The invocation's label, arguments and extra capabilities are already in
+// kernel/api/invocation.ts; the reply goes through kernel/api/reply.ts.
+// Must not: check arguments itself: each object's file does.
+//
+// Capabilities whose objects act only through IPC (endpoints,
+// notifications, replies) and IRQ and I/O port capabilities are decoded by
+// the next issue's code; until then invoking one is an IllegalOperation.
+//
+// see: seL4 src/object/objecttype.c (decodeInvocation), facts only.
+
+import {
+  capTag, CAP_NULL_CAP, CAP_ZOMBIE_CAP, CAP_UNTYPED_CAP, CAP_CNODE_CAP, CAP_DOMAIN_CAP,
+} from "../cspace/cte";
+import { errorInvalidCapability, errorIllegalOperation } from "./invocation";
+import { decodeUntypedInvocation, invokeUntypedRetype } from "../object/untyped";
+import { decodeCNodeInvocation, invokeCNode } from "../object/cnode";
+import { decodeDomainInvocation, invokeDomain } from "../object/domain";
+import { DeleteResult } from "../cspace/delete";
+import { replyEmpty } from "./reply";
+
+/** The type of the capability being invoked, and its slot, from the last successful decode. */
+let invokedTag: u32 = CAP_NULL_CAP;
+let invokedSlot: usize = 0;
+
+/**
+ * Checks an invocation of the capability in `slot` (the caller's, already
+ * looked up). Returns seL4_NoError, or the error with its details set.
+ */
+export function decodeInvocation(slot: usize): u32 {
+  const tag = capTag(slot);
+  invokedTag = tag;
+  invokedSlot = slot;
+  switch (tag) {
+    case CAP_NULL_CAP:
+    case CAP_ZOMBIE_CAP:
+      return errorInvalidCapability(0);
+    case CAP_UNTYPED_CAP: return decodeUntypedInvocation(slot);
+    case CAP_CNODE_CAP: return decodeCNodeInvocation(slot);
+    case CAP_DOMAIN_CAP: return decodeDomainInvocation();
+    default: return errorIllegalOperation();
+  }
+}
+
+/**
+ * Carries out the invocation decodeInvocation accepted. The reply starts
+ * empty; an invocation that returns words sets them (kernel/api/reply.ts).
+ * Returns Preempted when a long operation stopped at a preemption point
+ * and the system call must be restarted.
+ */
+export function performInvocation(): DeleteResult {
+  replyEmpty();
+  switch (invokedTag) {
+    case CAP_UNTYPED_CAP:
+      invokeUntypedRetype(invokedSlot);
+      return DeleteResult.Done;
+    case CAP_CNODE_CAP: return invokeCNode();
+    case CAP_DOMAIN_CAP:
+      invokeDomain();
+      return DeleteResult.Done;
+    default: return DeleteResult.Done;
+  }
+}

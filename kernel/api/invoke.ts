@@ -1,0 +1,106 @@
+// kernel/api/invoke.ts: a Call, Send or NBSend on a capability that is not an endpoint.
+//
+// Owns: seL4's handleInvocation for the calling thread: look the invoked
+// capability up in the caller's CSpace (EBX, all 32 bits), read the
+// message info (ESI), the message registers (MR0 EDI, MR1 EBP, the rest
+// from the IPC buffer) and the extra capabilities (CPtrs in the buffer's
+// caps_or_badges, each looked up the same way); decode; on success
+// perform; and for a Call, reply: the message info in ESI (label = the
+// error code, or 0), badge 0 in EBX, the reply's words in MR0, MR1 and
+// the buffer.
+// A capability that cannot be looked up is a capability fault for a Call
+// (blocking); a Send or NBSend ignores it, as in seL4. An invocation that
+// stops at a preemption point is restarted: the thread's EIP goes back to
+// its sysenter instruction (seL4 ia32: 2 bytes before the resume address).
+// Must not: trust any register or buffer word; every one is checked by a
+// lookup or a decoder.
+//
+// see: seL4 src/api/syscall.c (handleInvocation), src/kernel/thread.c
+// (replyFromKernel_*), facts only.
+
+import { CTX_EBX, CTX_ESI, CTX_EIP, TCB_CTABLE, tcbSlot, tcbState, ThreadState } from "../object/tcb";
+import { lookupSlot } from "../cspace/lookup";
+import { invocationBegin, invocationSetArg, invocationAddExtraCap, INVOCATION_MAX_ARGS } from "./invocation";
+import { buildErrorReply, replyInfo, replyWord } from "./reply";
+import { decodeInvocation, performInvocation } from "./decode";
+import { DeleteResult } from "../cspace/delete";
+import { lookupIpcBuffer, getMR, setMR } from "./message";
+import { capFault } from "../trap";
+import {
+  seL4_NoError, seL4_MsgMaxLength, seL4_FastMessageRegisters, IPC_BUFFER_CAPS_OR_BADGES,
+  MSGINFO_LABEL_SHIFT, MSGINFO_LABEL_MASK, MSGINFO_LENGTH_SHIFT, MSGINFO_LENGTH_MASK,
+  MSGINFO_EXTRA_CAPS_SHIFT, MSGINFO_EXTRA_CAPS_MASK,
+} from "../../libs/abi/sel4.gen";
+
+/** The length of sysenter: a restarted system call resumes this many bytes before its saved EIP. */
+// @ts-ignore: decorator
+@inline const SYSENTER_LENGTH: u32 = 2;
+
+/**
+ * seL4's handleInvocation for thread `t`. `isCall`: reply to the caller;
+ * `isBlocking`: a failed capability lookup is a fault (Call) rather than
+ * silently dropped (Send, NBSend).
+ */
+export function handleInvocation(t: usize, isCall: bool, isBlocking: bool): void {
+  const info = load<u32>(t, CTX_ESI);
+  const cptr = load<u32>(t, CTX_EBX);
+  const root = tcbSlot(t, TCB_CTABLE);
+  const slot = lookupSlot(root, cptr);
+  if (slot == 0) {
+    if (isBlocking) capFault(t, cptr, false);
+    return;
+  }
+  const buffer = lookupIpcBuffer(t, false);
+  let length = (info >>> MSGINFO_LENGTH_SHIFT) & MSGINFO_LENGTH_MASK;
+  if (length > seL4_MsgMaxLength) length = seL4_MsgMaxLength;
+  if (length > seL4_FastMessageRegisters && buffer == 0) length = seL4_FastMessageRegisters;
+  invocationBegin((info >>> MSGINFO_LABEL_SHIFT) & MSGINFO_LABEL_MASK, length);
+  const copied = length < <u32>INVOCATION_MAX_ARGS ? length : <u32>INVOCATION_MAX_ARGS;
+  for (let i: u32 = 0; i < copied; i++) invocationSetArg(<i32>i, getMR(t, buffer, i));
+  // Extra capabilities travel only in a buffer; without one there are none.
+  if (buffer != 0) {
+    const extra = (info >>> MSGINFO_EXTRA_CAPS_SHIFT) & MSGINFO_EXTRA_CAPS_MASK;
+    for (let i: u32 = 0; i < extra; i++) {
+      const extraCptr = load<u32>(buffer + IPC_BUFFER_CAPS_OR_BADGES + (<usize>i << 2));
+      const extraSlot = lookupSlot(root, extraCptr);
+      if (extraSlot == 0) {
+        if (isBlocking) capFault(t, extraCptr, false);
+        return;
+      }
+      invocationAddExtraCap(extraSlot);
+    }
+  }
+
+  if (decodeInvocation(slot) != seL4_NoError) {
+    if (isCall) replyError(t);
+    return;
+  }
+  if (performInvocation() == DeleteResult.Preempted) {
+    store<u32>(t, load<u32>(t, CTX_EIP) - SYSENTER_LENGTH, CTX_EIP);
+    return;
+  }
+  // An invocation may have stopped the caller (TCB_Suspend of itself): then there is no reply.
+  if (isCall && tcbState(t) == ThreadState.Running) reply(t, replyInfo);
+}
+
+/** The error reply for the decode that just failed. */
+function replyError(t: usize): void {
+  buildErrorReply();
+  reply(t, replyInfo);
+}
+
+/**
+ * Writes a reply from the kernel: its words (replyWord) to the caller's
+ * message registers, then `info` with the length that reached the caller,
+ * and badge 0.
+ */
+function reply(t: usize, info: u32): void {
+  const n = (info >>> MSGINFO_LENGTH_SHIFT) & MSGINFO_LENGTH_MASK;
+  let length: u32 = 0;
+  if (n != 0) {
+    const buffer = lookupIpcBuffer(t, true);
+    for (let i: u32 = 0; i < n; i++) length = setMR(t, buffer, i, replyWord(<i32>i));
+  }
+  store<u32>(t, (info & ~(MSGINFO_LENGTH_MASK << MSGINFO_LENGTH_SHIFT)) | (length << MSGINFO_LENGTH_SHIFT), CTX_ESI);
+  store<u32>(t, 0, CTX_EBX);
+}
