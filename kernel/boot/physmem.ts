@@ -109,6 +109,8 @@ const reservedFrames = memory.data(<i32>RANGE_SIZE * PHYS_MAX_RESERVED, 8);
 const freeTable = memory.data(<i32>RANGE_SIZE * PHYS_MAX_FREE, 8);
 
 let availableCount: i32 = 0;
+/** After physBuild: the available RAM, merged and page aligned inward, in availableFrames[0..ramCount). */
+let ramCount: i32 = 0;
 let reservedCount: i32 = 0;
 let freeCount: i32 = 0;
 /** The first error of physAddAvailable/physReserve; physBuild reports it. */
@@ -136,6 +138,7 @@ let allocatedPages: u32 = 0;
 /** Forgets every region, reservation and allocation; the limit goes back to the window's size. */
 export function physReset(): void {
   availableCount = 0;
+  ramCount = 0;
   reservedCount = 0;
   freeCount = 0;
   pendingError = PhysError.Ok;
@@ -292,6 +295,7 @@ export function physBuild(): PhysError {
   if (pendingError != PhysError.Ok) return pendingError;
 
   const na = availableFrameRanges();
+  ramCount = na;
   const nr = reservedFrameRanges();
 
   // Both lists are sorted and disjoint: one pass subtracts. A reservation
@@ -328,6 +332,23 @@ export function physBuild(): PhysError {
 
 // ── The free list ──────────────────────────────────────────────────────
 // Out-of-range indices give 0, never a trap.
+
+/**
+ * After physBuild: the RAM regions (free, reserved or allocated), sorted,
+ * merged and page aligned inward; everything else below 4 GiB is device
+ * space (kernel/boot/untypeds.ts hands both out).
+ */
+export function physRamCount(): i32 {
+  return ramCount;
+}
+
+export function physRamBase(i: i32): u64 {
+  return i >= 0 && i < ramCount ? rangeFirst(availableFrames, i) << PAGE_SHIFT : 0;
+}
+
+export function physRamEnd(i: i32): u64 {
+  return i >= 0 && i < ramCount ? rangeEnd(availableFrames, i) << PAGE_SHIFT : 0;
+}
 
 export function physFreeCount(): i32 {
   return freeCount;
@@ -387,23 +408,50 @@ export function physAllocLimit(): u64 {
  * below the allocation limit. The page is not zeroed.
  */
 export function physAllocPage(): u64 {
-  if (freeCount == 0) return 0;
-  const first = rangeFirst(freeTable, 0);
-  const end = rangeEnd(freeTable, 0);
-  // The page [first, first + 1) lies below the limit (compared in frames:
-  // (first + 1) << 12 would wrap for the page just below 2^64).
-  if (first >= allocLimit >> PAGE_SHIFT) return 0;
-  if (first + 1 < end) {
-    setRange(freeTable, 0, first + 1, end);
-  } else {
-    for (let i = 1; i < freeCount; i++) setRange(freeTable, i - 1, rangeFirst(freeTable, i), rangeEnd(freeTable, i));
-    freeCount--;
-  }
-  allocatedPages++;
-  return first << PAGE_SHIFT;
+  return physAllocAligned(<u32>PAGE_SHIFT);
 }
 
-/** Pages handed out by physAllocPage since the last physReset. */
+/**
+ * Takes the lowest free block of 2^bits bytes aligned to its size (bits
+ * 12..31) and removes it from the free list; returns its physical address,
+ * or 0 when no such block lies entirely below the allocation limit (or the
+ * free list has no room to split a region around it). Not zeroed. What is
+ * skipped for alignment stays free.
+ */
+export function physAllocAligned(bits: u32): u64 {
+  if (bits < <u32>PAGE_SHIFT || bits > 31) return 0;
+  const frames: u64 = <u64>1 << (<u64>bits - PAGE_SHIFT);
+  const limit = allocLimit >> PAGE_SHIFT;
+  for (let i = 0; i < freeCount; i++) {
+    const first = rangeFirst(freeTable, i);
+    const end = rangeEnd(freeTable, i);
+    const block = (first + frames - 1) & ~(frames - 1);
+    if (block + frames > end) continue;
+    // The list is sorted: a block past the limit here is past it everywhere later.
+    if (block + frames > limit) return 0;
+    const before = block > first;
+    const after = block + frames < end;
+    if (before && after) {
+      if (freeCount == PHYS_MAX_FREE) return 0;
+      for (let j = freeCount; j > i + 1; j--) setRange(freeTable, j, rangeFirst(freeTable, j - 1), rangeEnd(freeTable, j - 1));
+      setRange(freeTable, i, first, block);
+      setRange(freeTable, i + 1, block + frames, end);
+      freeCount++;
+    } else if (before) {
+      setRange(freeTable, i, first, block);
+    } else if (after) {
+      setRange(freeTable, i, block + frames, end);
+    } else {
+      for (let j = i + 1; j < freeCount; j++) setRange(freeTable, j - 1, rangeFirst(freeTable, j), rangeEnd(freeTable, j));
+      freeCount--;
+    }
+    allocatedPages += <u32>frames;
+    return block << PAGE_SHIFT;
+  }
+  return 0;
+}
+
+/** Pages handed out by physAllocPage and physAllocAligned since the last physReset. */
 export function physAllocatedPages(): u32 {
   return allocatedPages;
 }

@@ -21,5 +21,9 @@ export {
   physSetAllocLimit,
   physAllocLimit,
   physAllocPage,
+  physAllocAligned,
+  physRamCount,
+  physRamBase,
+  physRamEnd,
   physAllocatedPages,
 } from "../../kernel/boot/physmem";

@@ -517,6 +517,103 @@ describe("the boot page allocator", () => {
   });
 });
 
+describe("aligned blocks (physAllocAligned)", () => {
+  const aligned = (bits: number): bigint => u64(k.exports.physAllocAligned(bits));
+
+  it("takes the lowest block aligned to its size and leaves what it skipped free", () => {
+    add(0x101000n, 0x7ff000n); // 0x101000..0x900000
+    expect(build()).toBe("Ok");
+    expect(aligned(17)).toBe(0x120000n); // 128 KiB at the first 128 KiB boundary
+    expect(free()).toEqual([[0x101000n, 0x120000n], [0x140000n, 0x900000n]]);
+    expect(aligned(12)).toBe(0x101000n);
+    expect(aligned(22)).toBe(0x400000n);
+    expect(free()).toEqual([[0x102000n, 0x120000n], [0x140000n, 0x400000n], [0x800000n, 0x900000n]]);
+    expect(k.exports.physAllocatedPages()).toBe(32 + 1 + 1024);
+    expectWellFormed();
+  });
+
+  it("refuses sizes it cannot hand out, blocks past the limit, and a split with a full list", () => {
+    add(0x100000n, 0x100000n);
+    expect(build()).toBe("Ok");
+    expect(aligned(11)).toBe(0n);
+    expect(aligned(32)).toBe(0n);
+    expect(aligned(21)).toBe(0n); // 2 MiB does not fit in 1 MiB
+    k.exports.physSetAllocLimit(0x180000n);
+    expect(aligned(20)).toBe(0n); // 0x100000..0x200000 ends past the limit
+    expect(aligned(19)).toBe(0x100000n);
+    expect(free()).toEqual([[0x180000n, 0x200000n]]);
+    // A full list: 64 separate regions; a block inside the first needs one more entry.
+    k.exports.physReset();
+    for (let i = 0n; i < 64n; i++) add(0x1000000n + i * 0x100000n, 0x80000n);
+    expect(build()).toBe("Ok");
+    expect(k.exports.physFreeCount()).toBe(64);
+    const before = free();
+    expect(aligned(14)).toBe(0x1000000n); // at a region's start: no split needed
+    expect(aligned(13)).toBe(0x1004000n);
+    expect(aligned(12)).toBe(0x1006000n);
+    expect(aligned(14)).toBe(0n); // 0x1008000 would split [0x1007000, 0x1080000): no room
+    expect(aligned(12)).toBe(0x1007000n);
+    expect(aligned(14)).toBe(0x1008000n);
+    expect(aligned(15)).toBe(0n); // 0x1010000 would split [0x100c000, 0x1080000) into two: no room
+    expect(free().length).toBe(64);
+    expect(free().slice(1)).toEqual(before.slice(1));
+    expectWellFormed();
+  });
+
+  it("matches a page-by-page model on 3000 random allocations of mixed sizes", () => {
+    const random = rng(0xa11c);
+    const int = (n: number): number => Math.floor(random() * n);
+    for (let iter = 0; iter < 100; iter++) {
+      k.exports.physReset();
+      const pages = new Set<bigint>();
+      for (let n = 1 + int(5); n > 0; n--) {
+        const base = 0x100000n + BigInt(int(4096)) * 4096n;
+        const length = BigInt(1 + int(1024)) * 4096n;
+        add(base, length);
+        for (let p = base; p < base + length; p += 4096n) pages.add(p);
+      }
+      expect(build()).toBe("Ok");
+      for (let n = 0; n < 30; n++) {
+        const bits = 12 + int(8);
+        const size = 1n << BigInt(bits);
+        // The model: the lowest size-aligned block whose pages are all free.
+        const sorted = [...pages].sort((a, b) => (a < b ? -1 : 1));
+        let want = 0n;
+        for (const p of sorted) {
+          if (p % size !== 0n) continue;
+          let all = true;
+          for (let q = p; q < p + size && all; q += 4096n) all = pages.has(q);
+          if (all) {
+            want = p;
+            break;
+          }
+        }
+        const got = aligned(bits);
+        if (got === 0n && want !== 0n && k.exports.physFreeCount() === 64) continue; // a full list may refuse a split
+        expect(got, `iteration ${iter}`).toBe(want);
+        for (let q = got; got !== 0n && q < got + size; q += 4096n) pages.delete(q);
+        expect(total()).toBe(BigInt(pages.size) * 4096n);
+      }
+      expectWellFormed();
+    }
+  });
+});
+
+describe("the RAM map after physBuild", () => {
+  it("lists the available RAM merged and page aligned inward, reservations and allocations included", () => {
+    add(0x100000n, 0x7f00000n);
+    add(0x1000n, 0x9e800n); // 0x1000..0x9f800: the partial last page is not RAM here
+    add(0x8000000n, 0x1000n); // adjacent to the first: merged
+    reserve(0x100000n, 0x100000n, IMAGE);
+    expect(build()).toBe("Ok");
+    alloc();
+    const ram: [bigint, bigint][] = [];
+    for (let i = 0; i < k.exports.physRamCount(); i++) ram.push([u64(k.exports.physRamBase(i)), u64(k.exports.physRamEnd(i))]);
+    expect(ram).toEqual([[0x1000n, 0x9f000n], [0x100000n, 0x8001000n]]);
+    expect(u64(k.exports.physRamBase(5))).toBe(0n);
+  });
+});
+
 describe("against a page-by-page model", () => {
   it("matches the model on 1500 random maps, below and above 4 GiB, and allocates like it", () => {
     const random = rng(0x9a9e5);
