@@ -142,8 +142,24 @@ export function asPath(def: Definition): string {
   return join(ROOT, def.asDir, `${def.name}.gen.ts`);
 }
 
+/** Throws if any generated name is defined twice, in one definition or across them (a field named SIZE would shadow its layout's size). */
+export function checkUniqueNames(defs: Definition[] = DEFINITIONS): void {
+  const seen = new Map<string, string>();
+  for (const def of defs) {
+    for (const section of definitionLines(def)) {
+      for (const line of section.lines) {
+        const where = `${def.source} (${section.heading})`;
+        const before = seen.get(line.name);
+        if (before !== undefined) throw new Error(`abigen: ${line.name} is generated twice: ${before} and ${where}`);
+        seen.set(line.name, where);
+      }
+    }
+  }
+}
+
 /** Writes every generated file whose content changed. Returns the paths, for stage inputs. */
 export function generateAll(): string[] {
+  checkUniqueNames();
   const written: string[] = [];
   for (const def of DEFINITIONS) {
     writeIfChanged(asPath(def), renderAs(def));

@@ -84,6 +84,8 @@ export const INTRINSICS: Intrinsic[] = [
   // stack pointer; the kernel resumes 2 bytes after edx. Every sysenter
   // below follows the same convention.
   { name: "sysenter", params: ["i32"], result: null, scope: "user", body: `__asm__ volatile("push %%ebp\\n\\tpush %%eax\\n\\tmov 4(%%eax), %%ebx\\n\\tmov 8(%%eax), %%esi\\n\\tmov 12(%%eax), %%edi\\n\\tmov 16(%%eax), %%ebp\\n\\tmov 0(%%eax), %%eax\\n\\tmov %%esp, %%ecx\\n\\tmov $1f, %%edx\\n1:\\n\\tsysenter\\n\\tmov %%eax, %%edx\\n\\tpop %%eax\\n\\tmov %%edx, 0(%%eax)\\n\\tmov %%ebx, 4(%%eax)\\n\\tmov %%esi, 8(%%eax)\\n\\tmov %%edi, 12(%%eax)\\n\\tmov %%ebp, 16(%%eax)\\n\\tpop %%ebp" : "+a"(a) : : "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");` },
+  // EBX as the program started: the root task's BootInfo address (build/rt/user-rt.c keeps it).
+  { name: "startRegister", params: [], result: "i32", scope: "user", body: `extern u32 user_start_ebx; return user_start_ebx;` },
   // Raw instructions that user-mode fault tests execute on purpose.
   { name: "ud2", params: [], result: null, scope: "user", body: `__asm__ volatile("ud2");` },
   { name: "int3", params: [], result: null, scope: "user", body: `__asm__ volatile("int3");` },

@@ -29,6 +29,7 @@ import { sysenterInit } from "./arch/x86/cpu";
 import { kernelWindowInit, KERNEL_VBASE } from "./arch/x86/kernel-window";
 import { physAddAvailable, physReserve, physBuild, PhysError, physErrorName, physFreeCount, physFreeBase, physFreeLength, physFreeTotal, PHYS_RESERVE_LOW_MEMORY, PHYS_RESERVE_KERNEL_IMAGE, PHYS_RESERVE_BOOT_MODULE } from "./boot/physmem";
 import { startModuleThread, DEFAULT_PRIORITY } from "./boot/modules";
+import { createRootTask, finishRootTask } from "./boot/root-task";
 import { schedule } from "./sched/scheduler";
 import { cmdlineValueU32 } from "./boot/multiboot2";
 import { benchAddressSpaceSwitch } from "./bench";
@@ -60,7 +61,9 @@ export function kmain(mbiPhys: u32): void {
   runCrashSelfTest();                   // only with crash=... on the command line
   if (cmdlineHas("bench")) benchAddressSpaceSwitch();
   startTimer();                         // PIT tick for preemption
-  startBootModules();                   // every boot module becomes a thread; module 0 is the root task
+  createRootTask();                     // module 0, with every capability
+  startBootModules();                   // modules 1..n still become threads here until the root task starts them
+  finishRootTask();                     // all memory left becomes the root task's untyped: the kernel allocates no more
   schedule();                           // leave the kernel: never returns
 }
 
@@ -138,8 +141,7 @@ function startTimer(): void {
 
 function startBootModules(): void {
   const n = moduleCount();
-  if (n == 0) putLine("boot: no boot modules, so no root task");
-  for (let i = 0; i < n; i++) startModuleThread(i, DEFAULT_PRIORITY);
+  for (let i = 1; i < n; i++) startModuleThread(i, DEFAULT_PRIORITY);
 }
 
 function printBanner(): void {

@@ -1,11 +1,15 @@
 /* build/rt/user-rt.c: a user program's runtime under wasm2c output.
  *
- * Owns: _start, where the kernel starts every user program (esp = the top
- * of its stack, all other registers zero): it instantiates the wasm module
- * and calls the program's exported `main`, then ends the thread with
- * DebugThreadExit (libs/abi/tsos.def.ts) and main's result. A wasm trap
- * calls the program's exported `wasmTrap`, which reports and exits; if it
- * returns, the thread executes ud2 and takes the fault path.
+ * Owns: _start, where every user program begins. seL4 starts the root
+ * task with ESP = 0 and EBX = its BootInfo address, and other programs
+ * with whatever registers their creator wrote; so _start sets up the
+ * program's own stack (user_stack below, in .bss), keeps EBX for the
+ * program (the `startRegister` intrinsic, build/intrinsics.ts), then
+ * instantiates the wasm module and calls the program's exported `main`.
+ * When main returns, the thread ends with DebugThreadExit
+ * (libs/abi/tsos.def.ts) and main's result. A wasm trap calls the
+ * program's exported `wasmTrap`, which reports and exits; if it returns,
+ * the thread executes ud2 and takes the fault path.
  * Compiled in the same translation unit as the program (build/userland.ts).
  * Must not: allocate, or use any privileged instruction.
  */
@@ -14,7 +18,13 @@
 
 #include "tsos.gen.h" /* SYS_DEBUG_THREAD_EXIT */
 
-__attribute__((noreturn, used)) void _start(void) {
+/* The program's stack: 32 KiB, 16-byte aligned, whatever ESP it started with. */
+#define USER_STACK_BYTES 32768
+__attribute__((aligned(16), used)) static u8 user_stack[USER_STACK_BYTES];
+/* EBX at _start: the root task's BootInfo address (0 for programs started without one). */
+__attribute__((used)) u32 user_start_ebx;
+
+__attribute__((noreturn, used)) void user_main(void) {
   WASM_INIT_MODULE();
   WASM_INSTANTIATE();
   u32 status = WASM_ENTRY();
@@ -22,3 +32,16 @@ __attribute__((noreturn, used)) void _start(void) {
   x86_sysenter((u32)(uintptr_t)block);
   for (;;) __asm__ volatile("ud2");
 }
+
+#define USER_RT_STR2(x) #x
+#define USER_RT_STR(x) USER_RT_STR2(x)
+__asm__(
+  "  .text\n"
+  "  .globl _start\n"
+  "  .type _start, @function\n"
+  "_start:\n"
+  "  mov $user_stack + " USER_RT_STR(USER_STACK_BYTES) ", %esp\n"
+  "  mov %ebx, user_start_ebx\n"
+  "  xor %ebp, %ebp\n"
+  "  call user_main\n"
+  "  ud2\n");

@@ -47,7 +47,15 @@ import { PAGE_SIZE, EFLAGS_IF, EFLAGS_RESERVED1, KERNEL_WINDOW_SIZE } from "../a
 const threads = memory.data(MAX_THREADS * 4);
 let threadCount: i32 = 0;
 
-/** How many threads have been started from boot modules. */
+/** Records a thread the kernel started at boot (the root task too), for the thread dump. */
+export function recordBootThread(t: usize): bool {
+  if (threadCount == MAX_THREADS) return false;
+  store<usize>(threads + <usize>threadCount * 4, t);
+  threadCount++;
+  return true;
+}
+
+/** How many threads have been started at boot. */
 // @ts-ignore: decorator
 @inline export function moduleThreadCount(): i32 {
   return threadCount;
@@ -118,6 +126,7 @@ export function startModuleThread(index: i32, priority: i32): bool {
 
   const t = tcbOfObject(window(tcbPage)); // a TCB object's layout; its CSpace root stays empty
   const id = <u32>threadCount + 1;
+  recordBootThread(t);
   store<u32>(t, id, TCB_ID);
   const str = moduleStringAddr(index);
   const strLength = moduleStringLength(index);
@@ -141,8 +150,6 @@ export function startModuleThread(index: i32, priority: i32): bool {
   store<u32>(bi, n, BOOTINFO_CMDLINE_LENGTH);
   memory.copy(bi + BOOTINFO_CMDLINE, str, n);
 
-  store<usize>(threads + <usize>threadCount * 4, t);
-  threadCount++;
   puts("boot: thread ");
   putThreadName(t);
   puts(" from module ");

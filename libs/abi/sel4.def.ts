@@ -229,6 +229,8 @@ export const SIZE_BITS: ConstantGroup = {
     { name: "seL4_UntypedRetypeMaxObjects", value: 256, doc: "Most objects one Retype may create (CONFIG_RETYPE_FAN_OUT_LIMIT, default 256)." },
     { name: "seL4_NilData", value: 0, doc: "Capability data meaning 'leave the badge or guard as it is'." },
     { name: "CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS", value: 230, doc: "Entries in BootInfo's untypedList (kernel config, default 230)." },
+    { name: "CONFIG_ROOT_CNODE_SIZE_BITS", value: 13, doc: "log2 of the root task's CNode slots (2^13; its guard is 32 - 13 = 19 bits of 0)." },
+    { name: "seL4_RootTaskPriority", value: 255, doc: "The root task's priority and maximum controlled priority (seL4_MaxPrio)." },
   ],
 };
 

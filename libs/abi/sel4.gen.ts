@@ -914,6 +914,12 @@
 /** Entries in BootInfo's untypedList (kernel config, default 230). */
 // @ts-ignore: decorator
 @inline export const CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS: u32 = 0xE6;
+/** log2 of the root task's CNode slots (2^13; its guard is 32 - 13 = 19 bits of 0). */
+// @ts-ignore: decorator
+@inline export const CONFIG_ROOT_CNODE_SIZE_BITS: u32 = 13;
+/** The root task's priority and maximum controlled priority (seL4_MaxPrio). */
+// @ts-ignore: decorator
+@inline export const seL4_RootTaskPriority: u32 = 0xFF;
 
 // ── Slot region: seL4_SlotRegion: a half-open range of root CNode slots.
 

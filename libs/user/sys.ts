@@ -14,6 +14,9 @@ import { USER_IPC_BUFFER, USER_BOOTINFO, BOOTINFO_THREAD_ID, BOOTINFO_CMDLINE, B
 
 // @ts-ignore: decorator
 @external("x86", "sysenter") declare function sysenter(block: usize): void;
+/** EBX as the program started (build/rt/user-rt.c): the root task's BootInfo address. */
+// @ts-ignore: decorator
+@external("x86", "startRegister") export declare function startRegister(): u32;
 
 /** eax, ebx, esi, edi, ebp. */
 export const regs = memory.data(20, 4);

@@ -13,7 +13,7 @@ import { execFileSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
-import { DEFINITIONS, asPath, definitionLines, renderAs, renderC, constantName } from "../../build/abigen.ts";
+import { DEFINITIONS, asPath, definitionLines, renderAs, renderC, constantName, checkUniqueNames } from "../../build/abigen.ts";
 import { filesUnder, ROOT } from "../../build/stage.ts";
 
 const all = DEFINITIONS.flatMap((d) => definitionLines(d).flatMap((s) => s.lines.map((l) => ({ ...l, def: d.source }))));
@@ -36,6 +36,16 @@ function sources(): string[] {
 }
 
 describe("generated definitions", () => {
+  it("generate every name once, and refuse a definition that generates one twice", () => {
+    expect(() => checkUniqueNames()).not.toThrow();
+    const clash = {
+      name: "clash", source: "test", asDir: "out", items: {
+        A: { title: "Entry", prefix: "E_", size: 8, doc: "d", source: "s", fields: [{ name: "SIZE", offset: 4, size: 4, doc: "d" }] },
+      },
+    };
+    expect(() => checkUniqueNames([clash as never])).toThrow(/E_SIZE is generated twice/);
+  });
+
   it("are committed as build/abigen.ts renders them", () => {
     for (const def of DEFINITIONS) {
       expect(readFileSync(asPath(def), "utf8"), `${relative(ROOT, asPath(def))} is stale: run npm run build`).toBe(renderAs(def));
