@@ -12,7 +12,7 @@
 
 import {
   seL4_NoError, seL4_InvalidArgument, seL4_InvalidCapability, seL4_IllegalOperation, seL4_RangeError,
-  seL4_FailedLookup, seL4_TruncatedMessage, seL4_DeleteFirst, seL4_RevokeFirst, seL4_NotEnoughMemory,
+  seL4_FailedLookup, seL4_TruncatedMessage, seL4_DeleteFirst, seL4_RevokeFirst, seL4_NotEnoughMemory, seL4_AlignmentError,
   seL4_MsgMaxExtraCaps,
 } from "../../libs/abi/sel4.gen";
 
@@ -103,6 +103,10 @@ export function errorTruncatedMessage(): u32 {
 }
 export function errorDeleteFirst(): u32 {
   return errorCode = seL4_DeleteFirst;
+}
+/** A virtual address not aligned to the frame's size (no details). */
+export function errorAlignment(): u32 {
+  return errorCode = seL4_AlignmentError;
 }
 export function errorRevokeFirst(): u32 {
   return errorCode = seL4_RevokeFirst;

@@ -3,7 +3,11 @@
 // Owns: cteDelete (empty a slot; when its capability was the last one to
 // its object, finalise the object first), cteRevoke (delete every
 // descendant of a slot), and finaliseCap, which says what deleting the
-// last capability to each kind of object involves.
+// last capability to each kind of object involves (for the VSpace objects,
+// seL4's Arch_finaliseCap: a mapped frame capability is unmapped whether
+// it is the last or not; the last capability to a mapped page table takes
+// it out of its directory; the last to a page directory frees its ASID,
+// the last to an ASID pool its block of ASIDs).
 // A CNode's last capability becomes a zombie: a capability that remembers
 // the CNode's slots and how many are left, and stays in the slot while
 // they are deleted one by one from the last. Deleting one of those slots
@@ -20,12 +24,17 @@
 // cteRevoke) and src/object/objecttype.c (finaliseCap), facts only.
 
 import {
-  capWords, setCapWords, capTag, capObjectPhys, cnodeRadix, mdbNext, isNullCap,
+  capWords, setCapWords, capTag, capObjectPhys, capPagePhys, cnodeRadix, mdbNext, isNullCap,
   zombieCap, zombiePtr, zombieNumber, zombieType, setZombieNumber, ZOMBIE_TCB,
-  CAP_CNODE_CAP, CAP_ZOMBIE_CAP, CAP_THREAD_CAP,
+  frameIsLarge, frameMappedAsid, frameMappedVaddr, tableIsMapped, tableMappedAsid, tableMappedVaddr, asidPoolBase,
+  CAP_CNODE_CAP, CAP_ZOMBIE_CAP, CAP_THREAD_CAP, CAP_FRAME_CAP, CAP_PAGE_TABLE_CAP, CAP_PAGE_DIRECTORY_CAP,
+  CAP_ASID_POOL_CAP,
 } from "./cte";
 import { cteEmpty, cteSwap, isFinalCapability, isParentOf } from "./cdt";
 import { slotAtPhys } from "./lookup";
+import { unmapFrame } from "../object/frame";
+import { unmapPageTableOf } from "../object/page-table";
+import { deleteASID, deleteASIDPool } from "../arch/x86/asid";
 
 /**
  * A TCB object's slots, at its start (seL4's tcbCTable, tcbVTable,
@@ -81,10 +90,22 @@ function finaliseCap(s: usize, final: bool): u64 {
       // made from untyped memory can run, so there is nothing to suspend yet.
       if (final) return zombieCap(capObjectPhys(s), ZOMBIE_TCB, TCB_CNODE_ENTRIES);
       return 0;
+    case CAP_FRAME_CAP:
+      // Every frame capability carries its own mapping, final or not.
+      if (frameMappedAsid(s) != 0) unmapFrame(frameIsLarge(s), frameMappedAsid(s), frameMappedVaddr(s), capPagePhys(s));
+      return 0;
+    case CAP_PAGE_TABLE_CAP:
+      if (final && tableIsMapped(s)) unmapPageTableOf(tableMappedAsid(s), tableMappedVaddr(s), capPagePhys(s));
+      return 0;
+    case CAP_PAGE_DIRECTORY_CAP:
+      if (final && tableIsMapped(s)) deleteASID(tableMappedAsid(s), capPagePhys(s));
+      return 0;
+    case CAP_ASID_POOL_CAP:
+      if (final) deleteASIDPool(asidPoolBase(s), capPagePhys(s));
+      return 0;
     default:
       // Untyped: the memory returns with a Revoke of its parent. Endpoints
-      // and notifications have no waiters until IPC exists. Frames, page
-      // tables and page directories are unmapped by the VSpace step.
+      // and notifications have no waiters until IPC exists.
       return 0;
   }
 }

@@ -44,6 +44,11 @@ export function setMissingCapabilityFault(bitsLeft: u32): void {
   fault(seL4_MissingCapability, bitsLeft, 0, 0);
 }
 
+/** The VSpace's invalid_root fault: an ASID with no pool or no page directory (seL4's findVSpaceForASID). */
+export function setInvalidRootFault(): void {
+  fault(seL4_InvalidRoot, 0, 0, 0);
+}
+
 /** Bits of the address not used when resolveAddressBits stopped at a slot holding no CNode. */
 export let lookupBitsRemaining: u32 = 0;
 

@@ -14,6 +14,7 @@ import {
 export {
   VSpaceError, vspaceErrorName, vspaceSetPhysWindow, vspacePhysWindow, pdInit, vspaceInit, vspaceCurrent,
   vspaceSwitch, mapPageTable, unmapPageTable, lookupPageTable, mapPage, unmapPage, remapPage, lookupPage,
+  mapLargePage, unmapLargePage, pdeKind, PdeKind,
   vspaceFaultIsSpurious,
 } from "../../kernel/arch/x86/vspace";
 

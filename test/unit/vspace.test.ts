@@ -565,3 +565,97 @@ describe("vspaceFaultIsSpurious", () => {
     expect(spurious(PD_A, 0x00401000, FAULT_PROTECTION | FAULT_USER)).toBe(false);
   });
 });
+
+// ── 4 MiB pages, replacing a page, cacheable page tables ───────────────
+const mapLarge = (pd: number, vaddr: number, paddr: number, rights: number, replace = false): number =>
+  k.exports.mapLargePage(pd, vaddr, paddr, rights, replace ? 1 : 0);
+const unmapLarge = (pd: number, vaddr: number): number => k.exports.unmapLargePage(pd, vaddr);
+const PDE_NONE = 0;
+const PDE_TABLE = 1;
+const PDE_LARGE = 2;
+
+describe("mapLargePage and unmapLargePage", () => {
+  beforeEach(twoSpaces);
+
+  it("round-trip one 4 MiB page, writing exactly one PDE each way", () => {
+    let r = run(() => mapLarge(PD_B, 0x00800000, 0x12400000, U | W));
+    expect(r).toEqual({ error: "Ok", changed: [pdeAddr(PD_B, 0x00800000)] });
+    expect(pde(PD_B, 0x00800000)).toBe(0x12400000 | P | PS | W | U);
+    expect(lookup(PD_B, 0x00bff123)).toBe(BigInt(0x127ff000 | P | PS | W | U));
+    expect(k.exports.pdeKind(PD_B, 0x00800000)).toBe(PDE_LARGE);
+    expect(k.exports.lookupPageTable(PD_B, 0x00800000)).toBe(0);
+    r = run(() => unmapLarge(PD_B, 0x00800000));
+    expect(r).toEqual({ error: "Ok", changed: [pdeAddr(PD_B, 0x00800000)] });
+    expect(k.exports.pdeKind(PD_B, 0x00800000)).toBe(PDE_NONE);
+    refused("NotMapped", () => unmapLarge(PD_B, 0x00800000));
+  });
+
+  it("puts exactly the requested rights in the PDE, and never G, A or D", () => {
+    for (const [i, rights] of [0, U, W, U | W, U | PCD, U | PWT | PCD].entries()) {
+      const vaddr = 0x01000000 + i * 0x400000;
+      expect(errorName(mapLarge(PD_B, vaddr, 0x40000000 + i * 0x400000, rights))).toBe("Ok");
+      expect(pde(PD_B, vaddr) >>> 0).toBe((0x40000000 + i * 0x400000) | P | PS | rights);
+    }
+  });
+
+  it("refuses what a 4 MiB page may not be: misaligned, in the kernel window, over page 0, bad rights", () => {
+    refused("Misaligned", () => mapLarge(PD_B, 0x00801000, 0x12400000, U));
+    refused("Misaligned", () => mapLarge(PD_B, 0x00800000, 0x12401000, U));
+    refused("Misaligned", () => mapLarge(PD_B + 4, 0x00800000, 0x12400000, U));
+    refused("KernelAddress", () => mapLarge(PD_B, USER_TOP, 0x12400000, U));
+    refused("PageZero", () => mapLarge(PD_B, 0, 0x12400000, U));
+    refused("BadRights", () => mapLarge(PD_B, 0x00800000, 0x12400000, PS));
+    refused("OutsideWindow", () => mapLarge(0xfffff000, 0x00800000, 0x12400000, U));
+    refused("Misaligned", () => unmapLarge(PD_B, 0x00801000));
+    refused("KernelAddress", () => unmapLarge(PD_B, USER_TOP));
+  });
+
+  it("never replaces a page table, and replaces a 4 MiB page only when asked", () => {
+    refused("AlreadyMapped", () => mapLarge(PD_A, 0x00400000, 0x12400000, U, true));
+    refused("NotMapped", () => unmapLarge(PD_A, 0x00400000));
+    expect(k.exports.pdeKind(PD_A, 0x00400000)).toBe(PDE_TABLE);
+    expect(errorName(mapLarge(PD_B, 0x00800000, 0x12400000, U | W))).toBe("Ok");
+    refused("AlreadyMapped", () => mapLarge(PD_B, 0x00800000, 0x12800000, U));
+    expect(errorName(mapLarge(PD_B, 0x00800000, 0x12800000, U, true))).toBe("Ok");
+    expect(pde(PD_B, 0x00800000)).toBe(0x12800000 | P | PS | U);
+  });
+
+  it("invlpg for an unmap or a replacement in the current address space only", () => {
+    expect(errorName(mapLarge(PD_A, 0x00800000, 0x12400000, U | W))).toBe("Ok");
+    expect(errorName(mapLarge(PD_B, 0x00800000, 0x12400000, U | W))).toBe("Ok");
+    k.exports.vspaceSwitch(PD_A);
+    tlb.length = 0;
+    expect(errorName(mapLarge(PD_A, 0x00c00000, 0x12800000, U))).toBe("Ok");
+    expect(tlbCalls()).toEqual([]);
+    expect(errorName(mapLarge(PD_A, 0x00800000, 0x12400000, U, true))).toBe("Ok");
+    expect(errorName(unmapLarge(PD_A, 0x00c00000))).toBe("Ok");
+    expect(errorName(unmapLarge(PD_B, 0x00800000))).toBe("Ok");
+    expect(tlbCalls()).toEqual([["invlpg", 0x00800000], ["invlpg", 0x00c00000]]);
+  });
+});
+
+describe("mapPage with replace, mapPageTable with attributes", () => {
+  beforeEach(twoSpaces);
+
+  it("replace overwrites a present PTE, with invlpg only in the current address space", () => {
+    expect(errorName(map(PD_A, 0x00401000, 0x12345000, U | W))).toBe("Ok");
+    k.exports.vspaceSwitch(PD_B);
+    tlb.length = 0;
+    expect(errorName(k.exports.mapPage(PD_A, 0x00401000, 0x54321000, U, 1))).toBe("Ok");
+    expect(pte(PT1, 0x00401000)).toBe(0x54321000 | P | U);
+    expect(tlbCalls()).toEqual([]);
+    k.exports.vspaceSwitch(PD_A);
+    tlb.length = 0;
+    expect(errorName(k.exports.mapPage(PD_A, 0x00401000, 0x12345000, U | W, 1))).toBe("Ok");
+    expect(errorName(k.exports.mapPage(PD_A, 0x00402000, 0x12346000, U, 1))).toBe("Ok"); // was empty: no flush
+    expect(tlbCalls()).toEqual([["invlpg", 0x00401000]]);
+  });
+
+  it("a page table's PDE carries PWT and PCD when asked, and nothing else", () => {
+    expect(errorName(k.exports.mapPageTable(PD_B, 0x00800000, PT2, PWT | PCD))).toBe("Ok");
+    expect(pde(PD_B, 0x00800000)).toBe(PT2 | P | W | U | PWT | PCD);
+    refused("BadRights", () => k.exports.mapPageTable(PD_B, 0x00c00000, PT3, PS));
+    expect(k.exports.pdeKind(PD_B, KERNEL_VBASE)).toBe(PDE_TABLE); // any address: the kernel's own table
+    expect(k.exports.pdeKind(PD_B, KERNEL_VBASE + 0x400000)).toBe(PDE_LARGE);
+  });
+});

@@ -28,12 +28,12 @@ export function allocZeroedPage(): u32 {
 export function mapFreshPage(pd: u32, vaddr: u32, rights: u32): u32 {
   const page = allocZeroedPage();
   if (page == 0) return 0;
-  let err = mapPage(pd, vaddr, page, rights);
+  let err = mapPage(pd, vaddr, page, rights, false);
   if (err == VSpaceError.PageTableMissing) {
     const pt = allocZeroedPage();
     if (pt == 0) return 0;
-    err = mapPageTable(pd, vaddr, pt);
-    if (err == VSpaceError.Ok) err = mapPage(pd, vaddr, page, rights);
+    err = mapPageTable(pd, vaddr, pt, 0);
+    if (err == VSpaceError.Ok) err = mapPage(pd, vaddr, page, rights, false);
   }
   if (err != VSpaceError.Ok) {
     puts("boot: cannot map ");

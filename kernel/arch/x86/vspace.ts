@@ -1,17 +1,18 @@
 // kernel/arch/x86/vspace.ts: i386 two-level paging for user address spaces.
 //
-// Owns: the user half (PDEs 0..767, virtual 0x00000000..0xBFFFFFFF) of
-// every page directory: creating a page directory that shares the kernel
+// Owns: the user half (PDEs 0..USER_PDES-1, virtual 0x00000000..USER_TOP-1)
+// of every page directory: creating a page directory that shares the kernel
 // window, installing and removing page tables, mapping, unmapping and
-// re-protecting 4 KiB pages, and looking translations up. Also the record
-// of which page directory is in CR3, and the TLB maintenance each change
-// needs (the rules are below).
+// re-protecting 4 KiB pages and 4 MiB pages (PDEs with PS set), and looking
+// translations up. Also the record of which page directory is in CR3, and
+// the TLB maintenance each change needs (the rules are below).
 // Must not: write an entry at or above USER_TOP (the kernel window is
 // kernel/arch/x86/kernel-window.ts's, and user-accessible pages never
-// appear there), map page 0, create 4 MiB pages, or decide who may map a
-// frame (the capability code does). Every function checks all of its
-// arguments before it writes anything; bad input gives one VSpaceError
-// and changes nothing.
+// appear there), map page 0 (a 4 MiB page at 0 would cover it), split a
+// 4 MiB page or use it as a table, or decide who may map a frame (the
+// capability code in kernel/object/frame.ts and page-table.ts does).
+// Every function checks all of its arguments before it writes anything;
+// bad input gives one VSpaceError and changes nothing.
 //
 // Physical memory is reached through the kernel window: the table at
 // physical p is read and written at virtual p + physWindow. physWindow is
@@ -31,15 +32,19 @@
 //   disable; A accessed (CPU sets); D dirty (CPU sets; pages only); PS in a
 //   PDE: a 4 MiB page, not a table (in a PTE this bit is PAT, unused);
 //   G global: survives CR3 writes (kernel window only); bits 9..11 free.
-//   A user PDE is always P|W|U: rights are enforced by the PTE alone.
+//   A user PDE that points to a page table is always P|W|U (rights are
+//   enforced by the PTE alone), with PWT/PCD as the table was mapped; a
+//   user 4 MiB page's PDE is P|PS and its rights, as a PTE's.
 //
 // TLB maintenance (SDM 4.10.4; i386 has no PCID, so a CR3 write flushes
 // every non-global translation and non-current address spaces never need
 // a flush):
 //   - not present -> present (map, install a table): nothing; the CPU does
 //     not cache not-present entries.
-//   - present -> not present, or W, U, PWT or PCD taken away or changed
-//     (unmapPage, remapPage) in the CURRENT address space: invlpg(vaddr).
+//   - present -> not present, or W, U, PWT or PCD taken away or changed,
+//     or a present entry replaced (unmapPage, unmapLargePage, remapPage,
+//     mapPage/mapLargePage with `replace`) in the CURRENT address space:
+//     invlpg(vaddr); for a 4 MiB page one invlpg drops the whole page.
 //   - W or U granted (remapPage): nothing. A stale entry may give one
 //     spurious page fault, after which the CPU has dropped it (SDM
 //     4.10.4.3); the fault handler must ask vspaceFaultIsSpurious before
@@ -77,7 +82,10 @@ import { readCr3, writeCr3, invlpg } from "./intrinsics";
 /** What mapPage and remapPage accept: rights (USER, WRITE) and cache attributes (PWT, PCD, for device memory). */
 // @ts-ignore: decorator
 @inline export const PAGE_RIGHTS_MASK: u32 = PAGE_USER | PAGE_WRITE | PAGE_PWT | PAGE_PCD;
-/** Every user PDE: permissions are decided by the PTEs. */
+/** What mapPageTable accepts as the table's own cache attributes. */
+// @ts-ignore: decorator
+@inline export const PAGE_TABLE_ATTR_MASK: u32 = PAGE_PWT | PAGE_PCD;
+/** Every user PDE that points to a page table: permissions are decided by the PTEs. */
 // @ts-ignore: decorator
 @inline export const PAGE_TABLE_ENTRY: u32 = PAGE_PRESENT | PAGE_WRITE | PAGE_USER;
 
@@ -181,8 +189,8 @@ function checkUserPage(vaddr: u32): VSpaceError {
 
 /**
  * The PDE for `vaddr` in `pd` if it points to a page table (present, not
- * a 4 MiB page), else 0. This module never puts a 4 MiB page in the user
- * half, and it never follows one as if it were a table.
+ * a 4 MiB page), else 0. A 4 MiB page (mapLargePage) is never followed
+ * as if it were a table.
  */
 // @ts-ignore: decorator
 @inline function tablePde(pd: u32, vaddr: u32): u32 {
@@ -239,16 +247,19 @@ export function vspaceSwitch(pdPhys: u32): void {
 /**
  * Installs the page table at `ptPhys` (zeroed here) for the 4 MiB region
  * that holds `vaddr` (any address in it; the low 22 bits are ignored).
+ * `attr` (PAGE_PWT, PAGE_PCD) sets the cacheability of the table itself
+ * (seL4's makeUserPDEPageTable); anything else is BadRights.
  */
-export function mapPageTable(pd: u32, vaddr: u32, ptPhys: u32): VSpaceError {
+export function mapPageTable(pd: u32, vaddr: u32, ptPhys: u32, attr: u32): VSpaceError {
   let err = checkTable(pd);
   if (err == VSpaceError.Ok) err = checkTable(ptPhys);
   if (err != VSpaceError.Ok) return err;
+  if ((attr & ~PAGE_TABLE_ATTR_MASK) != 0) return VSpaceError.BadRights;
   if (vaddr >= USER_TOP) return VSpaceError.KernelAddress;
   const slot = pdeSlot(pd, vaddr);
   if ((load<u32>(slot) & PAGE_PRESENT) != 0) return VSpaceError.AlreadyMapped;
   memory.fill(window(ptPhys), 0, <usize>PAGE_SIZE);
-  store<u32>(slot, ptPhys | PAGE_TABLE_ENTRY);
+  store<u32>(slot, ptPhys | PAGE_TABLE_ENTRY | attr);
   return VSpaceError.Ok;
 }
 
@@ -266,6 +277,27 @@ export function unmapPageTable(pd: u32, vaddr: u32): VSpaceError {
   return VSpaceError.Ok;
 }
 
+/** What the PDE for an address holds (pdeKind). */
+export enum PdeKind {
+  None = 0,
+  /** A present page table. */
+  Table = 1,
+  /** A present 4 MiB page. */
+  LargePage = 2,
+}
+
+/**
+ * What the PDE for `vaddr` (any address, the kernel window's too) in `pd`
+ * holds: seL4's lookupPDSlot followed by its page_size and present tests.
+ * None for a page directory that fails the other functions' checks.
+ */
+export function pdeKind(pd: u32, vaddr: u32): PdeKind {
+  if (checkTable(pd) != VSpaceError.Ok) return PdeKind.None;
+  const pde = load<u32>(pdeSlot(pd, vaddr));
+  if ((pde & PAGE_PRESENT) == 0) return PdeKind.None;
+  return (pde & PAGE_PS) != 0 ? PdeKind.LargePage : PdeKind.Table;
+}
+
 /** The physical address of the page table for `vaddr`'s region, or 0 if there is none. */
 export function lookupPageTable(pd: u32, vaddr: u32): u32 {
   if (checkTable(pd) != VSpaceError.Ok || vaddr >= USER_TOP) return 0;
@@ -279,9 +311,11 @@ export function lookupPageTable(pd: u32, vaddr: u32): u32 {
  * PAGE_WRITE, and the cache attributes PAGE_PWT, PAGE_PCD): the PTE is
  * exactly paddr | PAGE_PRESENT | rights. Checks, in this order: the page
  * directory, the rights, vaddr (Misaligned, KernelAddress, PageZero), the
- * frame's alignment, then the page table and the slot.
+ * frame's alignment, then the page table and the slot. With `replace`, a
+ * page already there is overwritten (seL4's Page_Map does this; invlpg if
+ * `pd` is current) instead of refused.
  */
-export function mapPage(pd: u32, vaddr: u32, paddr: u32, rights: u32): VSpaceError {
+export function mapPage(pd: u32, vaddr: u32, paddr: u32, rights: u32, replace: bool): VSpaceError {
   let err = checkTable(pd);
   if (err != VSpaceError.Ok) return err;
   if ((rights & ~PAGE_RIGHTS_MASK) != 0) return VSpaceError.BadRights;
@@ -290,12 +324,60 @@ export function mapPage(pd: u32, vaddr: u32, paddr: u32, rights: u32): VSpaceErr
   if ((paddr & (PAGE_SIZE - 1)) != 0) return VSpaceError.Misaligned;
   const pde = tablePde(pd, vaddr);
   if (pde == 0) {
-    // A 4 MiB page in the user half is not ours to split: report it as taken.
+    // A 4 MiB page is not ours to split: report it as taken.
     return (load<u32>(pdeSlot(pd, vaddr)) & PAGE_PRESENT) != 0 ? VSpaceError.AlreadyMapped : VSpaceError.PageTableMissing;
   }
   const slot = pteSlot(pde & PAGE_FRAME_MASK, vaddr);
-  if ((load<u32>(slot) & PAGE_PRESENT) != 0) return VSpaceError.AlreadyMapped;
+  const old = load<u32>(slot);
+  if ((old & PAGE_PRESENT) != 0 && !replace) return VSpaceError.AlreadyMapped;
   store<u32>(slot, paddr | PAGE_PRESENT | rights);
+  if ((old & PAGE_PRESENT) != 0 && pd == current) invlpg(vaddr);
+  return VSpaceError.Ok;
+}
+
+// ── 4 MiB pages ───────────────────────────────────────────────────────
+
+/** A user 4 MiB page address: aligned, below the kernel window, not the region of page 0. */
+function checkUserLargePage(vaddr: u32): VSpaceError {
+  if ((vaddr & (LARGE_PAGE_SIZE - 1)) != 0) return VSpaceError.Misaligned;
+  if (vaddr >= USER_TOP) return VSpaceError.KernelAddress;
+  if (vaddr < LARGE_PAGE_SIZE) return VSpaceError.PageZero;
+  return VSpaceError.Ok;
+}
+
+/**
+ * Maps the 4 MiB frame at `paddr` at `vaddr` with `rights` (as mapPage):
+ * the PDE is exactly paddr | PAGE_PRESENT | PAGE_PS | rights. Checks, in
+ * this order: the page directory, the rights, vaddr (Misaligned to 4 MiB,
+ * KernelAddress, PageZero: the first 4 MiB hold page 0), the frame's 4 MiB
+ * alignment, then the slot: a page table there is AlreadyMapped; so is a
+ * 4 MiB page unless `replace` (then it is overwritten, with invlpg if `pd`
+ * is current).
+ */
+export function mapLargePage(pd: u32, vaddr: u32, paddr: u32, rights: u32, replace: bool): VSpaceError {
+  let err = checkTable(pd);
+  if (err != VSpaceError.Ok) return err;
+  if ((rights & ~PAGE_RIGHTS_MASK) != 0) return VSpaceError.BadRights;
+  err = checkUserLargePage(vaddr);
+  if (err != VSpaceError.Ok) return err;
+  if ((paddr & (LARGE_PAGE_SIZE - 1)) != 0) return VSpaceError.Misaligned;
+  const slot = pdeSlot(pd, vaddr);
+  const old = load<u32>(slot);
+  if ((old & PAGE_PRESENT) != 0 && ((old & PAGE_PS) == 0 || !replace)) return VSpaceError.AlreadyMapped;
+  store<u32>(slot, paddr | PAGE_PRESENT | PAGE_PS | rights);
+  if ((old & PAGE_PRESENT) != 0 && pd == current) invlpg(vaddr);
+  return VSpaceError.Ok;
+}
+
+/** Removes the 4 MiB page at `vaddr` (4 MiB aligned); invlpg if `pd` is the current address space. */
+export function unmapLargePage(pd: u32, vaddr: u32): VSpaceError {
+  let err = checkTable(pd);
+  if (err == VSpaceError.Ok) err = checkUserLargePage(vaddr);
+  if (err != VSpaceError.Ok) return err;
+  const slot = pdeSlot(pd, vaddr);
+  if ((load<u32>(slot) & (PAGE_PRESENT | PAGE_PS)) != (PAGE_PRESENT | PAGE_PS)) return VSpaceError.NotMapped;
+  store<u32>(slot, 0);
+  if (pd == current) invlpg(vaddr);
   return VSpaceError.Ok;
 }
 
