@@ -6,17 +6,20 @@
 //                           asc and the Node tests read them like any source;
 //   - out/gen/<name>.gen.h  #defines for C and for boot/*.S (through cpp);
 //   - out/gen/<name>.gen.ld linker-script symbols, for groups marked `linker`.
+//   - libs/user/invocations.gen.ts  one typed wrapper per invocation, from
+//                           libs/abi/invocations.def.ts (renderInvocations).
 // generateAll() runs first in every build; test/build/abigen.test.ts fails
 // when a committed .gen.ts is stale or a hand-written copy of a defined
 // number remains.
 // Must not: hold a number itself.
 
 import { join } from "node:path";
-import type { BitLayout, ByteLayout, ConstantGroup } from "../libs/abi/def.ts";
+import type { BitLayout, ByteLayout, ConstantGroup, InvocationInterface, InvocationMethod, InvocationParam, StubType } from "../libs/abi/def.ts";
 import * as machine from "../kernel/arch/x86/machine.def.ts";
 import * as userLayout from "../libs/abi/layout.def.ts";
 import * as sel4 from "../libs/abi/sel4.def.ts";
 import * as tsos from "../libs/abi/tsos.def.ts";
+import { INVOCATION_INTERFACES, STUB_TYPES } from "../libs/abi/invocations.def.ts";
 import { OUT, ROOT, writeIfChanged } from "./stage.ts";
 
 export const GEN_OUT = join(OUT, "gen");
@@ -171,6 +174,190 @@ export function generateAll(): string[] {
       written.push(join(GEN_OUT, `${def.name}.gen.ld`));
     }
   }
+  writeIfChanged(INVOCATIONS_GEN, renderInvocations());
+  written.push(INVOCATIONS_GEN);
   return written;
 }
 
+
+// ── Invocation wrappers (libs/abi/invocations.def.ts -> libs/user/invocations.gen.ts) ──
+
+/** The committed file of invocation wrappers. */
+export const INVOCATIONS_GEN = join(ROOT, "libs/user/invocations.gen.ts");
+
+function sizeEntry(name: string): number {
+  const e = sel4.SIZE_BITS.entries.find((x) => x.name === name);
+  if (!e) throw new Error(`abigen: SIZE_BITS has no ${name}`);
+  return e.value;
+}
+
+/** Where one value parameter sits in the message: word, bit offset, width (syscall_stub_gen.py's get_parameter_positions). */
+export interface ParamPosition {
+  param: InvocationParam;
+  type: StubType;
+  word: number;
+  shift: number;
+  bits: number;
+}
+
+function stubType(p: InvocationParam): StubType {
+  const t = STUB_TYPES.find((x) => x.name === p.type);
+  if (!t) throw new Error(`abigen: parameter ${p.name} has unknown type ${p.type}`);
+  return t;
+}
+
+/**
+ * Packs value and struct parameters in order, each aligned to
+ * min(its width, a word); a struct takes one word per field.
+ */
+export function paramPositions(params: InvocationParam[]): ParamPosition[] {
+  const wordBits = sizeEntry("seL4_WordBits");
+  let used = 0;
+  const out: ParamPosition[] = [];
+  for (const param of params) {
+    const type = stubType(param);
+    if (type.kind === "cap") continue;
+    const bits = type.kind === "struct" ? type.layout!.fields.length * wordBits : type.bits;
+    const align = Math.min(bits, wordBits);
+    used = Math.ceil(used / align) * align;
+    out.push({ param, type, word: Math.floor(used / wordBits), shift: used % wordBits, bits });
+    used += bits;
+  }
+  return out;
+}
+
+/** The wrapper's name: libsel4's <interface>_<method>. */
+export function invocationFunctionName(iface: InvocationInterface, m: InvocationMethod): string {
+  return `${iface.name}_${m.name}`;
+}
+
+/** Every method with its interface, in document order. */
+export function allInvocations(): { iface: InvocationInterface; method: InvocationMethod }[] {
+  return INVOCATION_INTERFACES.flatMap((iface) => iface.methods.map((method) => ({ iface, method })));
+}
+
+function checkInvocations(): void {
+  const labels = sel4.INVOCATION_LABELS.entries.filter((e) => e.name !== "InvalidInvocation").map((e) => e.name);
+  const used = allInvocations().map((x) => x.method.label);
+  for (const l of used) if (!labels.includes(l)) throw new Error(`abigen: invocation label ${l} is not in INVOCATION_LABELS`);
+  for (const l of labels) if (used.filter((u) => u === l).length !== 1) throw new Error(`abigen: label ${l} needs exactly one invocation definition`);
+  for (const { iface, method } of allInvocations()) {
+    for (const p of method.params) stubType(p);
+    for (const p of method.out ?? []) if (stubType(p).kind === "cap") throw new Error(`abigen: ${iface.name}_${method.name}: a capability cannot be an output`);
+    const caps = method.params.filter((p) => stubType(p).kind === "cap").length;
+    if (caps > sizeEntry("seL4_MsgMaxExtraCaps")) throw new Error(`abigen: ${iface.name}_${method.name} has ${caps} extra caps`);
+  }
+}
+
+export function renderInvocations(): string {
+  checkInvocations();
+  const wordBits = sizeEntry("seL4_WordBits");
+  const fast = sizeEntry("seL4_FastMessageRegisters");
+  const hexMask = (bits: number) => `0x${(2 ** bits - 1).toString(16).toUpperCase()}`;
+  const abi = new Set<string>(["seL4_NoError"]);
+  const ipc = new Set<string>(["invoke"]);
+  const body: string[] = [];
+  for (const { iface, method } of allInvocations()) {
+    const fn = invocationFunctionName(iface, method);
+    const label = constantName(sel4.INVOCATION_LABELS.prefix, method.label);
+    abi.add(label);
+    const caps = method.params.filter((p) => stubType(p).kind === "cap");
+    const positions = paramPositions(method.params);
+    const words: string[][] = [];
+    for (const pos of positions) {
+      if (pos.type.kind === "struct") {
+        pos.type.layout!.fields.forEach((f, k) => {
+          const off = constantName(pos.type.layout!.prefix, f.name);
+          abi.add(off);
+          (words[pos.word + k] ??= []).push(`load<u32>(${pos.param.name}, ${off})`);
+        });
+        continue;
+      }
+      const v = pos.type.asType === "bool" ? `<u32>${pos.param.name}` : pos.param.name;
+      let e = pos.bits === wordBits ? v : `(${v} & ${hexMask(pos.bits)})`;
+      if (pos.shift) e = `(${e} << ${pos.shift})`;
+      (words[pos.word] ??= []).push(e);
+    }
+    const length = words.length;
+    const outs = method.out ?? [];
+    const structOuts = outs.filter((p) => stubType(p).kind === "struct");
+    const valueOuts = paramPositions(outs).filter((p) => p.type.kind !== "struct");
+    const sig = [
+      `_service: u32`,
+      ...method.params.map((p) => `${p.name}: ${stubType(p).asType}`),
+      ...structOuts.map((p) => `${p.name}: usize`),
+    ];
+    const doc = [`/**`, ` * ${fn} (${label}): ${method.doc}`, ` * @param _service ${iface.service}`];
+    for (const p of [...method.params, ...structOuts]) doc.push(` * @param ${p.name} ${p.doc}`);
+    doc.push(` * Returns the seL4 error code (the reply's label; seL4_NoError on success).`);
+    for (const p of valueOuts) doc.push(` * On success ${fn}_${p.param.name}() gives ${p.param.name}.`);
+    doc.push(` */`);
+    // Results of value outputs live in module globals, read by getters.
+    for (const p of valueOuts) {
+      body.push(`let last_${fn}_${p.param.name}: u32 = 0;`, "");
+      body.push(`/** ${fn}'s ${p.param.name} from its last successful call (0 after an error): ${p.param.doc} */`);
+      body.push(`export function ${fn}_${p.param.name}(): u32 {`, `  return last_${fn}_${p.param.name};`, `}`, "");
+    }
+    body.push(...doc, `export function ${fn}(${sig.join(", ")}): u32 {`);
+    caps.forEach((c, i) => {
+      ipc.add("seL4_SetCap");
+      body.push(`  seL4_SetCap(${i}, ${c.name});`);
+    });
+    for (let w = fast; w < length; w++) {
+      ipc.add("seL4_SetMR");
+      body.push(`  seL4_SetMR(${w}, ${words[w].join(" | ")});`);
+    }
+    const inRegs = Array.from({ length: fast }, (_, w) => (words[w] ? words[w].join(" | ") : "0"));
+    body.push(`  const error = invoke(_service, ${label}, ${caps.length}, ${length}, ${inRegs.join(", ")});`);
+    if (outs.length > 0) {
+      ipc.add("invocationReplyMR");
+      for (const p of valueOuts) body.push(`  last_${fn}_${p.param.name} = 0;`);
+      body.push(`  if (error != seL4_NoError) return error;`);
+      for (const p of paramPositions(outs)) {
+        if (p.type.kind === "struct") {
+          p.type.layout!.fields.forEach((f, k) => {
+            const off = constantName(p.type.layout!.prefix, f.name);
+            abi.add(off);
+            body.push(`  store<u32>(${p.param.name}, invocationReplyMR(${p.word + k}), ${off});`);
+          });
+          continue;
+        }
+        const mr = `invocationReplyMR(${p.word})`;
+        const e = p.bits === wordBits ? mr : p.shift ? `(${mr} >> ${p.shift}) & ${hexMask(p.bits)}` : `${mr} & ${hexMask(p.bits)}`;
+        body.push(`  last_${fn}_${p.param.name} = ${e};`);
+      }
+    }
+    body.push(`  return error;`, `}`, "");
+  }
+  const header = [
+    `// invocations.gen: generated by build/abigen.ts from libs/abi/invocations.def.ts. Do not edit.`,
+    `//`,
+    `// One wrapper per seL4 invocation, named and ordered as libsel4's generated`,
+    `// stubs (tools/syscall_stub_gen.py): capability parameters go to`,
+    `// caps_or_badges, the others are packed into message registers (MR0/MR1 in`,
+    `// EDI/EBP through invoke(), MR2 and up in the IPC buffer). Each returns the`,
+    `// seL4 error code; output words are read with <wrapper>_<name>() getters,`,
+    `// a seL4_UserContext output is written through the pointer given.`,
+    ``,
+    `import {`,
+    ...wrapList([...abi].sort()),
+    `} from "../abi/sel4.gen";`,
+    `import { ${[...ipc].sort().join(", ")} } from "./ipc";`,
+    ``,
+  ];
+  return [...header, ...body].join("\n");
+}
+
+function wrapList(names: string[]): string[] {
+  const lines: string[] = [];
+  let line = " ";
+  for (const n of names) {
+    if (line.length + n.length + 2 > 100) {
+      lines.push(line.trimEnd());
+      line = " ";
+    }
+    line += ` ${n},`;
+  }
+  if (line.trim()) lines.push(line.trimEnd());
+  return lines;
+}

@@ -16,12 +16,18 @@
 // see: seL4 src/object/objecttype.c (decodeInvocation), facts only.
 
 import {
-  capTag, CAP_NULL_CAP, CAP_ZOMBIE_CAP, CAP_UNTYPED_CAP, CAP_CNODE_CAP, CAP_DOMAIN_CAP,
+  capTag, CAP_NULL_CAP, CAP_ZOMBIE_CAP, CAP_UNTYPED_CAP, CAP_CNODE_CAP, CAP_DOMAIN_CAP, CAP_FRAME_CAP, CAP_PAGE_TABLE_CAP,
+  CAP_PAGE_DIRECTORY_CAP, CAP_ASID_CONTROL_CAP, CAP_ASID_POOL_CAP,
 } from "../cspace/cte";
 import { errorInvalidCapability, errorIllegalOperation } from "./invocation";
 import { decodeUntypedInvocation, invokeUntypedRetype } from "../object/untyped";
 import { decodeCNodeInvocation, invokeCNode } from "../object/cnode";
 import { decodeDomainInvocation, invokeDomain } from "../object/domain";
+import { decodeFrameInvocation, invokeFrame } from "../object/frame";
+import { decodePageTableInvocation, invokePageTable } from "../object/page-table";
+import { decodePageDirectoryInvocation, invokePageDirectory } from "../object/page-directory";
+import { decodeASIDControlInvocation, invokeASIDControl } from "../object/asid-control";
+import { decodeASIDPoolInvocation, invokeASIDPool } from "../object/asid-pool";
 import { DeleteResult } from "../cspace/delete";
 import { replyEmpty } from "./reply";
 
@@ -44,6 +50,11 @@ export function decodeInvocation(slot: usize): u32 {
     case CAP_UNTYPED_CAP: return decodeUntypedInvocation(slot);
     case CAP_CNODE_CAP: return decodeCNodeInvocation(slot);
     case CAP_DOMAIN_CAP: return decodeDomainInvocation();
+    case CAP_FRAME_CAP: return decodeFrameInvocation(slot);
+    case CAP_PAGE_TABLE_CAP: return decodePageTableInvocation(slot);
+    case CAP_PAGE_DIRECTORY_CAP: return decodePageDirectoryInvocation(slot);
+    case CAP_ASID_CONTROL_CAP: return decodeASIDControlInvocation(slot);
+    case CAP_ASID_POOL_CAP: return decodeASIDPoolInvocation(slot);
     default: return errorIllegalOperation();
   }
 }
@@ -57,13 +68,15 @@ export function decodeInvocation(slot: usize): u32 {
 export function performInvocation(): DeleteResult {
   replyEmpty();
   switch (invokedTag) {
-    case CAP_UNTYPED_CAP:
-      invokeUntypedRetype(invokedSlot);
-      return DeleteResult.Done;
+    case CAP_UNTYPED_CAP: invokeUntypedRetype(invokedSlot); break;
     case CAP_CNODE_CAP: return invokeCNode();
-    case CAP_DOMAIN_CAP:
-      invokeDomain();
-      return DeleteResult.Done;
-    default: return DeleteResult.Done;
+    case CAP_DOMAIN_CAP: invokeDomain(); break;
+    case CAP_FRAME_CAP: invokeFrame(); break;
+    case CAP_PAGE_TABLE_CAP: invokePageTable(); break;
+    case CAP_PAGE_DIRECTORY_CAP: invokePageDirectory(); break;
+    case CAP_ASID_CONTROL_CAP: invokeASIDControl(); break;
+    case CAP_ASID_POOL_CAP: invokeASIDPool(); break;
+    default: break;
   }
+  return DeleteResult.Done;
 }

@@ -38,6 +38,7 @@ import { SEL_USER_CS, SEL_USER_DS } from "../arch/x86/gdt";
 import { kernelPageDirectory, window } from "../arch/x86/kernel-window";
 import { pdInit, mapPage, mapPageTable, PAGE_USER, PAGE_WRITE, VSpaceError } from "../arch/x86/vspace";
 import { allocZeroedPage } from "../arch/x86/pages";
+import { asidTableSetPool, asidPoolSet, IT_ASID } from "../arch/x86/asid";
 import { physAllocAligned } from "./physmem";
 import { elfCheck, ElfError, elfErrorName, elfEntry, elfSegmentCount, elfSegmentPageBase, elfSegmentPageCount,
   elfSegmentVaddr, elfSegmentFileSize, elfSegmentFileOffset, elfSegmentWritable } from "../elf";
@@ -60,13 +61,13 @@ import {
   seL4_CapBootInfoFrame, seL4_CapInitThreadIPCBuffer, seL4_CapDomain, seL4_WordBits, seL4_PageBits, BI_HEADER_SIZE,
 } from "../../libs/abi/sel4.gen";
 import {
-  TSOS_BOOTINFO_HEADER_BOOT_MODULES, BOOT_MODULES_COUNT, BOOT_MODULES_SIZE, BOOT_MODULE_ENTRY_FRAMES_START, BOOT_MODULE_ENTRY_FRAMES_END,
-  BOOT_MODULE_ENTRY_BYTES, BOOT_MODULE_ENTRY_SIZE, BOOT_MODULE_ENTRY_PADDR, BOOT_MODULE_ENTRY_STRING_OFFSET, BOOT_MODULE_ENTRY_STRING_LENGTH,
+  TSOS_BOOTINFO_HEADER_BOOT_MODULES, BOOT_MODULES_COUNT, BOOT_MODULES_SIZE, BOOT_MODULE_FRAMES_START, BOOT_MODULE_FRAMES_END,
+  BOOT_MODULE_BYTES, BOOT_MODULE_SIZE, BOOT_MODULE_PADDR, BOOT_MODULE_CMDLINE, BOOT_MODULE_CMDLINE_LENGTH,
 } from "../../libs/abi/tsos.gen";
 
-/** The root task's ASID (seL4's IT_ASID): the first of the initial pool; ASID 0 is never used. */
+/** The root task's ASID: seL4's IT_ASID, the first of the initial pool (ASID 0 is never used). */
 // @ts-ignore: decorator
-@inline export const ROOT_TASK_ASID: u32 = 1;
+@inline const ROOT_TASK_ASID: u32 = IT_ASID;
 /** The root task is thread 1 in kernel logs. */
 // @ts-ignore: decorator
 @inline const ROOT_TASK_THREAD_ID: u32 = 1;
@@ -112,7 +113,7 @@ function page(): u32 {
 
 /** Maps `frame` at `vaddr` (its page table is already there) and gives it a mapped frame capability; returns the slot. */
 function provideFrame(frame: u32, vaddr: u32, rights: u32): u32 {
-  if (mapPage(pd, vaddr, frame, rights) != VSpaceError.Ok) {
+  if (mapPage(pd, vaddr, frame, rights, false) != VSpaceError.Ok) {
     fail("a mapping failed");
     return 0;
   }
@@ -137,7 +138,7 @@ function providePageTables(start: u32, bootFirst: u32, end: u32): void {
     if (!used) continue;
     const pt = page();
     if (pt == 0) return;
-    if (mapPageTable(pd, base, pt) != VSpaceError.Ok) {
+    if (mapPageTable(pd, base, pt, 0) != VSpaceError.Ok) {
       fail("a page table mapping failed");
       return;
     }
@@ -173,7 +174,7 @@ function provideImageFrames(image: usize): void {
 /** Bytes of the boot-module table chunk. */
 function bootModulesChunkSize(): u32 {
   const n = moduleCount();
-  let bytes = <u32>BOOT_MODULES_SIZE + <u32>n * <u32>BOOT_MODULE_ENTRY_SIZE;
+  let bytes = <u32>BOOT_MODULES_SIZE + <u32>n * <u32>BOOT_MODULE_SIZE;
   for (let i = 0; i < n; i++) bytes += moduleStringLength(i);
   return bytes;
 }
@@ -189,9 +190,9 @@ function provideBootModules(at: usize): u32 {
   const length = bootModulesChunkSize();
   extraHeader(at, TSOS_BOOTINFO_HEADER_BOOT_MODULES, length);
   store<u32>(at + BOOT_MODULES_COUNT, <u32>n);
-  let strings = <u32>BOOT_MODULES_SIZE + <u32>n * <u32>BOOT_MODULE_ENTRY_SIZE;
+  let strings = <u32>BOOT_MODULES_SIZE + <u32>n * <u32>BOOT_MODULE_SIZE;
   for (let i = 0; i < n; i++) {
-    const e = at + BOOT_MODULES_SIZE + <usize>i * BOOT_MODULE_ENTRY_SIZE;
+    const e = at + BOOT_MODULES_SIZE + <usize>i * BOOT_MODULE_SIZE;
     const start = moduleStart(i);
     const end = moduleEnd(i);
     const first = nextSlot;
@@ -202,13 +203,13 @@ function provideBootModules(at: usize): u32 {
       putDec32(<u32>i);
       putLine(" is not page aligned: no frame capabilities for it");
     }
-    store<u32>(e + BOOT_MODULE_ENTRY_FRAMES_START, first);
-    store<u32>(e + BOOT_MODULE_ENTRY_FRAMES_END, nextSlot);
-    store<u32>(e + BOOT_MODULE_ENTRY_BYTES, end - start);
-    store<u32>(e + BOOT_MODULE_ENTRY_PADDR, start);
+    store<u32>(e + BOOT_MODULE_FRAMES_START, first);
+    store<u32>(e + BOOT_MODULE_FRAMES_END, nextSlot);
+    store<u32>(e + BOOT_MODULE_BYTES, end - start);
+    store<u32>(e + BOOT_MODULE_PADDR, start);
     const sl = moduleStringLength(i);
-    store<u32>(e + BOOT_MODULE_ENTRY_STRING_OFFSET, strings);
-    store<u32>(e + BOOT_MODULE_ENTRY_STRING_LENGTH, sl);
+    store<u32>(e + BOOT_MODULE_CMDLINE, strings);
+    store<u32>(e + BOOT_MODULE_CMDLINE_LENGTH, sl);
     memory.copy(at + strings, moduleStringAddr(i), sl);
     strings += sl;
   }
@@ -278,7 +279,8 @@ export function createRootTask(): bool {
   cteInsertRoot(asidPoolCap(poolPage, 0), slot(seL4_CapInitThreadASIDPool), true);
   cteInsertRoot(tagOnlyCap(CAP_IO_PORT_CONTROL_CAP), slot(seL4_CapIOPortControl), true);
   cteInsertRoot(tagOnlyCap(CAP_DOMAIN_CAP), slot(seL4_CapDomain), true);
-  rootAsidAssign(poolPage, pd);
+  asidTableSetPool(0, poolPage); // the initial pool: ASIDs 0..1023
+  asidPoolSet(poolPage, ROOT_TASK_ASID, pd);
 
   // The address space: page tables, the image, the IPC buffer, BootInfo, extra BootInfo.
   const bi = window(biFrame);
@@ -290,10 +292,10 @@ export function createRootTask(): bool {
   provideImageFrames(image);
   bootInfoSetRegion(bi, BiRegion.UserImageFrames, framesStart, nextSlot);
   if (failed) return false;
-  if (mapPage(pd, ipcVaddr, ipcFrame, PAGE_USER | PAGE_WRITE) != VSpaceError.Ok) return fail("cannot map the IPC buffer");
+  if (mapPage(pd, ipcVaddr, ipcFrame, PAGE_USER | PAGE_WRITE, false) != VSpaceError.Ok) return fail("cannot map the IPC buffer");
   cteInsertRoot(frameCap(ipcFrame, false, false, VM_READ_WRITE), slot(seL4_CapInitThreadIPCBuffer), true);
   setFrameMapping(slot(seL4_CapInitThreadIPCBuffer), ROOT_TASK_ASID, ipcVaddr);
-  if (mapPage(pd, biVaddr, biFrame, PAGE_USER) != VSpaceError.Ok) return fail("cannot map BootInfo");
+  if (mapPage(pd, biVaddr, biFrame, PAGE_USER, false) != VSpaceError.Ok) return fail("cannot map BootInfo");
   cteInsertRoot(frameCap(biFrame, false, false, VM_READ_WRITE), slot(seL4_CapBootInfoFrame), true);
   setFrameMapping(slot(seL4_CapBootInfoFrame), ROOT_TASK_ASID, biVaddr);
   // Extra BootInfo: one physically contiguous block, so chunks may cross its pages.
@@ -396,9 +398,3 @@ export function finishRootTask(): void {
   threadStart(t);
 }
 
-/**
- * The root task's page directory gets ASID 1 in the initial pool. The ASID
- * table arrives with the VSpace objects; until then the pool is a zeroed
- * page and the capabilities record the ASID.
- */
-function rootAsidAssign(pool: u32, pdPhys: u32): void {}

@@ -74,3 +74,59 @@ export interface BitLayout {
   source: string;
   fields: BitField[];
 }
+
+// ── Invocations (libs/abi/invocations.def.ts) ─────────────────────────────
+// The shape of seL4's interface XML (object-api*.xml), as libsel4's stub
+// generator reads it: each method's parameters in order, with their types.
+// build/abigen.ts turns it into libs/user/invocations.gen.ts.
+
+/** How a parameter type travels in a message (libsel4's syscall_stub_gen.py type table). */
+export interface StubType {
+  /** seL4's type name as the XML spells it: seL4_Word, seL4_Uint8, seL4_CNode, ... */
+  name: string;
+  /**
+   * "value": packed into message registers, `bits` wide, aligned to
+   * min(bits, word); "cap": an extra capability (caps_or_badges), in order;
+   * "struct": a pointer to a ByteLayout, one message register per field.
+   */
+  kind: "value" | "cap" | "struct";
+  /** Width of a value in the message; 0 for caps and structs. */
+  bits: number;
+  /** The AssemblyScript parameter type of a wrapper. */
+  asType: "u32" | "bool" | "usize";
+  /** For "struct": the layout whose fields are the message words, in order. */
+  layout?: ByteLayout;
+  doc: string;
+}
+
+/** One parameter of an invocation, in the XML's order. */
+export interface InvocationParam {
+  name: string;
+  /** A StubType name. */
+  type: string;
+  doc: string;
+}
+
+/** One method of a kernel object: one invocation label. */
+export interface InvocationMethod {
+  /** The entry name in INVOCATION_LABELS (libs/abi/sel4.def.ts): UntypedRetype. */
+  label: string;
+  /** libsel4's method name: the wrapper is <interface>_<name> (seL4_Untyped_Retype). */
+  name: string;
+  doc: string;
+  /** Input parameters after the invoked capability, in order. */
+  params: InvocationParam[];
+  /** Output parameters, in order: unmarshalled from the reply's message registers. */
+  out?: InvocationParam[];
+}
+
+/** A kernel object type's interface (an <interface> of the XML). */
+export interface InvocationInterface {
+  /** libsel4's interface name: seL4_Untyped, seL4_X86_Page. */
+  name: string;
+  /** What the invoked capability (_service) must be. */
+  service: string;
+  /** Where the facts come from (a path in seL4/seL4). */
+  source: string;
+  methods: InvocationMethod[];
+}

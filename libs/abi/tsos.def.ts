@@ -1,6 +1,7 @@
 // libs/abi/tsos.def.ts: tsos's own additions to seL4's API, defined once.
 //
-// Owns: the system calls and limits that seL4 does not have. Their numbers
+// Owns: the system calls, limits and extra-BootInfo chunk (the boot-module
+// table) that seL4 does not have. Their numbers
 // lie outside every range seL4 assigns (seL4 numbers its calls from -1 down
 // to -29; tsos's own start at -100), and test/build/sel4-abi.test.ts
 // checks that none collides. build/abigen.ts renders libs/abi/tsos.gen.ts
@@ -33,39 +34,67 @@ export const TSOS_LIMITS: ConstantGroup = {
   entries: [{ name: "THREAD_NAME_MAX", value: 31, doc: "DebugNameThread reads at most this many bytes of the name from the IPC buffer." }],
 };
 
-export const TSOS_BOOTINFO_HEADERS: ConstantGroup = {
-  title: "tsos extra BootInfo chunks",
+// ── The boot-module table: an extra-BootInfo chunk of tsos's own ─────────
+// seL4 hands the root task only boot module 0 (its own image, as
+// userImageFrames). tsos also gives it every Multiboot2 module, module 0
+// included, as read-only frames, and lists them here with their strings
+// (the root task finds its own command line in entry 0). The chunk sits in the extra BootInfo like seL4's own chunks
+// (a seL4_BootInfoHeader first, `len` counting the whole chunk), so a
+// walker that does not know the ID skips it.
+//
+//   chunk +0   id     TSOS_BOOTINFO_HEADER_BOOT_MODULES
+//         +4   len    bytes of the whole chunk, header and strings included
+//         +8   count  number of entries
+//         +12  entries[count], BOOT_MODULE_SIZE bytes each (BOOT_MODULE_*)
+//         ...  the command lines; each entry points at its own
+//              (an offset from the chunk's start, and a length; no NUL)
+
+export const TSOS_EXTRA_BOOTINFO_IDS: ConstantGroup = {
+  title: "tsos extra BootInfo chunk IDs",
   prefix: "TSOS_BOOTINFO_HEADER_",
   type: "u32",
-  doc: "Extra BootInfo chunk ids of tsos's own, far from seL4's (0..6), which seL4 programs skip.",
+  doc: "IDs of tsos's own extra-BootInfo chunks, far above seL4's (0 to SEL4_BOOTINFO_HEADER_NUM - 1).",
   source: "tsos",
-  entries: [{ name: "BOOT_MODULES", value: 0x74730001, doc: "The boot-module table: every Multiboot2 module, its frames, name and command line." }],
-};
-
-export const BOOT_MODULES_CHUNK: ByteLayout = {
-  title: "Boot-module table chunk",
-  prefix: "BOOT_MODULES_",
-  size: 12,
-  doc: "The body of the TSOS_BOOTINFO_HEADER_BOOT_MODULES chunk: a count, the entries, then their strings.",
-  source: "tsos",
-  fields: [
-    { name: "HEADER", offset: 0, size: 8, doc: "The extra BootInfo header {id, len}; len covers entries and strings." },
-    { name: "COUNT", offset: 8, size: 4, doc: "Entries that follow (module 0, the root task's own image, is the first)." },
+  entries: [
+    { name: "BOOT_MODULES", value: 0x7473, doc: "The boot-module table (BOOT_MODULES_*, BOOT_MODULE_*); 0x7473 is \"ts\" in little-endian ASCII." },
   ],
 };
 
-export const BOOT_MODULE_ENTRY: ByteLayout = {
-  title: "Boot-module table entry",
-  prefix: "BOOT_MODULE_ENTRY_",
-  size: 24,
-  doc: "One boot module: its frame capabilities (read-only, unmapped), size, address and Multiboot2 string.",
+export const BOOT_MODULES: ByteLayout = {
+  title: "Boot-module table",
+  prefix: "BOOT_MODULES_",
+  size: 12,
+  doc: "The start of the boot-module chunk; BOOT_MODULES_SIZE is where the first entry begins.",
   source: "tsos",
   fields: [
-    { name: "FRAMES_START", offset: 0, size: 4, doc: "The slot of the capability to the module's first 4 KiB frame, in the root CNode." },
-    { name: "FRAMES_END", offset: 4, size: 4, doc: "One past the slot of the last frame (start = end: the module is not page aligned, no frames)." },
-    { name: "BYTES", offset: 8, size: 4, doc: "The module's size in bytes." },
-    { name: "PADDR", offset: 12, size: 4, doc: "The module's physical address." },
-    { name: "STRING_OFFSET", offset: 16, size: 4, doc: "Where the module's string (file name, then its command line) starts, from the chunk's start." },
-    { name: "STRING_LENGTH", offset: 20, size: 4, doc: "The string's length in bytes, without a NUL." },
+    { name: "header", offset: 0, size: 8, doc: "seL4_BootInfoHeader: id TSOS_BOOTINFO_HEADER_BOOT_MODULES, len of the whole chunk." },
+    { name: "count", offset: 8, size: 4, doc: "Number of entries that follow." },
+  ],
+};
+
+export const BOOT_MODULE: ByteLayout = {
+  title: "Boot-module entry",
+  prefix: "BOOT_MODULE_",
+  size: 24,
+  doc: "One boot module, in Multiboot2 order (entry 0 is the root task's own module).",
+  source: "tsos",
+  fields: [
+    { name: "framesStart", offset: 0, size: 4, doc: "First root-CNode slot of the read-only, unmapped frame capabilities holding the module, one per 4 KiB page, in order." },
+    { name: "framesEnd", offset: 4, size: 4, doc: "First slot after them (half-open, as seL4_SlotRegion); equal to framesStart if the module is not page aligned." },
+    { name: "bytes", offset: 8, size: 4, doc: "The module's size in bytes (the last frame's tail is zero)." },
+    { name: "paddr", offset: 12, size: 4, doc: "Physical address of the module's first byte." },
+    { name: "cmdline", offset: 16, size: 4, doc: "Offset, from the chunk's start, of the module's command line (the Multiboot2 module string)." },
+    { name: "cmdlineLength", offset: 20, size: 4, doc: "Bytes in the command line, no NUL." },
+  ],
+};
+
+export const TSOS_TEST_NUMBERS: ConstantGroup = {
+  title: "Numbers for fault tests",
+  prefix: "",
+  type: "i32",
+  doc: "Values that no kernel assigns, used on purpose by fault tests.",
+  source: "tsos",
+  entries: [
+    { name: "UNASSIGNED_SYSCALL", value: -1000, doc: "A system call number neither seL4 nor tsos assigns (the faulter's bad-syscall kind)." },
   ],
 };

@@ -1,39 +1,31 @@
-// libs/user/sys.ts: the user-mode system call library.
+// libs/user/sys.ts: console output, thread exit and the tsos BootInfo page, for user programs.
 //
-// Owns: one function per system call, each a sysenter with the seL4 ia32
-// register convention (libs/abi/sel4.def.ts). The registers travel through
-// a static 5-word block: eax, ebx, esi, edi, ebp in, the same out.
-// Must not: keep state beyond that block.
+// Owns: printing on the kernel's debug console (through seL4_DebugPutChar),
+// the short names programs use for the debug calls (putChar, halt,
+// yieldCpu, ...; each is one call of ipc.ts), DebugThreadExit (tsos's own
+// call), and reading tsos's BootInfo page (libs/abi/layout.def.ts: thread
+// id and command line). The raw system call lives in syscall.ts, seL4's
+// calls in ipc.ts, seL4's BootInfo in bootinfo.ts.
+// Must not: write a system call number (they come from libs/abi), or
+// allocate.
 
-import {
-  SYS_DEBUG_PUT_CHAR, SYS_DEBUG_HALT, SYS_DEBUG_NAME_THREAD, SYS_BENCHMARK_NULL_SYSCALL,
-  SYS_YIELD, SYS_DEBUG_DUMP_SCHEDULER, IPC_BUFFER_MSG, seL4_CapInitThreadTCB,
-} from "../abi/sel4.gen";
+import { seL4_CapInitThreadTCB } from "../abi/sel4.gen";
 import { SYS_DEBUG_THREAD_EXIT } from "../abi/tsos.gen";
-import { USER_IPC_BUFFER, USER_BOOTINFO, BOOTINFO_THREAD_ID, BOOTINFO_CMDLINE, BOOTINFO_CMDLINE_LENGTH, BOOTINFO_MAGIC } from "../abi/layout.gen";
+import { USER_BOOTINFO, BOOTINFO_THREAD_ID, BOOTINFO_CMDLINE, BOOTINFO_CMDLINE_LENGTH, BOOTINFO_MAGIC } from "../abi/layout.gen";
+import { syscall } from "./syscall";
+import {
+  seL4_DebugPutChar, seL4_DebugHalt, seL4_DebugDumpScheduler, seL4_Yield, seL4_BenchmarkNullSyscall, seL4_DebugNameThread,
+  seL4_DebugNameThreadBytes,
+} from "./ipc";
 
-// @ts-ignore: decorator
-@external("x86", "sysenter") declare function sysenter(block: usize): void;
 /** EBX as the program started (build/rt/user-rt.c): the root task's BootInfo address. */
 // @ts-ignore: decorator
 @external("x86", "startRegister") export declare function startRegister(): u32;
 
-/** eax, ebx, esi, edi, ebp. */
-export const regs = memory.data(20, 4);
-
-/** Raw system call: returns eax; the other results are in `regs`. */
-export function syscall(number: i32, ebx: u32, esi: u32, edi: u32, ebp: u32): u32 {
-  store<u32>(regs, <u32>number, 0);
-  store<u32>(regs, ebx, 4);
-  store<u32>(regs, esi, 8);
-  store<u32>(regs, edi, 12);
-  store<u32>(regs, ebp, 16);
-  sysenter(regs);
-  return load<u32>(regs, 0);
-}
+export { regs, syscall } from "./syscall";
 
 export function putChar(c: u32): void {
-  syscall(SYS_DEBUG_PUT_CHAR, c, 0, 0, 0);
+  seL4_DebugPutChar(c);
 }
 
 export function print(s: string): void {
@@ -68,33 +60,25 @@ export function printHex(v: u32): void {
 }
 
 export function yieldCpu(): void {
-  syscall(SYS_YIELD, 0, 0, 0, 0);
+  seL4_Yield();
 }
 
 export function nullSyscall(): void {
-  syscall(SYS_BENCHMARK_NULL_SYSCALL, 0, 0, 0, 0);
+  seL4_BenchmarkNullSyscall();
 }
 
 export function dumpScheduler(): void {
-  syscall(SYS_DEBUG_DUMP_SCHEDULER, 0, 0, 0, 0);
+  seL4_DebugDumpScheduler();
 }
 
-/** Names the calling thread (kernel logs use the name): seL4's DebugNameThread, the name at msg[0]. */
+/** Names the calling thread (kernel logs use the name): seL4's DebugNameThread on its own TCB capability. */
 export function nameThread(name: string): void {
-  const n = name.length < 31 ? name.length : 31;
-  const at = USER_IPC_BUFFER + IPC_BUFFER_MSG;
-  for (let i = 0; i < n; i++) store<u8>(at + i, <u8>name.charCodeAt(i));
-  store<u8>(at + n, 0);
-  syscall(SYS_DEBUG_NAME_THREAD, seL4_CapInitThreadTCB, 0, 0, 0);
+  seL4_DebugNameThread(seL4_CapInitThreadTCB, name);
 }
 
 /** Names the calling thread from raw bytes. */
 export function nameThreadBytes(addr: usize, n: u32): void {
-  const m = n < 31 ? n : 31;
-  const at = USER_IPC_BUFFER + IPC_BUFFER_MSG;
-  memory.copy(at, addr, m);
-  store<u8>(at + m, 0);
-  syscall(SYS_DEBUG_NAME_THREAD, seL4_CapInitThreadTCB, 0, 0, 0);
+  seL4_DebugNameThreadBytes(seL4_CapInitThreadTCB, addr, n);
 }
 
 export function threadExit(status: u32): void {
@@ -102,7 +86,7 @@ export function threadExit(status: u32): void {
 }
 
 export function halt(): void {
-  syscall(SYS_DEBUG_HALT, 0, 0, 0, 0);
+  seL4_DebugHalt();
 }
 
 // BootInfo: what the kernel tells a new thread.

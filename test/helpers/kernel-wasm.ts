@@ -175,6 +175,12 @@ export interface X86MockOptions {
   cpuid?: Record<number, Cpuid> | ((leaf: number, subleaf: number) => Cpuid);
   /** Reads from ports the mock does not model; default 0xFF (floating bus). */
   inPort?: (port: number, width: 1 | 2 | 4) => number | undefined;
+  /**
+   * The user-mode `sysenter` (for user-library entries): called with the
+   * address of the 5-word register block (eax, ebx, esi, edi, ebp), which
+   * it may rewrite as the kernel's sysexit would. Without it, sysenter throws.
+   */
+  sysenter?: (block: number) => void;
 }
 
 /** Thrown by the mocked UART when a test's poll budget (uartPollLimit) is spent. */
@@ -453,8 +459,9 @@ export class X86Mock {
         throw new KernelExit("idleWait", 0);
       },
       kernelLayout: (which: number) => this.layout[which] ?? 0,
-      sysenter: () => {
-        throw new Error("X86Mock: sysenter is a user-mode instruction");
+      sysenter: (block: number) => {
+        if (!this.options.sysenter) throw new Error("X86Mock: sysenter is a user-mode instruction");
+        this.options.sysenter(block >>> 0);
       },
       ud2: () => {
         throw new Error("X86Mock: ud2");

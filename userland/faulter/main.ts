@@ -22,6 +22,7 @@ import { USER_TEXT_BASE } from "../../libs/abi/layout.gen";
 // A fault-test program may know where the kernel is: it aims at it.
 import { KERNEL_VBASE, KERNEL_IMAGE_PHYS, EFLAGS_TF, EFLAGS_NT } from "../../kernel/arch/x86/machine.gen";
 import { SYS_BENCHMARK_NULL_SYSCALL, SYS_YIELD } from "../../libs/abi/sel4.gen";
+import { UNASSIGNED_SYSCALL } from "../../libs/abi/tsos.gen";
 
 /** The kernel's first text page. */
 // @ts-ignore: decorator
@@ -80,7 +81,7 @@ export function main(): u32 {
   else if (argIs(1, "divide")) print(divu(1, z) == 1 ? "" : "");
   else if (argIs(1, "int3")) int3();
   else if (argIs(1, "int80")) int80();
-  else if (argIs(1, "bad-syscall")) syscall(-1000 + <i32>z, 0, 0, 0, 0);
+  else if (argIs(1, "bad-syscall")) syscall(UNASSIGNED_SYSCALL + <i32>z, 0, 0, 0, 0);
   else if (argIs(1, "garbage")) sysenterGarbage(0x7A5C3E1F + z);
   else if (argIs(1, "bad-stack")) sysenterWithStack(<u32>SYS_BENCHMARK_NULL_SYSCALL + z, 0x10 + z);
   else if (argIs(1, "null-ds")) {

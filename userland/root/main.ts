@@ -17,8 +17,10 @@ import {
 } from "../../libs/abi/sel4.gen";
 import {
   TSOS_BOOTINFO_HEADER_BOOT_MODULES, BOOT_MODULES_COUNT, BOOT_MODULES_SIZE,
-  BOOT_MODULE_ENTRY_STRING_OFFSET, BOOT_MODULE_ENTRY_STRING_LENGTH,
+  BOOT_MODULE_CMDLINE, BOOT_MODULE_CMDLINE_LENGTH,
 } from "../../libs/abi/tsos.gen";
+
+import { initFromBootInfo } from "../../libs/user/bootinfo";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
 
@@ -57,6 +59,7 @@ export function main(): u32 {
     printLine("root: no BootInfo in EBX");
     return 1;
   }
+  initFromBootInfo(bi);
   nameThread("root");
   print("root: BootInfo at ");
   printHex(<u32>bi);
@@ -112,8 +115,8 @@ export function main(): u32 {
       printLine(" modules");
       if (count > 0) {
         const e = chunk + BOOT_MODULES_SIZE;
-        argsAt = chunk + load<u32>(e + BOOT_MODULE_ENTRY_STRING_OFFSET);
-        argsLength = load<u32>(e + BOOT_MODULE_ENTRY_STRING_LENGTH);
+        argsAt = chunk + load<u32>(e + BOOT_MODULE_CMDLINE);
+        argsLength = load<u32>(e + BOOT_MODULE_CMDLINE_LENGTH);
       }
     }
     at += len;
