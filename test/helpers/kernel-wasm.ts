@@ -181,6 +181,8 @@ export interface X86MockOptions {
    * it may rewrite as the kernel's sysexit would. Without it, sysenter throws.
    */
   sysenter?: (block: number) => void;
+  /** What the user-side startRegister intrinsic returns (EBX at _start); default 0. */
+  startRegister?: number;
 }
 
 /** Thrown by the mocked UART when a test's poll budget (uartPollLimit) is spent. */
@@ -463,6 +465,7 @@ export class X86Mock {
         if (!this.options.sysenter) throw new Error("X86Mock: sysenter is a user-mode instruction");
         this.options.sysenter(block >>> 0);
       },
+      startRegister: () => this.options.startRegister ?? 0,
       ud2: () => {
         throw new Error("X86Mock: ud2");
       },
