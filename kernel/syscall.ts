@@ -11,7 +11,7 @@
 
 import {
   SYS_DEBUG_PUT_CHAR, SYS_DEBUG_HALT, SYS_DEBUG_NAME_THREAD, SYS_BENCHMARK_NULL_SYSCALL,
-  SYS_YIELD, SYS_DEBUG_DUMP_SCHEDULER,
+  SYS_YIELD, SYS_DEBUG_DUMP_SCHEDULER, SYS_SET_TLS_BASE,
 } from "../libs/abi/sel4.gen";
 import { SYS_DEBUG_THREAD_EXIT } from "../libs/abi/tsos.gen";
 import { CTX_EAX, CTX_EBX, ThreadState } from "./object/tcb";
@@ -22,6 +22,7 @@ import { haltSystem, EXIT_STATUS_OK } from "./power";
 import { putThreadName, threadNameFromIpcBuffer } from "./object/tcb-name";
 import { dumpThreads } from "./debug/dump";
 import { userFault } from "./trap";
+import { tcbSetTlsBase } from "./arch/x86/tls";
 
 /** The fault vector reported for an unknown system call (not a CPU vector). */
 // @ts-ignore: decorator
@@ -39,6 +40,9 @@ export function handleSyscall(): void {
       break;
     case SYS_YIELD:
       threadYield(t);
+      break;
+    case SYS_SET_TLS_BASE:
+      tcbSetTlsBase(t, load<u32>(t, CTX_EBX));
       break;
     case SYS_DEBUG_NAME_THREAD:
       store<u32>(t, threadNameFromIpcBuffer(t) ? 0 : 1, CTX_EAX);

@@ -2,6 +2,8 @@
 //
 // Owns: the kernel side of every IDT vector (entered from boot/trap.S):
 //  - IRQs (0x20-0x2F): the timer tick, spurious IRQ filtering, EOI;
+//  - #NM (device not available) in user mode: the lazy FPU switch
+//    (arch/x86/fpu.ts), after which the thread resumes; not a fault;
 //  - a CPU exception in user mode: a fault report naming the thread,
 //    vector, error code, CR2 and EIP; the thread is stopped and the others
 //    go on (fault IPC replaces this once endpoints exist);
@@ -22,9 +24,12 @@ import { putHex, putDec32 } from "./lib/format";
 import { putSymbol, putBacktrace } from "./debug/ksyms";
 import { putThreadName } from "./object/tcb-name";
 import { panicBegin, panicEnd } from "./panic";
+import { fpuDeviceNotAvailable } from "./arch/x86/fpu";
 
 // @ts-ignore: decorator
 @inline const VECTOR_PAGE_FAULT: u32 = 14;
+// @ts-ignore: decorator
+@inline const VECTOR_DEVICE_NOT_AVAILABLE: u32 = 7;
 // @ts-ignore: decorator
 @inline const IRQ_TIMER: u32 = 0;
 
@@ -93,6 +98,8 @@ export function handleUserTrap(): void {
   const vector = load<u32>(t, CTX_VECTOR);
   if (isIrq(vector)) {
     handleIrq(vector - IRQ_BASE_VECTOR);
+  } else if (vector == VECTOR_DEVICE_NOT_AVAILABLE) {
+    fpuDeviceNotAvailable(t);
   } else {
     userFault(t, vector, load<u32>(t, CTX_ERROR), vector == VECTOR_PAGE_FAULT ? readCr2() : 0);
   }

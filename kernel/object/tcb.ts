@@ -39,7 +39,13 @@
 //   0x64    flags          TCB_FLAG_*
 //   0x68    name[32]       NUL-terminated (NameThread)
 //   0x88    ipcBufferPhys  physical address of the IPC buffer page (kernel reads it through the window)
-//   0x8C    = TCB_USED
+//   0x8C    = TCB_USED     (0x8C-0x1F7 free)
+//   -- per-thread CPU state beyond the context (kernel/arch/x86/tls.ts, fpu.ts) --
+//   0x1F8   tlsBase        the TLS base: GDT entry 7's base while the thread runs (SetTLSBase)
+//   0x1FC   fpuFlags       TCB_FPU_USED: fpuState holds the thread's FPU state (else it never used the FPU)
+//   0x200   fpuState[512]  FXSAVE image (16-byte aligned: TCB_SIZE-aligned base), written
+//                          by fxsave when another thread takes the FPU (fpu.ts)
+//   0x400   = TCB_SIZE
 
 // The context's offsets and size are defined in kernel/arch/x86/machine.def.ts
 // (generated for boot/trap.S too); CONTEXT_SIZE is their CTX_SIZE.
@@ -83,6 +89,19 @@ import { CTX_SIZE } from "../arch/x86/machine.gen";
 @inline export const TCB_IPC_BUFFER_PHYS: usize = 0x88;
 // @ts-ignore: decorator
 @inline export const TCB_USED: usize = 0x8C;
+// Per-thread CPU state, at the top of the thread part (see the ruler).
+// @ts-ignore: decorator
+@inline export const TCB_TLS_BASE: usize = 0x1F8;
+// @ts-ignore: decorator
+@inline export const TCB_FPU_FLAGS: usize = 0x1FC;
+// @ts-ignore: decorator
+@inline export const TCB_FPU_STATE: usize = 0x200;
+/** Bytes of an FXSAVE image. */
+// @ts-ignore: decorator
+@inline export const FPU_STATE_SIZE: usize = 512;
+/** TCB_FPU_FLAGS: the thread has used the FPU, and its state is in the FPU or at TCB_FPU_STATE. */
+// @ts-ignore: decorator
+@inline export const TCB_FPU_USED: u32 = 1 << 0;
 /**
  * Size and alignment of the thread part of a TCB. A boot thread's TCB is
  * just this; a TCB object made by Untyped_Retype is 2^seL4_TCBBits (2 KiB)

@@ -7,7 +7,7 @@
 
 import {
   SYS_DEBUG_PUT_CHAR, SYS_DEBUG_HALT, SYS_DEBUG_NAME_THREAD, SYS_BENCHMARK_NULL_SYSCALL,
-  SYS_YIELD, SYS_DEBUG_DUMP_SCHEDULER,
+  SYS_YIELD, SYS_DEBUG_DUMP_SCHEDULER, SYS_SET_TLS_BASE,
 } from "../abi/sel4.gen";
 import { SYS_DEBUG_THREAD_EXIT } from "../abi/tsos.gen";
 import { USER_IPC_BUFFER, USER_BOOTINFO, BOOTINFO_THREAD_ID, BOOTINFO_CMDLINE, BOOTINFO_CMDLINE_LENGTH, BOOTINFO_MAGIC } from "../abi/layout.gen";
@@ -70,6 +70,11 @@ export function yieldCpu(): void {
 
 export function nullSyscall(): void {
   syscall(SYS_BENCHMARK_NULL_SYSCALL, 0, 0, 0, 0);
+}
+
+/** seL4's SetTLSBase: the calling thread's %gs segment starts at `base` from now on. */
+export function setTlsBase(base: usize): void {
+  syscall(SYS_SET_TLS_BASE, <u32>base, 0, 0, 0);
 }
 
 export function dumpScheduler(): void {
