@@ -15,12 +15,9 @@
 // kernel mode.
 
 import { readFs, readGs, writeFs, writeGs } from "./intrinsics";
-import { gdtSetTlsBase, SEL_USER_FS, SEL_USER_GS } from "./gdt";
+import { gdtSetTlsBase, gdtTlsBase, SEL_USER_FS, SEL_USER_GS } from "./gdt";
 import { TCB_TLS_BASE } from "../../object/tcb";
 import { currentThread } from "../../sched/scheduler";
-
-/** The base in GDT entry 7 now (gdtInit leaves it 0). */
-let loadedBase: u32 = 0;
 
 /** Thread `t`'s TLS base. */
 // @ts-ignore: decorator
@@ -35,9 +32,8 @@ let loadedBase: u32 = 0;
  */
 export function tlsSwitchTo(t: usize): void {
   const base = load<u32>(t, TCB_TLS_BASE);
-  if (base != loadedBase) {
+  if (base != gdtTlsBase()) {
     gdtSetTlsBase(base);
-    loadedBase = base;
     writeGs(SEL_USER_GS);
   } else if (readGs() != SEL_USER_GS) {
     writeGs(SEL_USER_GS);
