@@ -136,6 +136,23 @@ function wordStart(n: i32): u32 {
   return i;
 }
 
+/**
+ * Copies the first word of the command line (the name, by convention) to
+ * `buf` (at most 31 bytes), names the calling thread with it, and returns
+ * its length.
+ */
+export function nameThreadFromArgs(buf: usize): u32 {
+  const a = argsAddr();
+  const len = argsLength();
+  let n: u32 = 0;
+  while (n < len && n < 31 && load<u8>(a + n) != 0x20) {
+    store<u8>(buf + n, load<u8>(a + n));
+    n++;
+  }
+  nameThreadBytes(buf, n);
+  return n;
+}
+
 /** The n-th space-separated word of the command line equals `s`. */
 export function argIs(n: i32, s: string): bool {
   const base = argsAddr();

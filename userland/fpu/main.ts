@@ -11,7 +11,7 @@
 // rate, it proves that the kernel keeps each thread's FPU/SSE registers
 // across preemption (kernel/arch/x86/fpu.ts).
 
-import { nameThreadBytes, print, printBytes, printHex, printLine, argNumber, argsAddr, argsLength, yieldCpu } from "../../libs/user/sys";
+import { nameThreadFromArgs, print, printBytes, printHex, printLine, argNumber, yieldCpu } from "../../libs/user/sys";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
 
@@ -25,14 +25,7 @@ function printF64(v: f64): void {
 }
 
 export function main(): u32 {
-  const a = argsAddr();
-  const len = argsLength();
-  let n: u32 = 0;
-  while (n < len && n < 31 && load<u8>(a + n) != 0x20) {
-    store<u8>(nameBuf + n, load<u8>(a + n));
-    n++;
-  }
-  nameThreadBytes(nameBuf, n);
+  const n = nameThreadFromArgs(nameBuf);
   const seed = argNumber(1, 1);
   const iterations = argNumber(2, 100000);
 

@@ -12,7 +12,7 @@
 // with the selectors read at its start and after its work; the system test
 // (test/system/fpu.test.ts) runs several at a high timer rate.
 
-import { nameThreadBytes, print, printBytes, printDec, printHex, printLine, argNumber, argsAddr, argsLength, hasArg, setTlsBase, yieldCpu } from "../../libs/user/sys";
+import { nameThreadFromArgs, print, printBytes, printDec, printHex, printLine, argNumber, hasArg, setTlsBase, yieldCpu } from "../../libs/user/sys";
 import { SEL_USER_DS } from "../../kernel/arch/x86/machine.gen";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
@@ -44,14 +44,7 @@ function spin(n: u32): u32 {
 }
 
 export function main(): u32 {
-  const a = argsAddr();
-  const len = argsLength();
-  let n: u32 = 0;
-  while (n < len && n < 31 && load<u8>(a + n) != 0x20) {
-    store<u8>(nameBuf + n, load<u8>(a + n));
-    n++;
-  }
-  nameThreadBytes(nameBuf, n);
+  const n = nameThreadFromArgs(nameBuf);
   const slot = argNumber(1, 0) % SLOTS;
   const rounds = argNumber(2, 1000);
   const clobber = hasArg("clobber");

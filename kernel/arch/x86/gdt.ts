@@ -88,6 +88,7 @@ export function gdtInit(kernelStackTop: u32): void {
   setDescriptor(gdtIndex(SEL_TSS), <u32>tss, TSS_SIZE - 1, ACCESS_TSS, 0x0);
   setDescriptor(gdtIndex(SEL_USER_FS), 0, 0xFFFFF, ACCESS_USER_DATA, 0xC);
   setDescriptor(gdtIndex(SEL_USER_GS), 0, 0xFFFFF, ACCESS_USER_DATA, 0xC);
+  tlsBase = 0;
   store<u32>(tss, kernelStackTop, TSS_ESP0);
   store<u32>(tss, SEL_KERNEL_SS, TSS_SS0);
   store<u16>(tss, <u16>TSS_SIZE, TSS_IOMAP);
@@ -103,6 +104,9 @@ export function gdtInit(kernelStackTop: u32): void {
   store<u32>(tss, esp0, TSS_ESP0);
 }
 
+/** The base in GDT entry 7, kept whole so a thread switch compares one word. */
+let tlsBase: u32 = 0;
+
 /**
  * Sets the base of GDT entry 7 (SEL_USER_GS), the TLS segment. The CPU
  * reads a descriptor only when a selector is loaded: the caller reloads GS.
@@ -112,12 +116,13 @@ export function gdtSetTlsBase(base: u32): void {
   store<u16>(d, <u16>(base & 0xFFFF), 2);
   store<u8>(d, <u8>((base >> 16) & 0xFF), 4);
   store<u8>(d, <u8>(base >> 24), 7);
+  tlsBase = base;
 }
 
 /** The base GDT entry 7 holds now. */
-export function gdtTlsBase(): u32 {
-  const d = gdt + <usize>(gdtIndex(SEL_USER_GS) * 8);
-  return <u32>load<u16>(d, 2) | (<u32>load<u8>(d, 4) << 16) | (<u32>load<u8>(d, 7) << 24);
+// @ts-ignore: decorator
+@inline export function gdtTlsBase(): u32 {
+  return tlsBase;
 }
 
 /** The address of TSS.esp0, for SYSENTER_ESP. */
