@@ -5,8 +5,9 @@
  *   - checks magic == 0x36D76289 (Multiboot2); otherwise prints
  *     "BOOT FAILED: not started by a Multiboot2 loader" on COM1 and VGA, halts;
  *   - checks CPUID exists and leaf 1 edx has PSE(3) TSC(4) SEP(11) PGE(13)
- *     FXSR(24); otherwise prints "BOOT FAILED: CPU lacks" and the missing
- *     feature names, halts;
+ *     FXSR(24) SSE(25) SSE2(26) (user programs compute with SSE2; the
+ *     kernel switches their state with fxsave/fxrstor); otherwise prints
+ *     "BOOT FAILED: CPU lacks" and the missing feature names, halts;
  *   - builds boot_page_directory: KERNEL_WINDOW_PDES 4 MiB PSE pages mapping
  *     physical 0 up at KERNEL_VBASE (global) and physical 0..4 MiB at 0 (for
  *     the jump only);
@@ -17,7 +18,7 @@
  */
 #include "machine.gen.h"  /* KERNEL_VBASE, page sizes, PDE flags, COM1, VGA (kernel/arch/x86/machine.def.ts) */
 
-        .set FEATURES,       (1 << 3) | (1 << 4) | (1 << 11) | (1 << 13) | (1 << 24)
+        .set FEATURES,       (1 << 3) | (1 << 4) | (1 << 11) | (1 << 13) | (1 << 24) | (1 << 25) | (1 << 26)
 
 #define PHYS(sym) ((sym) - KERNEL_VBASE)
 
@@ -189,6 +190,8 @@ msg_tsc:        .asciz " TSC"
 msg_sep:        .asciz " SEP"
 msg_pge:        .asciz " PGE"
 msg_fxsr:       .asciz " FXSR"
+msg_sse:        .asciz " SSE"
+msg_sse2:       .asciz " SSE2"
         .balign 4
 feature_table:
         .long 1 << 3,  PHYS(msg_pse)
@@ -196,6 +199,8 @@ feature_table:
         .long 1 << 11, PHYS(msg_sep)
         .long 1 << 13, PHYS(msg_pge)
         .long 1 << 24, PHYS(msg_fxsr)
+        .long 1 << 25, PHYS(msg_sse)
+        .long 1 << 26, PHYS(msg_sse2)
         .long 0, 0
 
         .section .boot.data, "aw"

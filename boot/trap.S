@@ -1,9 +1,11 @@
 /* boot/trap.S: every way into and out of the kernel after boot.
  *
  * Contract, as if in C (selectors: kernel CS 0x08, SS 0x10; user CS 0x1B,
- * DS/ES/SS 0x23; the kernel also runs with DS/ES = 0x23, which is flat):
+ * DS/ES/SS 0x23, FS 0x33, GS 0x3B; the kernel also runs with DS/ES = 0x23,
+ * which is flat, and never uses FS/GS):
  *
  *   void load_gdt(const void* gdtr);            lgdt, far jump to reload CS, reload data segments
+ *                                                (FS/GS get the user selectors new threads start with)
  *   void restore_user_context(u32 ctx) noreturn; resume the thread whose saved context
  *                                                (kernel/object/tcb.ts, offsets 0x00-0x37) is at ctx
  *   void idle_wait(void) noreturn;               reset the kernel stack, sti; hlt until an interrupt
@@ -19,6 +21,9 @@
  * Data segments: every entry from ring 3 reloads DS and ES with the flat
  * 0x23 (a user may load the null selector, which faults on real CPUs), and
  * the user gets 0x23 back: user DS/ES are not part of the saved context.
+ * FS and GS are neither saved nor loaded here: the scheduler puts the user
+ * selectors back on a thread switch (kernel/arch/x86/tls.ts), so the
+ * sysenter/sysexit path pays nothing for TLS.
  * Flags in the kernel: all clear but bit 1 (interrupt gates clear IF, TF,
  * NT; the sysenter path clears them itself; cld everywhere). A user's NT
  * would otherwise turn the kernel's next iret into a task switch.
@@ -84,8 +89,9 @@ load_gdt:
 1:      mov     $SEL_USER_DS, %ax
         mov     %ax, %ds
         mov     %ax, %es
-        xor     %eax, %eax
+        mov     $SEL_USER_FS, %ax           /* what every thread starts with (seL4 ia32); */
         mov     %ax, %fs
+        mov     $SEL_USER_GS, %ax           /* the scheduler keeps them (kernel/arch/x86/tls.ts) */
         mov     %ax, %gs
         mov     $SEL_KERNEL_SS, %ax
         mov     %ax, %ss

@@ -62,6 +62,17 @@ export const INTRINSICS: Intrinsic[] = [
   // Model-specific registers.
   { name: "wrmsr", params: ["i32", "i64"], result: null, body: `__asm__ volatile("wrmsr" :: "c"(a), "a"((u32)b), "d"((u32)(b >> 32)));` },
   { name: "rdmsr", params: ["i32"], result: "i64", body: `u32 lo, hi; __asm__ volatile("rdmsr" : "=a"(lo), "=d"(hi) : "c"(a)); return ((u64)hi << 32) | lo;` },
+  // FPU/SSE state (kernel/arch/x86/fpu.ts): the kernel itself never computes with it.
+  // fxsave/fxrstor take the address of a 16-byte aligned 512-byte area.
+  { name: "clts", params: [], result: null, scope: "kernel", body: `__asm__ volatile("clts" ::: "memory");` },
+  { name: "fninit", params: [], result: null, scope: "kernel", body: `__asm__ volatile("fninit" ::: "memory");` },
+  { name: "fxsave", params: ["i32"], result: null, scope: "kernel", body: `__asm__ volatile("fxsave (%0)" :: "r"(a) : "memory");` },
+  { name: "fxrstor", params: ["i32"], result: null, scope: "kernel", body: `__asm__ volatile("fxrstor (%0)" :: "r"(a) : "memory");` },
+  // The FS and GS selectors (kernel/arch/x86/tls.ts; user programs read them in tests).
+  { name: "readFs", params: [], result: "i32", body: `u32 v; __asm__ volatile("mov %%fs, %0" : "=r"(v)); return v & 0xFFFF;` },
+  { name: "readGs", params: [], result: "i32", body: `u32 v; __asm__ volatile("mov %%gs, %0" : "=r"(v)); return v & 0xFFFF;` },
+  { name: "writeFs", params: ["i32"], result: null, body: `__asm__ volatile("mov %0, %%fs" :: "r"(a) : "memory");` },
+  { name: "writeGs", params: ["i32"], result: null, body: `__asm__ volatile("mov %0, %%gs" :: "r"(a) : "memory");` },
   // The current frame pointer, for backtraces.
   { name: "readEbp", params: [], result: "i32", body: `return (u32)(uintptr_t)__builtin_frame_address(0);` },
   // Kernel entry and exit, in boot/trap.S (never return, except loadGdt).
@@ -86,6 +97,8 @@ export const INTRINSICS: Intrinsic[] = [
   { name: "sysenter", params: ["i32"], result: null, scope: "user", body: `__asm__ volatile("push %%ebp\\n\\tpush %%eax\\n\\tmov 4(%%eax), %%ebx\\n\\tmov 8(%%eax), %%esi\\n\\tmov 12(%%eax), %%edi\\n\\tmov 16(%%eax), %%ebp\\n\\tmov 0(%%eax), %%eax\\n\\tmov %%esp, %%ecx\\n\\tmov $1f, %%edx\\n1:\\n\\tsysenter\\n\\tmov %%eax, %%edx\\n\\tpop %%eax\\n\\tmov %%edx, 0(%%eax)\\n\\tmov %%ebx, 4(%%eax)\\n\\tmov %%esi, 8(%%eax)\\n\\tmov %%edi, 12(%%eax)\\n\\tmov %%ebp, 16(%%eax)\\n\\tpop %%ebp" : "+a"(a) : : "ebx", "ecx", "edx", "esi", "edi", "memory", "cc");` },
   // EBX as the program started: the root task's BootInfo address (build/rt/user-rt.c keeps it).
   { name: "startRegister", params: [], result: "i32", scope: "user", body: `extern u32 user_start_ebx; return user_start_ebx;` },
+  // The 32-bit word at %gs:a: a read through the TLS segment (seL4 ia32 TLS).
+  { name: "readGs32", params: ["i32"], result: "i32", scope: "user", body: `u32 v; __asm__ volatile("mov %%gs:(%1), %0" : "=r"(v) : "r"(a) : "memory"); return v;` },
   // Raw instructions that user-mode fault tests execute on purpose.
   { name: "ud2", params: [], result: null, scope: "user", body: `__asm__ volatile("ud2");` },
   { name: "int3", params: [], result: null, scope: "user", body: `__asm__ volatile("int3");` },

@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ROOT, OUT, StageError, stage, run, filesUnder, writeIfChanged } from "./stage.ts";
 import { generateIntrinsicsHeader, Side } from "./intrinsics.ts";
-import { checkWasmText, optimizeWasm, wasmFacts, wasmText } from "./wasmcheck.ts";
+import { checkWasmText, optimizeWasm, usesFloats, wasmFacts, wasmText } from "./wasmcheck.ts";
 import { postprocess, PostprocessError, mangleName } from "./postprocess.ts";
 import { generateVectors } from "./vectors.ts";
 import { encodeSymbols, textSymbols } from "./ksyms.ts";
@@ -34,6 +34,23 @@ export const CFLAGS = [
   "-Wall", "-Wno-unused-function", "-Wno-unused-variable", "-Wno-unused-but-set-variable",
   "-Wno-unused-label", "-Wno-maybe-uninitialized",
 ];
+
+/**
+ * What replaces -mgeneral-regs-only for a user program whose wasm computes
+ * with floats: SSE2 arithmetic, so f32/f64 round exactly as wasm says (x87
+ * would keep excess precision), as in the conformance harness
+ * (test/conformance/run.ts); no errno for sqrt (it becomes sqrtsd); no
+ * contraction into fused multiply-adds. The kernel switches the FPU state
+ * (kernel/arch/x86/fpu.ts). A user program without floats keeps
+ * -mgeneral-regs-only, so it never touches the FPU and never costs a switch.
+ */
+export const USER_FLOAT_CFLAGS = ["-msse2", "-mfpmath=sse", "-fno-math-errno", "-ffp-contract=off"];
+
+/** The gcc flags of one native module: the kernel's, or a float-using user program's. */
+export function moduleCflags(side: Side, floats: boolean): string[] {
+  if (side === "kernel" || !floats) return CFLAGS;
+  return CFLAGS.flatMap((f) => (f === "-mgeneral-regs-only" ? USER_FLOAT_CFLAGS : [f]));
+}
 
 let toolKeyCache: string | null = null;
 export function toolVersions(): string {
@@ -96,14 +113,16 @@ export function wasmToObject(m: NativeModule): void {
     name: `wasm-opt ${m.name}`,
     inputs: [o(`${m.name}.asc.wasm`), join(ROOT, "build", "intrinsics.ts"), join(ROOT, "build", "wasmcheck.ts")],
     key: toolVersions() + m.side,
-    outputs: [o(`${m.name}.wasm`)],
+    outputs: [o(`${m.name}.wasm`), o(`${m.name}.floats`)],
     run: () => {
-      const rules = { forbidAllocation: true, side: m.side };
+      const rules = { forbidAllocation: true, side: m.side, allowFloats: m.side === "user" };
       const errors = checkWasmText(wasmText(o(`${m.name}.asc.wasm`)), rules);
       if (errors.length) throw new StageError("wasm check", `${who} wasm breaks the rules:\n  ` + errors.join("\n  "));
       optimizeWasm("wasm-opt", o(`${m.name}.asc.wasm`), o(`${m.name}.wasm`));
-      const after = checkWasmText(wasmText(o(`${m.name}.wasm`)), rules);
+      const text = wasmText(o(`${m.name}.wasm`));
+      const after = checkWasmText(text, rules);
       if (after.length) throw new StageError("wasm-opt", `optimised ${who} wasm breaks the rules:\n  ` + after.join("\n  "));
+      writeFileSync(o(`${m.name}.floats`), usesFloats(text) ? "floats\n" : "none\n");
     },
   });
 
@@ -151,7 +170,8 @@ export function wasmToObject(m: NativeModule): void {
 
   const rt = join(ROOT, "build", "rt");
   const rtFiles = filesUnder(rt, [".c", ".h"]);
-  const cflags = [...CFLAGS, "-isystem", gccInclude(), "-I", join(rt, "include"), "-I", rt, "-I", m.dir, "-I", GEN_OUT];
+  const floats = readFileSync(o(`${m.name}.floats`), "utf8").startsWith("floats");
+  const cflags = [...moduleCflags(m.side, floats), "-isystem", gccInclude(), "-I", join(rt, "include"), "-I", rt, "-I", m.dir, "-I", GEN_OUT];
   stage({
     name: `gcc ${m.name}.unit.c`,
     inputs: [o(`${m.name}.unit.c`), o(`${m.name}.c`), o(`${m.name}.h`), o("x86.gen.h"), ...rtFiles, ...filesUnder(GEN_OUT, [".h"])],

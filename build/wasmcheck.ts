@@ -1,8 +1,11 @@
 // build/wasmcheck.ts: checks and optimises kernel and userland wasm with binaryen.
 //
 // Owns: the rules that wasm must satisfy before it becomes native code:
-//  - no float instructions, locals, params or results (the kernel never
-//    saves FPU state on its own behalf, so it must never touch it);
+//  - no float instructions, locals, params or results in the kernel (it
+//    never saves FPU state on its own behalf, so it must never touch it);
+//    user programs may compute with floats (the kernel switches their FPU
+//    state, kernel/arch/x86/fpu.ts), and usesFloats() tells the build
+//    which ones do;
 //  - imports only from the x86 intrinsic set (build/intrinsics.ts), with
 //    exactly the declared signatures;
 //  - no allocator when the module must not allocate (the kernel).
@@ -28,6 +31,8 @@ export interface WasmFacts {
 export interface CheckOptions {
   /** Reject a module that contains the runtime allocator. */
   forbidAllocation: boolean;
+  /** Accept float instructions and types (user programs); default false (the kernel). */
+  allowFloats?: boolean;
   /** Whose intrinsic set applies (default kernel). */
   side?: "kernel" | "user";
 }
@@ -45,12 +50,20 @@ export function wasmText(path: string): string {
   return run("wasm-dis", process.execPath, [join(BINARYEN_BIN, "wasm-dis"), path]);
 }
 
+/** A float instruction, or a float param, result or local, in binaryen's text. */
+const FLOAT_RE = /\bf(32|64)\.[a-z_0-9]+|\((?:param|result|local)(?: \$\S+)?(?: (?:i32|i64|f32|f64|v128))* f(32|64)\b/g;
+
+/** Whether binaryen text has any float instruction or type. */
+export function usesFloats(text: string): boolean {
+  return new RegExp(FLOAT_RE.source).test(text);
+}
+
 /** Checks binaryen text; returns one message per broken rule. */
 export function checkWasmText(text: string, opts: CheckOptions): string[] {
   const errors: string[] = [];
-  const floatRe = /\bf(32|64)\.[a-z_0-9]+|\((?:param|result|local)(?: \$\S+)?(?: (?:i32|i64|f32|f64|v128))* f(32|64)\b/g;
+  const floatRe = new RegExp(FLOAT_RE.source, "g");
   const seen = new Set<string>();
-  for (let m; (m = floatRe.exec(text)); ) {
+  for (let m; !opts.allowFloats && (m = floatRe.exec(text)); ) {
     const fn = functionAt(text, m.index);
     const what = m[0].startsWith("(") ? `a float ${m[0].slice(1).split(" ")[0]}` : m[0];
     const line = `float instruction or type in ${fn}: ${what}`;

@@ -26,6 +26,7 @@ import { idtInit } from "./arch/x86/idt";
 import { picInit, picUnmask } from "./arch/x86/pic";
 import { pitInit } from "./arch/x86/pit";
 import { sysenterInit } from "./arch/x86/cpu";
+import { fpuInit } from "./arch/x86/fpu";
 import { kernelWindowInit, KERNEL_VBASE } from "./arch/x86/kernel-window";
 import { physAddAvailable, physReserve, physBuild, PhysError, physErrorName, physFreeCount, physFreeBase, physFreeLength, physFreeTotal, PHYS_RESERVE_LOW_MEMORY, PHYS_RESERVE_KERNEL_IMAGE, PHYS_RESERVE_BOOT_MODULE } from "./boot/physmem";
 import { startModuleThread, DEFAULT_PRIORITY } from "./boot/modules";
@@ -57,6 +58,7 @@ export function kmain(mbiPhys: u32): void {
   picInit();                            // IRQs at vectors 0x20-0x2F, all masked
   kernelWindowInit();                   // read-only kernel text, no identity map
   sysenterInit();                       // SYSENTER_CS/ESP/EIP, once
+  fpuInit();                            // FPU/SSE on, switched lazily per thread (CR0.TS, #NM)
   findFreeMemory();                     // the free physical regions (future untyped)
   runCrashSelfTest();                   // only with crash=... on the command line
   if (cmdlineHas("bench")) benchAddressSpaceSwitch();

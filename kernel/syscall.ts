@@ -17,7 +17,7 @@
 import {
   SYS_CALL, SYS_SEND, SYS_NB_SEND, SYS_RECV, SYS_NB_RECV, SYS_REPLY, SYS_REPLY_RECV,
   SYS_DEBUG_PUT_CHAR, SYS_DEBUG_HALT, SYS_DEBUG_NAME_THREAD, SYS_BENCHMARK_NULL_SYSCALL,
-  SYS_YIELD, SYS_DEBUG_DUMP_SCHEDULER, SYS_DEBUG_CAP_IDENTIFY,
+  SYS_YIELD, SYS_DEBUG_DUMP_SCHEDULER, SYS_DEBUG_CAP_IDENTIFY, SYS_SET_TLS_BASE,
 } from "../libs/abi/sel4.gen";
 import { SYS_DEBUG_THREAD_EXIT } from "../libs/abi/tsos.gen";
 import { CTX_EAX, CTX_EBX, ThreadState, TCB_CTABLE, tcbSlot, tcbOfObject } from "./object/tcb";
@@ -33,6 +33,7 @@ import { lookupIpcBuffer } from "./api/message";
 import { lookupSlot, setMissingCapabilityFault } from "./cspace/lookup";
 import { capTag, capObjectPhys, isNullCap, CAP_THREAD_CAP, CAP_ENDPOINT_CAP, CAP_NOTIFICATION_CAP } from "./cspace/cte";
 import { window } from "./arch/x86/kernel-window";
+import { tcbSetTlsBase } from "./arch/x86/tls";
 
 /** Entered from boot/trap.S's sysenter path. Never returns. */
 export function handleSyscall(): void {
@@ -69,6 +70,9 @@ export function handleSyscall(): void {
       store<u32>(t, slot == 0 ? 0 : capTag(slot), CTX_EBX);
       break;
     }
+    case SYS_SET_TLS_BASE:
+      tcbSetTlsBase(t, load<u32>(t, CTX_EBX));
+      break;
     case SYS_DEBUG_NAME_THREAD:
       debugNameThread(t);
       break;

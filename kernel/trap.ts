@@ -2,6 +2,8 @@
 //
 // Owns: the kernel side of every IDT vector (entered from boot/trap.S):
 //  - IRQs (0x20-0x2F): the timer tick, spurious IRQ filtering, EOI;
+//  - #NM (device not available) in user mode: the lazy FPU switch
+//    (arch/x86/fpu.ts), after which the thread resumes; not a fault;
 //  - a CPU exception in user mode: a fault report naming the thread,
 //    vector, error code, CR2 and EIP; the thread is stopped and the others
 //    go on (fault IPC replaces this once endpoints exist);
@@ -23,6 +25,7 @@ import { putSymbol, putBacktrace } from "./debug/ksyms";
 import { putThreadName } from "./object/tcb-name";
 import { panicBegin, panicEnd } from "./panic";
 import { lookupFaultName, lookupFaultType, lookupFaultBitsLeft } from "./cspace/lookup";
+import { fpuDeviceNotAvailable } from "./arch/x86/fpu";
 
 // @ts-ignore: decorator
 @inline const VECTOR_PAGE_FAULT: u32 = 14;
@@ -31,6 +34,8 @@ import { lookupFaultName, lookupFaultType, lookupFaultBitsLeft } from "./cspace/
 @inline export const FAULT_UNKNOWN_SYSCALL: u32 = 0x100;
 // @ts-ignore: decorator
 @inline export const FAULT_CAP: u32 = 0x101;
+// @ts-ignore: decorator
+@inline const VECTOR_DEVICE_NOT_AVAILABLE: u32 = 7;
 // @ts-ignore: decorator
 @inline const IRQ_TIMER: u32 = 0;
 
@@ -121,6 +126,8 @@ export function handleUserTrap(): void {
   const vector = load<u32>(t, CTX_VECTOR);
   if (isIrq(vector)) {
     handleIrq(vector - IRQ_BASE_VECTOR);
+  } else if (vector == VECTOR_DEVICE_NOT_AVAILABLE) {
+    fpuDeviceNotAvailable(t);
   } else {
     userFault(t, vector, load<u32>(t, CTX_ERROR), vector == VECTOR_PAGE_FAULT ? readCr2() : 0);
   }

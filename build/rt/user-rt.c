@@ -11,10 +11,15 @@
  * program's exported `wasmTrap`, which reports and exits; if it returns,
  * the thread executes ud2 and takes the fault path.
  * Compiled in the same translation unit as the program (build/userland.ts).
+ * A program whose wasm computes with floats is built with SSE2 math
+ * (build/kernel.ts, USER_FLOAT_CFLAGS) and gets float-rt.c too.
  * Must not: allocate, or use any privileged instruction.
  */
 #define WASM_TRAP_HALT() __asm__ volatile("ud2")
 #include "rt-common.c"
+#ifdef __SSE2_MATH__
+#include "float-rt.c" /* only a program that computes with floats is built with SSE2 math */
+#endif
 
 #include "tsos.gen.h" /* SYS_DEBUG_THREAD_EXIT */
 

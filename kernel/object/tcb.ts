@@ -42,6 +42,13 @@
 //   0x88    (unused)
 //   0xC0    mcp            maximum controlled priority, 0..255
 //   0xC4    = TCB_USED
+//   (0xC4-0x1F7 free)
+//   -- per-thread CPU state beyond the context (kernel/arch/x86/tls.ts, fpu.ts) --
+//   0x1F8   tlsBase        the TLS base: GDT entry 7's base while the thread runs (SetTLSBase)
+//   0x1FC   fpuFlags       TCB_FPU_USED: fpuState holds the thread's FPU state (else it never used the FPU)
+//   0x200   fpuState[512]  FXSAVE image (16-byte aligned: TCB_SIZE-aligned base), written
+//                          by fxsave when another thread takes the FPU (fpu.ts)
+//   0x400   = TCB_SIZE
 //
 // A TCB object (Untyped_Retype, or the root task's at boot) is
 // 2^seL4_TCBBits = 2 KiB, aligned to its size:
@@ -97,6 +104,19 @@ import { CTX_SIZE } from "../arch/x86/machine.gen";
 @inline export const TCB_MCP: usize = 0xC0;
 // @ts-ignore: decorator
 @inline export const TCB_USED: usize = 0xC4;
+// Per-thread CPU state, at the top of the thread part (see the ruler).
+// @ts-ignore: decorator
+@inline export const TCB_TLS_BASE: usize = 0x1F8;
+// @ts-ignore: decorator
+@inline export const TCB_FPU_FLAGS: usize = 0x1FC;
+// @ts-ignore: decorator
+@inline export const TCB_FPU_STATE: usize = 0x200;
+/** Bytes of an FXSAVE image. */
+// @ts-ignore: decorator
+@inline export const FPU_STATE_SIZE: usize = 512;
+/** TCB_FPU_FLAGS: the thread has used the FPU, and its state is in the FPU or at TCB_FPU_STATE. */
+// @ts-ignore: decorator
+@inline export const TCB_FPU_USED: u32 = 1 << 0;
 /**
  * Size of the thread part of a TCB. Every thread, the ones the kernel
  * starts at boot included, lives in a TCB object of 2^seL4_TCBBits (2 KiB)

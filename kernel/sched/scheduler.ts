@@ -6,7 +6,11 @@
 // its address space current, points TSS.esp0 at the end of its saved
 // context (where the next entry will save it) and restores it. With no
 // runnable thread the kernel idles in hlt with interrupts on; when no live
-// thread is left at all, the machine stops.
+// thread is left at all, the machine stops. Only a real switch (a thread
+// other than the one that ran last) touches the per-thread CPU state that
+// the entry paths leave alone: the FPU (arch/x86/fpu.ts) and the TLS
+// segment (arch/x86/tls.ts). A system call that returns to its caller
+// pays nothing for them.
 // Runnable threads stay in their ready queue while they run; round robin
 // within a priority rotates the queue when a slice ends or a thread yields.
 // Must not: decide about faults or syscalls (kernel/trap.ts, kernel/syscall.ts).
@@ -22,6 +26,8 @@ import { readyEnqueue, readyDequeue, readyChooseThread, schedRoundRobinRotate } 
 import { putLine, puts, putLineStart } from "../console";
 import { putDec, putDec32 } from "../lib/format";
 import { haltSystem, EXIT_STATUS_OK } from "../power";
+import { fpuSwitchTo, fpuThreadGone, fpuTrapCount, fpuSaveCount } from "../arch/x86/fpu";
+import { tlsSwitchTo } from "../arch/x86/tls";
 
 /** Timer ticks per time slice. */
 // @ts-ignore: decorator
@@ -59,6 +65,7 @@ export function threadStop(t: usize, state: ThreadState): void {
   setTcbState(t, state);
   liveThreads--;
   if (current == t) current = 0;
+  fpuThreadGone(t);
 }
 
 /** The running thread gives up the rest of its slice. */
@@ -92,13 +99,22 @@ export function schedule(): void {
       puts(" timer ticks, ");
       putDec32(switches);
       putLine(" thread switches");
+      puts("kernel: ");
+      putDec32(fpuTrapCount());
+      puts(" FPU traps (#NM), ");
+      putDec32(fpuSaveCount());
+      putLine(" FPU state saves");
       putLine("kernel: no threads left; stopping");
       haltSystem(EXIT_STATUS_OK);
     }
     idleWait();
     return;
   }
-  if (t != current) switches++;
+  if (t != current) {
+    switches++;
+    fpuSwitchTo(t);
+    tlsSwitchTo(t);
+  }
   current = t;
   vspaceSwitch(tcbVSpaceRoot(t));
   tssSetKernelEntry(<u32>(t + CONTEXT_SIZE));

@@ -9,7 +9,7 @@
 // Must not: write a system call number (they come from libs/abi), or
 // allocate.
 
-import { seL4_CapInitThreadTCB } from "../abi/sel4.gen";
+import { seL4_CapInitThreadTCB, SYS_SET_TLS_BASE } from "../abi/sel4.gen";
 import { SYS_DEBUG_THREAD_EXIT } from "../abi/tsos.gen";
 import { USER_BOOTINFO, BOOTINFO_THREAD_ID, BOOTINFO_CMDLINE, BOOTINFO_CMDLINE_LENGTH, BOOTINFO_MAGIC } from "../abi/layout.gen";
 import { syscall } from "./syscall";
@@ -67,6 +67,11 @@ export function nullSyscall(): void {
   seL4_BenchmarkNullSyscall();
 }
 
+/** seL4's SetTLSBase: the calling thread's %gs segment starts at `base` from now on. */
+export function setTlsBase(base: usize): void {
+  syscall(SYS_SET_TLS_BASE, <u32>base, 0, 0, 0);
+}
+
 export function dumpScheduler(): void {
   seL4_DebugDumpScheduler();
 }
@@ -118,6 +123,23 @@ function wordStart(n: i32): u32 {
     while (i < len && load<u8>(base + i) == 0x20) i++;
   }
   return i;
+}
+
+/**
+ * Copies the first word of the command line (the name, by convention) to
+ * `buf` (at most 31 bytes), names the calling thread with it, and returns
+ * its length.
+ */
+export function nameThreadFromArgs(buf: usize): u32 {
+  const a = argsAddr();
+  const len = argsLength();
+  let n: u32 = 0;
+  while (n < len && n < 31 && load<u8>(a + n) != 0x20) {
+    store<u8>(buf + n, load<u8>(a + n));
+    n++;
+  }
+  nameThreadBytes(buf, n);
+  return n;
 }
 
 /** The n-th space-separated word of the command line equals `s`. */

@@ -4,7 +4,8 @@ import { describe, it, expect } from "vitest";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { checkWasmText, wasmFacts, wasmText } from "../../build/wasmcheck.ts";
+import { checkWasmText, usesFloats, wasmFacts, wasmText } from "../../build/wasmcheck.ts";
+import { CFLAGS, moduleCflags, USER_FLOAT_CFLAGS } from "../../build/kernel.ts";
 import { checkImport, generateIntrinsicsHeader, INTRINSICS } from "../../build/intrinsics.ts";
 import { OUT } from "../../build/stage.ts";
 
@@ -35,6 +36,24 @@ describe("kernel wasm rules", () => {
   it("rejects float parameters and locals even without float arithmetic", () => {
     const p = wat("floatparam", `(module (func $keep (export "keep") (param f64) (result i32) (i32.const 0)))`);
     expect(checkWasmText(wasmText(p), { forbidAllocation: false }).join("\n")).toMatch(/in \$keep: a float param/);
+  });
+
+  it("accepts floats in user programs (allowFloats), and tells which modules use them", () => {
+    const p = wat("userfloat", `(module (func $half (export "half") (param i32) (result i32)
+      (i32.trunc_f32_s (f32.div (f32.convert_i32_s (local.get 0)) (f32.const 2)))))`);
+    const text = wasmText(p);
+    expect(checkWasmText(text, { forbidAllocation: true, side: "user", allowFloats: true })).toEqual([]);
+    expect(usesFloats(text)).toBe(true);
+    expect(usesFloats(wasmText(wat("nofloat", `(module (func (export "f") (param i32) (result i32) (local.get 0)))`)))).toBe(false);
+  });
+
+  it("builds float code with SSE2 math for user programs only; the kernel and float-free programs keep -mgeneral-regs-only", () => {
+    expect(moduleCflags("kernel", true)).toEqual(CFLAGS);
+    expect(moduleCflags("user", false)).toEqual(CFLAGS);
+    const user = moduleCflags("user", true);
+    expect(user).not.toContain("-mgeneral-regs-only");
+    for (const f of USER_FLOAT_CFLAGS) expect(user).toContain(f);
+    expect(CFLAGS).toContain("-mgeneral-regs-only");
   });
 
   it("rejects imports outside the intrinsic set, unknown intrinsics and wrong signatures", () => {

@@ -312,6 +312,13 @@ export class X86Mock {
   cr4 = 0;
   tsc = 0n;
   msrs = new Map<number, bigint>();
+  /** The FPU's registers as one FXSAVE image: fxsave copies it out, fxrstor in. */
+  fpu = new Uint8Array(512);
+  /** FPU instructions a test ran while CR0.TS was set (a real CPU would have raised #NM). */
+  fpuWhileTs = 0;
+  /** The FS and GS selectors. */
+  fs = 0;
+  gs = 0;
   /** The CRT controller's registers, by index. */
   crtc = new Array<number>(256).fill(0);
   crtcIndex = 0;
@@ -423,6 +430,21 @@ export class X86Mock {
     for (let i = 0; i < 4; i++) view.setUint32(out + 4 * i, r[i] >>> 0, true);
   }
 
+  private memBytes(): Uint8Array {
+    return new Uint8Array(this.memory().buffer);
+  }
+
+  // An fxsave/fxrstor/fninit: fxsave and fxrstor need a 16-byte aligned area on a real CPU (#GP otherwise).
+  private fxArea(area: number): number {
+    if ((area & 15) !== 0) throw new Error(`X86Mock: fxsave/fxrstor area 0x${(area >>> 0).toString(16)} is not 16-byte aligned (#GP)`);
+    return area >>> 0;
+  }
+
+  private fpuOp(op: () => void): void {
+    if (this.cr0 & 0x8) this.fpuWhileTs++;
+    op();
+  }
+
   /** The import object's "x86" module: one function per intrinsic in build/intrinsics.ts. */
   imports(): Record<string, (...args: never[]) => unknown> {
     const impl: Record<string, (...args: any[]) => unknown> = {
@@ -452,6 +474,21 @@ export class X86Mock {
       wrmsr: (msr: number, v: bigint) => void this.msrs.set(msr >>> 0, BigInt.asUintN(64, v)),
       rdmsr: (msr: number) => BigInt.asIntN(64, this.msrs.get(msr >>> 0) ?? 0n),
       readEbp: () => 0,
+      clts: () => void (this.cr0 = (this.cr0 & ~0x8) >>> 0),
+      fninit: () => this.fpuOp(() => {
+        this.fpu.fill(0, 0, 8); // FCW, FSW, FTW, FOP: x87 only; MXCSR and XMM stay
+        this.fpu[0] = 0x7f;
+        this.fpu[1] = 0x03;
+      }),
+      fxsave: (area: number) => this.fpuOp(() => this.memBytes().set(this.fpu, this.fxArea(area))),
+      fxrstor: (area: number) => this.fpuOp(() => this.fpu.set(this.memBytes().subarray(this.fxArea(area), this.fxArea(area) + 512))),
+      readFs: () => this.fs,
+      readGs: () => this.gs,
+      writeFs: (v: number) => void (this.fs = v & 0xffff),
+      writeGs: (v: number) => void (this.gs = v & 0xffff),
+      readGs32: () => {
+        throw new Error("X86Mock: readGs32 is a user-mode intrinsic");
+      },
       loadGdt: () => {},
       // Kernel exits never return: in Node they end the call with an exception.
       restoreUserContext: (ctx: number) => {

@@ -124,15 +124,22 @@ describe("panics", () => {
 
 describe("boot checks in boot/entry.S", () => {
   it("stops with a message naming the missing CPU features on a Pentium", async () => {
-    const r = await boot({ cpu: "pentium", stopWhen: /FXSR\r?\n/, atStop: async () => {} });
+    const r = await boot({ cpu: "pentium", stopWhen: /SSE2\r?\n/, atStop: async () => {} });
     expect(r.how, r.stderr + r.serial).toBe("stopped");
-    expect(r.lines).toContain("BOOT FAILED: CPU lacks required features: SEP PGE FXSR");
+    expect(r.lines).toContain("BOOT FAILED: CPU lacks required features: SEP PGE FXSR SSE SSE2");
     expect(r.lines).not.toContain(BANNER);
   });
 
   it("stops with a message on a 486", async () => {
-    const r = await boot({ cpu: "486", stopWhen: /FXSR\r?\n/, atStop: async () => {} });
-    expect(r.lines).toContain("BOOT FAILED: CPU lacks required features: TSC SEP PGE FXSR");
+    const r = await boot({ cpu: "486", stopWhen: /SSE2\r?\n/, atStop: async () => {} });
+    expect(r.lines).toContain("BOOT FAILED: CPU lacks required features: TSC SEP PGE FXSR SSE SSE2");
+  });
+
+  it("stops with a message on a Pentium III, which has SSE but not SSE2", async () => {
+    const r = await boot({ cpu: "pentium3", stopWhen: /SSE2\r?\n/, atStop: async () => {} });
+    expect(r.how, r.stderr + r.serial).toBe("stopped");
+    expect(r.lines).toContain("BOOT FAILED: CPU lacks required features: SSE2");
+    expect(r.lines).not.toContain(BANNER);
   });
 });
 

@@ -7,7 +7,7 @@
 // printers at the same priority interleave, the timer preempted them: the
 // system test for round-robin scheduling uses exactly that.
 
-import { nameThreadBytes, print, printBytes, printLine, printDec, argNumber, argIs, argsAddr, argsLength, putChar } from "../../libs/user/sys";
+import { nameThreadFromArgs, print, printBytes, printLine, printDec, argNumber, argIs, putChar } from "../../libs/user/sys";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
 
@@ -22,15 +22,7 @@ function spin(n: u32): u32 {
 }
 
 export function main(): u32 {
-  // The first word is the name.
-  const a = argsAddr();
-  const len = argsLength();
-  let n: u32 = 0;
-  while (n < len && n < 31 && load<u8>(a + n) != 0x20) {
-    store<u8>(nameBuf + n, load<u8>(a + n));
-    n++;
-  }
-  nameThreadBytes(nameBuf, n);
+  const n = nameThreadFromArgs(nameBuf);
   const lines = argNumber(1, 5);
   const work = argNumber(2, 200000);
   const asLines = argIs(3, "lines");

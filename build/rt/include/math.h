@@ -1,6 +1,9 @@
-/* math.h: freestanding stand-in. Kernel and userland wasm contains no float
- * instructions (the build checks), so these only have to declare what the
- * wasm2c preamble's unused static helpers name. They map to builtins. */
+/* math.h: freestanding stand-in. The kernel's wasm has no float
+ * instructions (the build checks), so for it these only name what the
+ * wasm2c preamble's unused static helpers mention. User programs that
+ * compute with floats are built with SSE2 math (build/kernel.ts,
+ * USER_FLOAT_CFLAGS), where gcc expands these builtins inline, except
+ * nearbyint/nearbyintf: build/rt/float-rt.c defines those. */
 #ifndef TSOS_MATH_H
 #define TSOS_MATH_H
 #define NAN __builtin_nanf("")

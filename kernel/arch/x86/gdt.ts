@@ -12,21 +12,23 @@
 //   0x1B      3      user code, DPL 3
 //   0x23      4      user data, DPL 3 (also the kernel's DS/ES)
 //   0x28      5      TSS, DPL 0
+//   0x33      6      user FS, DPL 3, base 0 (seL4 ia32)
+//   0x3B      7      user GS, DPL 3, base = the running thread's TLS base
+//                    (kernel/arch/x86/tls.ts rewrites it on a thread switch)
 //
 // TSS layout used (Intel SDM vol. 3, 7.2.1): 0x04 esp0, 0x08 ss0,
 // 0x66 I/O map base (set past the limit: no I/O ports for ring 3). The TSS
 // has TSS_PAD unused bytes below it (see there).
-// Must not: change esp0 anywhere but tssSetKernelEntry (the scheduler's exit path).
+// Must not: change esp0 anywhere but tssSetKernelEntry (the scheduler's exit
+// path), or entry 7's base anywhere but gdtSetTlsBase (tls.ts).
 
 import { loadGdt, ltr } from "./intrinsics";
 
-export { SEL_KERNEL_CS, SEL_KERNEL_SS, SEL_USER_CS, SEL_USER_DS } from "./machine.gen";
-import { SEL_KERNEL_CS, SEL_KERNEL_SS, SEL_USER_CS, SEL_USER_DS } from "./machine.gen";
-// @ts-ignore: decorator
-@inline export const SEL_TSS: u32 = 0x28;
+export { SEL_KERNEL_CS, SEL_KERNEL_SS, SEL_USER_CS, SEL_USER_DS, SEL_TSS, SEL_USER_FS, SEL_USER_GS } from "./machine.gen";
+import { SEL_KERNEL_CS, SEL_KERNEL_SS, SEL_TSS, SEL_USER_FS, SEL_USER_GS } from "./machine.gen";
 
 // @ts-ignore: decorator
-@inline const GDT_ENTRIES: u32 = 6;
+@inline const GDT_ENTRIES: u32 = 8;
 // @ts-ignore: decorator
 @inline const TSS_SIZE: u32 = 104;
 // @ts-ignore: decorator
@@ -60,6 +62,10 @@ const tss = memory.data(TSS_PAD + <i32>TSS_SIZE, 16) + TSS_PAD;
 // @ts-ignore: decorator
 @inline const ACCESS_TSS: u32 = 0x89; // present, 32-bit available TSS
 
+/** The GDT index a selector names. */
+// @ts-ignore: decorator
+@inline function gdtIndex(selector: u32): u32 { return selector >> 3; }
+
 function setDescriptor(index: u32, base: u32, limit: u32, access: u32, flags: u32): void {
   const d = gdt + <usize>(index * 8);
   store<u16>(d, <u16>(limit & 0xFFFF), 0);
@@ -79,7 +85,10 @@ export function gdtInit(kernelStackTop: u32): void {
   setDescriptor(2, 0, 0xFFFFF, ACCESS_KERNEL_DATA, 0xC);
   setDescriptor(3, 0, 0xFFFFF, ACCESS_USER_CODE, 0xC);
   setDescriptor(4, 0, 0xFFFFF, ACCESS_USER_DATA, 0xC);
-  setDescriptor(5, <u32>tss, TSS_SIZE - 1, ACCESS_TSS, 0x0);
+  setDescriptor(gdtIndex(SEL_TSS), <u32>tss, TSS_SIZE - 1, ACCESS_TSS, 0x0);
+  setDescriptor(gdtIndex(SEL_USER_FS), 0, 0xFFFFF, ACCESS_USER_DATA, 0xC);
+  setDescriptor(gdtIndex(SEL_USER_GS), 0, 0xFFFFF, ACCESS_USER_DATA, 0xC);
+  tlsBase = 0;
   store<u32>(tss, kernelStackTop, TSS_ESP0);
   store<u32>(tss, SEL_KERNEL_SS, TSS_SS0);
   store<u16>(tss, <u16>TSS_SIZE, TSS_IOMAP);
@@ -93,6 +102,27 @@ export function gdtInit(kernelStackTop: u32): void {
 // @ts-ignore: decorator
 @inline export function tssSetKernelEntry(esp0: u32): void {
   store<u32>(tss, esp0, TSS_ESP0);
+}
+
+/** The base in GDT entry 7, kept whole so a thread switch compares one word. */
+let tlsBase: u32 = 0;
+
+/**
+ * Sets the base of GDT entry 7 (SEL_USER_GS), the TLS segment. The CPU
+ * reads a descriptor only when a selector is loaded: the caller reloads GS.
+ */
+export function gdtSetTlsBase(base: u32): void {
+  const d = gdt + <usize>(gdtIndex(SEL_USER_GS) * 8);
+  store<u16>(d, <u16>(base & 0xFFFF), 2);
+  store<u8>(d, <u8>((base >> 16) & 0xFF), 4);
+  store<u8>(d, <u8>(base >> 24), 7);
+  tlsBase = base;
+}
+
+/** The base GDT entry 7 holds now. */
+// @ts-ignore: decorator
+@inline export function gdtTlsBase(): u32 {
+  return tlsBase;
 }
 
 /** The address of TSS.esp0, for SYSENTER_ESP. */

@@ -60,6 +60,28 @@
 @external("x86", "wrmsr") export declare function wrmsr(msr: u32, value: u64): void;
 // @ts-ignore: decorator
 @external("x86", "rdmsr") export declare function rdmsr(msr: u32): u64;
+/** Clears CR0.TS: FPU/SSE instructions stop raising #NM. */
+// @ts-ignore: decorator
+@external("x86", "clts") export declare function clts(): void;
+/** Resets the x87 FPU (not MXCSR or the XMM registers). */
+// @ts-ignore: decorator
+@external("x86", "fninit") export declare function fninit(): void;
+/** Saves x87, MXCSR and XMM state to the 16-byte aligned 512-byte area at `area`. */
+// @ts-ignore: decorator
+@external("x86", "fxsave") export declare function fxsave(area: usize): void;
+/** Loads x87, MXCSR and XMM state from the 16-byte aligned 512-byte area at `area`. */
+// @ts-ignore: decorator
+@external("x86", "fxrstor") export declare function fxrstor(area: usize): void;
+// @ts-ignore: decorator
+@external("x86", "readFs") export declare function readFs(): u32;
+// @ts-ignore: decorator
+@external("x86", "readGs") export declare function readGs(): u32;
+/** Loads FS with `selector` (the CPU reads its descriptor now). */
+// @ts-ignore: decorator
+@external("x86", "writeFs") export declare function writeFs(selector: u32): void;
+/** Loads GS with `selector` (the CPU reads its descriptor now). */
+// @ts-ignore: decorator
+@external("x86", "writeGs") export declare function writeGs(selector: u32): void;
 /** The caller's frame pointer (ebp), for backtraces. */
 // @ts-ignore: decorator
 @external("x86", "readEbp") export declare function readEbp(): u32;

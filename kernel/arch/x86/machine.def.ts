@@ -62,6 +62,9 @@ export const SELECTORS: ConstantGroup = {
     { name: "KERNEL_SS", value: 0x10, doc: "Kernel data and stack, DPL 0 (GDT entry 2)." },
     { name: "USER_CS", value: 0x1b, doc: "User code, DPL 3 (GDT entry 3)." },
     { name: "USER_DS", value: 0x23, doc: "User data, DPL 3 (GDT entry 4); the kernel's DS/ES too." },
+    { name: "TSS", value: 0x28, doc: "The one TSS, DPL 0 (GDT entry 5)." },
+    { name: "USER_FS", value: 0x33, doc: "User FS, DPL 3 (GDT entry 6, base 0): what every thread runs with (seL4 ia32)." },
+    { name: "USER_GS", value: 0x3b, doc: "User GS, DPL 3 (GDT entry 7, base = the running thread's TLS base): seL4 ia32's TLS segment." },
   ],
 };
 

@@ -89,6 +89,15 @@
 /** User data, DPL 3 (GDT entry 4); the kernel's DS/ES too. */
 // @ts-ignore: decorator
 @inline export const SEL_USER_DS: u32 = 35;
+/** The one TSS, DPL 0 (GDT entry 5). */
+// @ts-ignore: decorator
+@inline export const SEL_TSS: u32 = 40;
+/** User FS, DPL 3 (GDT entry 6, base 0): what every thread runs with (seL4 ia32). */
+// @ts-ignore: decorator
+@inline export const SEL_USER_FS: u32 = 51;
+/** User GS, DPL 3 (GDT entry 7, base = the running thread's TLS base): seL4 ia32's TLS segment. */
+// @ts-ignore: decorator
+@inline export const SEL_USER_GS: u32 = 59;
 
 // ── Saved user context: The first bytes of every TCB: boot/trap.S saves a thread's registers here on every kernel entry and restores them on exit. TSS.esp0 points at the end (ctx + 0x38) while the thread runs, so the CPU's pushes land in place.
 
