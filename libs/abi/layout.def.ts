@@ -10,7 +10,7 @@
 //   0x00400000  USER_TEXT_BASE: program text and read-only data (ELF)
 //   0x00800000  USER_WASM_BASE: the program's AssemblyScript data (asc --memoryBase)
 //   ...         C data and bss follow it (userland/user.ld)
-//   0xBFFE0000  USER_BOOTINFO: one page, read-only
+//   0xBFFE0000  USER_BOOTINFO: one page, the process information page
 //   0xBFFE8000  USER_IPC_BUFFER: one page
 //   0xBFFF0000  stack, USER_STACK_PAGES pages, growing down from USER_STACK_TOP
 //   USER_TOP    the kernel window (KERNEL_VBASE)
@@ -31,7 +31,7 @@ export const USER_SPACE: ConstantGroup = {
   entries: [
     { name: "TEXT_BASE", value: 0x00400000, doc: "Program text and read-only data are linked here." },
     { name: "WASM_BASE", value: 0x00800000, doc: "The program's AssemblyScript data (asc --memoryBase); C data and bss follow." },
-    { name: "BOOTINFO", value: 0xbffe0000, doc: "The thread's BootInfo page, read-only." },
+    { name: "BOOTINFO", value: 0xbffe0000, doc: "A started process's information page (BOOTINFO_*), writable so it can report STATUS." },
     { name: "IPC_BUFFER", value: 0xbffe8000, doc: "The thread's IPC buffer page." },
     { name: "STACK_TOP", value: 0xbffff000, doc: "The initial stack pointer; the stack grows down." },
     { name: "STACK_PAGES", value: 4, doc: "Pages of stack mapped below USER_STACK_TOP." },
@@ -49,17 +49,46 @@ export const BOOTINFO_MAGIC: ConstantGroup = {
 };
 
 export const BOOTINFO: ByteLayout = {
-  title: "BootInfo page",
+  title: "Process information page",
   prefix: "BOOTINFO_",
-  size: 0x110,
-  doc: "What the kernel tells a thread it starts from a boot module (the kernel writes it).",
+  size: 0x130,
+  doc: "What a program started by the process builder (libs/user/process.ts) is told, at USER_BOOTINFO; the program may write STATUS.",
   source: "tsos",
   fields: [
     { name: "MAGIC_FIELD", offset: 0x00, size: 4, doc: "BOOTINFO_MAGIC." },
-    { name: "THREAD_ID", offset: 0x04, size: 4, doc: "The thread's number in kernel logs." },
-    { name: "MODULE_INDEX", offset: 0x08, size: 4, doc: "The boot module the thread was started from." },
-    { name: "CMDLINE_LENGTH", offset: 0x0c, size: 4, doc: "Bytes of the module's command line." },
-    { name: "CMDLINE", offset: 0x10, size: 1, count: 256, doc: "The command line from the Multiboot2 module string, NUL-terminated." },
+    { name: "THREAD_ID", offset: 0x04, size: 4, doc: "A number the starter chose for the process (its boot module index, or a test number)." },
+    { name: "MODULE_INDEX", offset: 0x08, size: 4, doc: "The boot module the program was loaded from." },
+    { name: "CMDLINE_LENGTH", offset: 0x0c, size: 4, doc: "Bytes of the command line." },
+    { name: "CMDLINE", offset: 0x10, size: 1, count: 256, doc: "The command line (the Multiboot2 module string, or what the starter gave), NUL-terminated." },
+    { name: "CNODE_SIZE_BITS", offset: 0x110, size: 4, doc: "log2 of the slots in the process's CNode; its guard makes a CPtr equal a slot number." },
+    { name: "UNTYPED", offset: 0x114, size: 4, doc: "The slot of the process's untyped memory (0: none)." },
+    { name: "UNTYPED_SIZE_BITS", offset: 0x118, size: 4, doc: "log2 of that untyped's size." },
+    { name: "EMPTY_START", offset: 0x11c, size: 4, doc: "The first empty slot of the process's CNode." },
+    { name: "EMPTY_END", offset: 0x120, size: 4, doc: "One past the last empty slot." },
+    { name: "PRIORITY", offset: 0x124, size: 4, doc: "The priority the process runs at (its MCP is the same)." },
+    { name: "STATUS", offset: 0x128, size: 4, doc: "Written by the process before it ends: PROCESS_STATUS_* (the starter reads it through its own mapping)." },
+    { name: "STATUS_DETAIL", offset: 0x12c, size: 4, doc: "A number the process adds to its status (for a test: how many checks ran)." },
+  ],
+};
+
+export const PROCESS_CSPACE: ConstantGroup = {
+  title: "A started process's CSpace",
+  prefix: "PROCESS_",
+  type: "u32",
+  doc: "Where the process builder puts a process's own capabilities (the same slots as seL4's root task where they exist).",
+  source: "tsos",
+  entries: [
+    { name: "CNODE_SIZE_BITS", value: 12, doc: "A process's CNode has 2^12 slots, with a 20-bit guard of 0." },
+    { name: "SLOT_TCB", value: 1, doc: "The process's own TCB (seL4_CapInitThreadTCB)." },
+    { name: "SLOT_CNODE", value: 2, doc: "Its CNode (seL4_CapInitThreadCNode)." },
+    { name: "SLOT_VSPACE", value: 3, doc: "Its page directory (seL4_CapInitThreadVSpace)." },
+    { name: "SLOT_ASID_POOL", value: 6, doc: "A copy of the root task's ASID pool capability, when the starter grants it (seL4_CapInitThreadASIDPool)." },
+    { name: "SLOT_IPC_BUFFER", value: 10, doc: "Its IPC buffer frame (seL4_CapInitThreadIPCBuffer)." },
+    { name: "SLOT_UNTYPED", value: 16, doc: "Its share of untyped memory, when the starter grants one." },
+    { name: "SLOT_FIRST_FREE", value: 17, doc: "The first slot the builder leaves empty." },
+    { name: "STATUS_RUNNING", value: 0, doc: "STATUS: the process has not finished." },
+    { name: "STATUS_PASSED", value: 0x50415353, doc: "STATUS: the process finished and succeeded (\"PASS\")." },
+    { name: "STATUS_FAILED", value: 0x4641494c, doc: "STATUS: the process finished and failed (\"FAIL\")." },
   ],
 };
 
