@@ -16,7 +16,7 @@
 
 import {
   CTX_EIP, CTX_ESP, CTX_EFLAGS, CTX_CS, CTX_SS, CTX_VECTOR, TCB_ID, TCB_VSPACE_ROOT, TCB_IPC_BUFFER,
-  TCB_BUFFER, setTcbPriority, tcbOfObject, tcbSlot,
+  TCB_BUFFER, setTcbPriority, tcbOfObject, tcbSlot, allocThreadId,
 } from "../object/tcb";
 import { frameCap, VM_READ_WRITE } from "../cspace/cte";
 import { cteInsertRoot } from "../cspace/cdt";
@@ -125,7 +125,7 @@ export function startModuleThread(index: i32, priority: i32): bool {
   }
 
   const t = tcbOfObject(window(tcbPage)); // a TCB object's layout; its CSpace root stays empty
-  const id = <u32>threadCount + 1;
+  const id = allocThreadId();
   recordBootThread(t);
   store<u32>(t, id, TCB_ID);
   const str = moduleStringAddr(index);
