@@ -12,16 +12,16 @@
 //   0x08    boundTcb   physical address of the TCB object bound to it, or 0
 //   0x0C    message word (IPC)
 
-import { window } from "../arch/x86/kernel-window";
+import { vspacePhysWindow } from "../arch/x86/vspace";
 
 // @ts-ignore: decorator
 @inline export const NTFN_BOUND_TCB: usize = 0x08;
 
 /** The TCB object bound to the notification at physical `ntfn` (0: none). */
 export function notificationBoundTcb(ntfn: u32): u32 {
-  return load<u32>(window(ntfn), NTFN_BOUND_TCB);
+  return load<u32>(vspacePhysWindow() + <usize>ntfn, NTFN_BOUND_TCB);
 }
 
 export function setNotificationBoundTcb(ntfn: u32, tcbObject: u32): void {
-  store<u32>(window(ntfn), tcbObject, NTFN_BOUND_TCB);
+  store<u32>(vspacePhysWindow() + <usize>ntfn, tcbObject, NTFN_BOUND_TCB);
 }

@@ -32,7 +32,7 @@ import {
   errorRange, errorAlignment, errorRevokeFirst,
 } from "../api/invocation";
 import { replyValue, replyValues } from "../api/reply";
-import { window } from "../arch/x86/kernel-window";
+import { vspacePhysWindow } from "../arch/x86/vspace";
 import { notificationBoundTcb, setNotificationBoundTcb } from "./notification";
 import { tcbSetTlsBase, tcbTlsBase } from "../arch/x86/tls";
 import {
@@ -102,7 +102,7 @@ let ntfn: u32 = 0;
 /** The thread a thread capability names. */
 // @ts-ignore: decorator
 @inline function threadOf(slot: usize): usize {
-  return tcbOfObject(window(capObjectPhys(slot)));
+  return tcbOfObject(vspacePhysWindow() + <usize>capObjectPhys(slot));
 }
 
 /** The register at position `i` of seL4_UserContext, as the thread would see it. */
