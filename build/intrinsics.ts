@@ -99,6 +99,8 @@ export const INTRINSICS: Intrinsic[] = [
   { name: "startRegister", params: [], result: "i32", scope: "user", body: `extern u32 user_start_ebx; return user_start_ebx;` },
   // The 32-bit word at %gs:a: a read through the TLS segment (seL4 ia32 TLS).
   { name: "readGs32", params: ["i32"], result: "i32", scope: "user", body: `u32 v; __asm__ volatile("mov %%gs:(%1), %0" : "=r"(v) : "r"(a) : "memory"); return v;` },
+  // The address of a test helper thread's code (build/rt/user-rt.c): 0 counts forever, 1 counts once and suspends itself.
+  { name: "threadEntry", params: ["i32"], result: "i32", scope: "user", body: `extern char user_thread_count[], user_thread_count_once[]; return a == 0 ? (u32)(uintptr_t)user_thread_count : (u32)(uintptr_t)user_thread_count_once;` },
   // Raw instructions that user-mode fault tests execute on purpose.
   { name: "ud2", params: [], result: null, scope: "user", body: `__asm__ volatile("ud2");` },
   { name: "int3", params: [], result: null, scope: "user", body: `__asm__ volatile("int3");` },
