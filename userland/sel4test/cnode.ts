@@ -147,15 +147,15 @@ export function cnodeRotate(): void {
   const b = make(OBJ_NOTIFICATION, 0);
   const dest = freeSlot();
   // src a -> pivot b's slot, pivot b -> dest.
-  checkEq(seL4_CNode_Rotate(MY_CNODE, dest, DEPTH, 0, MY_CNODE, b, DEPTH, 0, MY_CNODE, a, DEPTH, 0), seL4_NoError, "rotate");
+  checkEq(seL4_CNode_Rotate(MY_CNODE, dest, DEPTH, 0, MY_CNODE, b, DEPTH, 0, MY_CNODE, a, DEPTH), seL4_NoError, "rotate");
   checkEq(ident(dest), CAP_NOTIFICATION_CAP, "the pivot moved to the destination");
   checkEq(ident(b), CAP_ENDPOINT_CAP, "the source moved to the pivot");
   checkEq(ident(a), CAP_NULL_CAP, "the source is empty");
   // dest == src: a swap.
-  checkEq(seL4_CNode_Rotate(MY_CNODE, dest, DEPTH, 0, MY_CNODE, b, DEPTH, 0, MY_CNODE, dest, DEPTH, 0), seL4_NoError, "swap");
+  checkEq(seL4_CNode_Rotate(MY_CNODE, dest, DEPTH, 0, MY_CNODE, b, DEPTH, 0, MY_CNODE, dest, DEPTH), seL4_NoError, "swap");
   checkEq(ident(dest), CAP_ENDPOINT_CAP, "swapped in");
   checkEq(ident(b), CAP_NOTIFICATION_CAP, "swapped out");
-  checkEq(seL4_CNode_Rotate(MY_CNODE, dest, DEPTH, 0, MY_CNODE, dest, DEPTH, 0, MY_CNODE, b, DEPTH, 0), seL4_IllegalOperation, "pivot equal to destination");
+  checkEq(seL4_CNode_Rotate(MY_CNODE, dest, DEPTH, 0, MY_CNODE, dest, DEPTH, 0, MY_CNODE, b, DEPTH), seL4_IllegalOperation, "pivot equal to destination");
 }
 
 /** CNODEOP0009: seL4_CNode_SaveCaller into an empty slot (no caller yet: nothing saved); an occupied slot is DeleteFirst. */
