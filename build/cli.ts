@@ -58,6 +58,9 @@ function boot(args: string[], timeoutS: number): Promise<number> {
         case "panic":
           console.error("qemu: the kernel stopped after a panic");
           return resolve(1);
+        case "failure":
+          console.error("qemu: the system powered off reporting a failure (DebugPowerOff with a non-zero status)");
+          return resolve(1);
         default:
           console.error(describeQemuFailure(code, signal, stderr));
           return resolve(1);

@@ -20,7 +20,7 @@ import { putDec32 } from "./lib/format";
 // @ts-ignore: decorator
 @inline export const DEBUG_EXIT_PORT: u32 = 0xF4;
 // The values written to the debug-exit port. QEMU exits with (v << 1) | 1,
-// so these give 33 and 35: far from QEMU's own statuses (0 after a guest
+// so these give 33, 35 and 37: far from QEMU's own statuses (0 after a guest
 // reset or a monitor "quit", 1 for its own errors) and from a shell's
 // (2, 126, 127, 128 + signal). build/qemu.ts holds the host side, and
 // test/build/qemu.test.ts checks the two agree.
@@ -28,6 +28,9 @@ import { putDec32 } from "./lib/format";
 @inline export const EXIT_STATUS_OK: u32 = 0x10;
 // @ts-ignore: decorator
 @inline export const EXIT_STATUS_PANIC: u32 = 0x11;
+/** A user program reported a failure (DebugPowerOff with a non-zero status: the in-OS test suite). */
+// @ts-ignore: decorator
+@inline export const EXIT_STATUS_FAILURE: u32 = 0x12;
 
 let powerOffOnHalt = false;
 

@@ -19,12 +19,12 @@ import {
   SYS_DEBUG_PUT_CHAR, SYS_DEBUG_HALT, SYS_DEBUG_NAME_THREAD, SYS_BENCHMARK_NULL_SYSCALL,
   SYS_YIELD, SYS_DEBUG_DUMP_SCHEDULER, SYS_DEBUG_CAP_IDENTIFY, SYS_SET_TLS_BASE,
 } from "../libs/abi/sel4.gen";
-import { SYS_DEBUG_THREAD_EXIT } from "../libs/abi/tsos.gen";
+import { SYS_DEBUG_THREAD_EXIT, SYS_DEBUG_POWER_OFF } from "../libs/abi/tsos.gen";
 import { CTX_EAX, CTX_EBX, ThreadState, TCB_CTABLE, tcbSlot, tcbOfObject } from "./object/tcb";
 import { currentThread, schedule, threadStop, threadYield } from "./sched/scheduler";
 import { putc, puts, putNewline, putLineStart, putLine } from "./console";
 import { putDec32, putSigned, putHex } from "./lib/format";
-import { haltSystem, EXIT_STATUS_OK } from "./power";
+import { haltSystem, EXIT_STATUS_OK, EXIT_STATUS_FAILURE } from "./power";
 import { putThreadName, setNameFromBuffer } from "./object/tcb-name";
 import { dumpThreads } from "./debug/dump";
 import { userFault, capFault, FAULT_UNKNOWN_SYSCALL } from "./trap";
@@ -95,6 +95,16 @@ export function handleSyscall(): void {
       putNewline();
       haltSystem(EXIT_STATUS_OK);
       break;
+    case SYS_DEBUG_POWER_OFF: {
+      const status = load<u32>(t, CTX_EBX);
+      putLineStart();
+      puts("kernel: power-off requested by thread ");
+      putThreadName(t);
+      puts(status == 0 ? ", reporting success" : ", reporting a failure");
+      putNewline();
+      haltSystem(status == 0 ? EXIT_STATUS_OK : EXIT_STATUS_FAILURE);
+      break;
+    }
     default:
       putLineStart();
       puts("kernel: unknown system call ");
