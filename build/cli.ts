@@ -20,7 +20,7 @@ import { buildKernel, KERNEL_ELF } from "./kernel.ts";
 import { buildIso } from "./iso.ts";
 import { chooseAccel, qemuArgs, classifyExit, describeQemuFailure } from "./qemu.ts";
 import { ROOT, StageError, stageLog } from "./stage.ts";
-import { runBench, printBench, BenchError } from "./bench.ts";
+import { runBench, printBench, runPaths, printPaths, PATH_RUNS, BenchError } from "./bench.ts";
 import { ConfigError, readEnv } from "./env.ts";
 
 function report(t0: bigint): void {
@@ -105,6 +105,7 @@ async function main(argv: string[]): Promise<number> {
       const results = await runBench();
       report(t0);
       printBench(results);
+      printPaths(await runPaths(PATH_RUNS));
       return 0;
     }
     default:

@@ -12,6 +12,7 @@
 // Must not: print anything but the console's loss report; callers say why
 // they stop.
 
+import { pathReport } from "./debug/path-stats";
 import { outb, cli, hlt } from "./arch/x86/intrinsics";
 import { serialDrain, serialLostBytes, serialState, SerialState } from "./drivers/serial";
 import { putLineStart, puts, putLine } from "./console";
@@ -63,6 +64,7 @@ export function finishConsole(): void {
 
 /** Stops the machine for good: finishes the console, debug-exit with `status` if asked, then halt. */
 export function haltSystem(status: u32): void {
+  pathReport();
   finishConsole();
   if (powerOffOnHalt) outb(DEBUG_EXIT_PORT, status);
   cli();

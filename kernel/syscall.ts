@@ -33,12 +33,14 @@ import { lookupIpcBuffer } from "./api/message";
 import { lookupSlot, setMissingCapabilityFault } from "./cspace/lookup";
 import { capTag, capObjectPhys, isNullCap, CAP_THREAD_CAP, CAP_ENDPOINT_CAP, CAP_NOTIFICATION_CAP } from "./cspace/cte";
 import { window } from "./arch/x86/kernel-window";
+import { pathEnter, PathKind } from "./debug/path-stats";
 import { tcbSetTlsBase } from "./arch/x86/tls";
 
 /** Entered from boot/trap.S's sysenter path. Never returns. */
 export function handleSyscall(): void {
   const t = currentThread();
   const number = <i32>load<u32>(t, CTX_EAX);
+  pathEnter(PathKind.Syscall, number);
   switch (number) {
     case SYS_BENCHMARK_NULL_SYSCALL:
       break;

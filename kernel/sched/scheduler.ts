@@ -29,6 +29,7 @@ import { putDec, putDec32 } from "../lib/format";
 import { haltSystem, EXIT_STATUS_OK } from "../power";
 import { fpuSwitchTo, fpuThreadGone, fpuTrapCount, fpuSaveCount } from "../arch/x86/fpu";
 import { tlsSwitchTo } from "../arch/x86/tls";
+import { pathLeave } from "../debug/path-stats";
 
 /** Timer ticks per time slice. */
 // @ts-ignore: decorator
@@ -141,6 +142,7 @@ export function schedule(): void {
       putLine("kernel: no threads left; stopping");
       haltSystem(EXIT_STATUS_OK);
     }
+    pathLeave();
     idleWait();
     return;
   }
@@ -152,5 +154,6 @@ export function schedule(): void {
   }
   current = t;
   tssSetKernelEntry(<u32>(t + CONTEXT_SIZE));
+  pathLeave();
   restoreUserContext(<u32>t);
 }
