@@ -70,7 +70,7 @@ export function decodeInvocation(slot: usize): u32 {
 export function performInvocation(): DeleteResult {
   replyEmpty();
   switch (invokedTag) {
-    case CAP_UNTYPED_CAP: invokeUntypedRetype(invokedSlot); break;
+    case CAP_UNTYPED_CAP: return invokeUntypedRetype(invokedSlot);
     case CAP_CNODE_CAP: return invokeCNode();
     case CAP_THREAD_CAP: return invokeTCB();
     case CAP_DOMAIN_CAP: invokeDomain(); break;

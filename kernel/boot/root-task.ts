@@ -39,6 +39,7 @@ import { kernelPageDirectory, window } from "../arch/x86/kernel-window";
 import { pdInit, mapPage, mapPageTable, PAGE_USER, PAGE_WRITE, VSpaceError } from "../arch/x86/vspace";
 import { allocZeroedPage } from "../arch/x86/pages";
 import { asidTableSetPool, asidPoolSet, IT_ASID } from "../arch/x86/asid";
+import { UNTYPED_FREE_INDEX_BITS } from "../object/untyped";
 import { physAllocAligned } from "./physmem";
 import { elfCheck, ElfError, elfErrorName, elfEntry, elfSegmentCount, elfSegmentPageBase, elfSegmentPageCount,
   elfSegmentVaddr, elfSegmentFileSize, elfSegmentFileOffset, elfSegmentWritable } from "../elf";
@@ -359,7 +360,9 @@ export function finishRootTask(): void {
   const n = untypedCount();
   for (let i: u32 = 0; i < n && nextSlot < ROOT_CNODE_SLOTS; i++) {
     bootInfoSetUntyped(bi, i, untypedPaddr(i), untypedBits(i), untypedDevice(i));
-    provide(untypedCap(untypedPaddr(i), untypedBits(i), untypedDevice(i), 0));
+    // RAM untypeds start full: their first Retype clears them (kernel/object/untyped.ts keeps RAM above the watermark zero).
+    const full: u32 = untypedDevice(i) ? 0 : (<u32>1 << untypedBits(i)) >>> UNTYPED_FREE_INDEX_BITS;
+    provide(untypedCap(untypedPaddr(i), untypedBits(i), untypedDevice(i), full));
   }
   bootInfoSetRegion(bi, BiRegion.Untyped, untypedStart, nextSlot);
   bootInfoSetRegion(bi, BiRegion.Empty, nextSlot, ROOT_CNODE_SLOTS);

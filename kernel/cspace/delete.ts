@@ -35,7 +35,7 @@ import { slotAtPhys } from "./lookup";
 import { tcbOfObject, TCB_BOUND_NTFN } from "../object/tcb";
 import { threadDestroyed } from "../sched/scheduler";
 import { setNotificationBoundTcb } from "../object/notification";
-import { pathPreemptionPoint } from "../debug/path-stats";
+import { preemptionPoint } from "../api/preemption";
 import { vspacePhysWindow } from "../arch/x86/vspace";
 import { unmapFrame } from "../object/frame";
 import { unmapPageTableOf } from "../object/page-table";
@@ -50,21 +50,8 @@ import { deleteASID, deleteASIDPool } from "../arch/x86/asid";
 @inline export const TCB_CNODE_ENTRIES: u32 = 5;
 
 // ── Preemption ───────────────────────────────────────────────────────
-
-/**
- * Slots deleted since the last preemption point. Until interrupts reach
- * these loops (the IPC issue brings the kernel's interrupt path into
- * them), a preemption point only counts work, so tests and the longest-path
- * benchmark can see how much each operation did.
- */
-export let deleteWork: u32 = 0;
-
-/** True if an interrupt is pending and the operation should stop here and be restarted. */
-function preemptionPoint(): bool {
-  deleteWork++;
-  pathPreemptionPoint();
-  return false;
-}
+// Each deletion of a Revoke, and each slot a zombie clears, is a
+// preemption point (kernel/api/preemption.ts).
 
 /** What cteDelete and cteRevoke return. */
 export enum DeleteResult {

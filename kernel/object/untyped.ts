@@ -5,11 +5,19 @@
 // the untyped's free space at its watermark, aligned to their size, and
 // put their capabilities into the destination CNode as children of the
 // untyped). A retype of an untyped with no children first resets it: its
-// watermark returns to 0 and all its memory is free again.
-// New objects are zeroed here (frames of device memory are not), so memory
-// never carries one object's contents into the next.
-// Must not: fail inside invokeUntypedRetype; everything that can go wrong
-// is decided in decodeUntypedInvocation.
+// memory below the watermark is cleared, in chunks with preemption points
+// (a preempted Retype restarts and goes on clearing where it stopped), and
+// the watermark returns to 0.
+// The invariant that makes this enough: the RAM of an untyped above its
+// watermark is zero. The boot hands RAM untypeds over with the watermark
+// at the top (kernel/boot/root-task.ts), so their first Retype clears them;
+// objects are made only above the watermark; nothing below it is reused
+// before a reset. New objects are therefore zero without clearing them
+// (device memory is never cleared), and memory never carries one object's
+// contents into the next.
+// Must not: fail inside invokeUntypedRetype (it may only stop at a
+// preemption point); everything that can go wrong is decided in
+// decodeUntypedInvocation.
 //
 // see: seL4 reference manual, "Untyped_Retype"; seL4 src/object/untyped.c
 // and src/object/objecttype.c (getObjectSize, createObject), facts only.
@@ -25,6 +33,8 @@ import {
   pageDirectoryCap, isNullCap, CAP_CNODE_CAP, CTE_SIZE_BITS, RIGHTS_ALL, VM_READ_WRITE,
 } from "../cspace/cte";
 import { cteInsertNew, hasChildren } from "../cspace/cdt";
+import { DeleteResult } from "../cspace/delete";
+import { preemptionPoint } from "../api/preemption";
 import { lookupSlotForCNodeOp, cnodeSlot, setMissingCapabilityFault } from "../cspace/lookup";
 import {
   invLabel, invLength, invArg, invExtraCap, errorIllegalOperation, errorTruncatedMessage, errorInvalidArgument,
@@ -45,7 +55,9 @@ import {
 
 /** The watermark counts in units of 2^seL4_MinUntypedBits bytes. */
 // @ts-ignore: decorator
-@inline const FREE_INDEX_BITS: u32 = 4;
+@inline export const UNTYPED_FREE_INDEX_BITS: u32 = 4;
+// @ts-ignore: decorator
+@inline const FREE_INDEX_BITS: u32 = UNTYPED_FREE_INDEX_BITS;
 
 /** log2 of an object's size (seL4's getObjectSize); `userSize` is the caller's size argument. */
 export function objectSizeBits(type: u32, userSize: u32): u32 {
@@ -143,16 +155,39 @@ export function decodeUntypedInvocation(slot: usize): u32 {
   return seL4_NoError;
 }
 
-/** Zeroes `bytes` of physical memory at `phys` through the kernel window. */
-function zeroPhys(phys: u32, bits: u32): void {
-  memory.fill(vspacePhysWindow() + <usize>phys, 0, <usize>1 << bits);
+/** Bytes an untyped's reset clears between two preemption points. */
+// @ts-ignore: decorator
+@inline export const RESET_CHUNK_BITS: u32 = 12;
+
+/**
+ * An untyped without children starts over: its memory below the watermark
+ * is cleared, from the top down in chunks of 2^RESET_CHUNK_BITS bytes, the
+ * watermark following each chunk, with a preemption point after each. So
+ * a reset that is preempted goes on, when the Retype is restarted, where it
+ * stopped. Device memory is not cleared. Returns false when preempted.
+ */
+function resetUntyped(slot: usize): bool {
+  if (untypedIsDevice(slot)) {
+    setUntypedFreeIndex(slot, 0);
+    return true;
+  }
+  const base = vspacePhysWindow() + <usize>capObjectPhys(slot);
+  const chunk: u32 = <u32>1 << RESET_CHUNK_BITS;
+  let used: u32 = untypedFreeIndex(slot) << FREE_INDEX_BITS;
+  while (used != 0) {
+    const from = (used - 1) & ~(chunk - 1);
+    memory.fill(base + <usize>from, 0, used - from);
+    used = from;
+    setUntypedFreeIndex(slot, used >>> FREE_INDEX_BITS);
+    if (used != 0 && preemptionPoint()) return false;
+  }
+  return true;
 }
 
 /** Makes one object of the decoded type at `phys` and returns its capability. */
 function createObject(phys: u32, isDevice: bool): u64 {
   const type = retypeType;
   const bits = objectSizeBits(type, retypeUserSize);
-  if (type != OBJ_UNTYPED && !isDevice) zeroPhys(phys, bits);
   switch (type) {
     case OBJ_UNTYPED: return untypedCap(phys, bits, isDevice, 0);
     case OBJ_TCB:
@@ -172,14 +207,15 @@ function createObject(phys: u32, isDevice: bool): u64 {
 }
 
 /** Carries out the retype decodeUntypedInvocation checked, for the untyped in `slot`. */
-export function invokeUntypedRetype(slot: usize): void {
+export function invokeUntypedRetype(slot: usize): DeleteResult {
   const bits = objectSizeBits(retypeType, retypeUserSize);
   const isDevice = untypedIsDevice(slot);
-  if (retypeReset) setUntypedFreeIndex(slot, 0);
+  if (retypeReset && !resetUntyped(slot)) return DeleteResult.Preempted;
   const end = retypeBase - capObjectPhys(slot) + (retypeCount << bits);
   setUntypedFreeIndex(slot, end >>> FREE_INDEX_BITS);
   for (let i: u32 = 0; i < retypeCount; i++) {
     const cap = createObject(retypeBase + (i << bits), isDevice);
     cteInsertNew(slot, cnodeSlot(retypeDestCNode, retypeOffset + i), cap);
   }
+  return DeleteResult.Done;
 }

@@ -12,6 +12,8 @@ import * as cdt from "../../kernel/cspace/cdt";
 import * as lookup from "../../kernel/cspace/lookup";
 import * as del from "../../kernel/cspace/delete";
 import * as inv from "../../kernel/api/invocation";
+import * as preemption from "../../kernel/api/preemption";
+export { picUnmask, picMask } from "../../kernel/arch/x86/pic";
 
 export { vspaceSetPhysWindow, vspaceInit } from "../../kernel/arch/x86/vspace";
 export { invocationBegin, invocationSetArg, invocationAddExtraCap } from "../../kernel/api/invocation";
@@ -130,7 +132,7 @@ export function faultGuardFound(): u32 { return lookup.lookupFaultGuardFound; }
 // ── Deletion and invocations ─────────────────────────────────────────
 export function cteDelete(s: usize, exposed: bool): i32 { return del.cteDelete(s, exposed); }
 export function cteRevoke(s: usize): i32 { return del.cteRevoke(s); }
-export function deleteWork(): u32 { return del.deleteWork; }
+export function deleteWork(): u32 { return preemption.preemptionWork; }
 export function errorCode(): u32 { return inv.errorCode; }
 export function errorNumber(): u32 { return inv.errorNumber; }
 export function errorRangeMin(): u32 { return inv.errorRangeMin; }

@@ -96,6 +96,7 @@ describe("Untyped_Retype", () => {
 
   it("makes a TCB: 2 KiB, aligned, zeroed, named by a thread capability; its last capability's deletion leaves nothing", () => {
     k.u8.fill(0x5a, utBase, utBase + 8192);
+    x.setUntypedFreeIndex(slotOf(UT), 8192 / 16); // as the boot hands RAM over: its first Retype clears it
     expect(retype(2, 0, 9)).toBe(0); // an endpoint first, so the TCB must be aligned up
     expect(retype(1, 0, 10)).toBe(0);
     const tcb = x.objectPhys(slotOf(10));
@@ -117,11 +118,84 @@ describe("Untyped_Retype", () => {
     expect(x.hasChildren(slotOf(UT))).toBe(1); // the endpoint
   });
 
-  it("zeroes what it makes", () => {
-    k.u8.fill(0xa5, utBase, utBase + 8192);
+  it("clears an untyped when it is reset (all of it below the watermark), so what it makes is zero", () => {
+    // As the boot hands RAM over: full, with whatever the memory held.
+    k.u8.fill(0xa5, utBase, utBase + 65536);
+    x.setUntypedFreeIndex(slotOf(UT), 65536 / 16);
     expect(retype(OBJ.X86_4K, 0, 20)).toBe(0);
-    expect(k.u8.slice(utBase, utBase + 4096).every((b) => b === 0)).toBe(true);
-    expect(k.u8[utBase + 4096]).toBe(0xa5); // and nothing beyond
+    expect(k.u8.slice(utBase, utBase + 65536).every((b) => b === 0)).toBe(true);
+    expect(x.untypedFreeIndex(slotOf(UT))).toBe(4096 / 16);
+    // Above the watermark it stays zero: the next object needs no clearing, and is zero.
+    k.u8.fill(0x5a, utBase, utBase + 4096); // the frame's contents: not the untyped's business
+    expect(retype(OBJ.X86_4K, 0, 21)).toBe(0);
+    expect(k.u8.slice(utBase + 4096, utBase + 8192).every((b) => b === 0)).toBe(true);
+    expect(k.u8[utBase]).toBe(0x5a);
+    // A device untyped is never cleared.
+    const dev = k.alloc(1 << 14, 1 << 14);
+    k.u8.fill(0x77, dev, dev + (1 << 14));
+    x.makeUntyped(dev, 14, true, (1 << 14) / 16);
+    x.insertRoot(slotOf(30), true);
+    expect(retype(OBJ.X86_4K, 0, 31, 1, slotOf(30))).toBe(0);
+    expect(k.u8[dev]).toBe(0x77);
+  });
+
+  it("revokes with preemption points: a pending interrupt stops the revoke, and the restarted revoke finishes it", () => {
+    expect(retype(OBJ.Endpoint, 0, 10)).toBe(0);
+    for (let i = 11; i < 111; i++) expect(copy(i, 10)).toBe(0);
+    x.picUnmask(0);
+    const was = k.x86.options.inPort;
+    k.x86.options.inPort = (port: number) => (port === 0x20 ? 0x01 : undefined);
+    try {
+      let stops = 0;
+      for (;;) {
+        x.invocationBegin(L.CNodeRevoke, 2);
+        x.invocationSetArg(0, 10);
+        x.invocationSetArg(1, 8);
+        expect(x.decodeCNodeInvocation(rootCap)).toBe(0);
+        if (x.invokeCNode() === 0) break;
+        stops++;
+        expect(stops).toBeLessThan(100);
+      }
+      expect(stops).toBeGreaterThan(3); // 100 deletions, a check every 16 points
+      for (let i = 11; i < 111; i++) expect(tagAt(i)).toBe(0);
+      expect(tagAt(10)).toBe(TAG.endpoint_cap);
+    } finally {
+      x.picMask(0);
+      k.x86.options.inPort = was;
+    }
+  });
+
+  it("resets in chunks with preemption points: a pending interrupt stops it, and the restarted Retype goes on", () => {
+    k.u8.fill(0xa5, utBase, utBase + 65536);
+    x.setUntypedFreeIndex(slotOf(UT), 65536 / 16);
+    // IRQ 0 unmasked and always pending: every PREEMPTION_CHECK_INTERVAL-th point stops the reset.
+    x.picUnmask(0);
+    const pendingWas = k.x86.options.inPort;
+    k.x86.options.inPort = (port: number) => (port === 0x20 ? 0x01 : undefined);
+    try {
+      let preempted = 0;
+      let err = -1;
+      for (let tries = 0; tries < 100; tries++) {
+        x.invocationBegin(L.UntypedRetype, 6);
+        [OBJ.X86_4K, 0, 0, 0, 20, 1].forEach((v, i) => x.invocationSetArg(i, v));
+        x.invocationAddExtraCap(rootCap);
+        err = x.decodeUntypedInvocation(slotOf(UT));
+        expect(err).toBe(0);
+        const r = x.invokeUntypedRetype(slotOf(UT));
+        if (r === 0) break;
+        preempted++;
+        // Progress is kept in the watermark: it only goes down, and what is above it is clear.
+        const used = x.untypedFreeIndex(slotOf(UT)) * 16;
+        expect(k.u8.slice(utBase + used, utBase + 65536).every((b) => b === 0)).toBe(true);
+        expect(k.u8[utBase + used - 1]).toBe(0xa5);
+      }
+      expect(preempted).toBeGreaterThan(0);
+      expect(tagAt(20)).toBe(TAG.frame_cap);
+      expect(k.u8.slice(utBase, utBase + 65536).every((b) => b === 0)).toBe(true);
+    } finally {
+      x.picMask(0);
+      k.x86.options.inPort = pendingWas;
+    }
   });
 
   it("checks its arguments in seL4's order, with seL4's errors", () => {

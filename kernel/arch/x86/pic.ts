@@ -22,6 +22,8 @@ import { outb, inb } from "./intrinsics";
 @inline const CMD_EOI: u32 = 0x20;
 // @ts-ignore: decorator
 @inline const CMD_READ_ISR: u32 = 0x0B;
+// @ts-ignore: decorator
+@inline const CMD_READ_IRR: u32 = 0x0A;
 
 let spuriousCount: u32 = 0;
 let mask: u32 = 0xFFFF;
@@ -80,6 +82,16 @@ export function picIsSpurious(irq: u32): bool {
 export function picEndOfInterrupt(irq: u32): void {
   if (irq >= 8) outb(SLAVE_CMD, CMD_EOI);
   outb(MASTER_CMD, CMD_EOI);
+}
+
+/** True if an IRQ that is not masked is waiting to be delivered (the request registers, OCW3). */
+export function picIrqPending(): bool {
+  outb(MASTER_CMD, CMD_READ_IRR);
+  const master = inb(MASTER_CMD) & ~mask & 0xFF;
+  if ((master & ~(<u32>1 << 2)) != 0) return true; // the cascade line stands for the slave
+  if ((mask & 0xFF00) == 0xFF00) return false;
+  outb(SLAVE_CMD, CMD_READ_IRR);
+  return (inb(SLAVE_CMD) & ~(mask >> 8) & 0xFF) != 0;
 }
 
 export function picSpuriousCount(): u32 {
