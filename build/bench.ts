@@ -91,7 +91,7 @@ export interface PathResult {
   /** Instructions between a kernel entry or preemption point and the next exit or preemption point. */
   betweenPoints: number;
   betweenPointsIn: string;
-  /** Instructions of the longest kernel entry, entry to exit (preemption points do not take interrupts yet). */
+  /** Instructions of the longest kernel entry, entry to exit (a preemption point stops it only when an interrupt is pending). */
   entry: number;
   entryIn: string;
 }

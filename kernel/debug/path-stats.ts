@@ -6,10 +6,9 @@
 // preemption point (a preemption point ends one stretch and starts the
 // next). The longest is printed when the machine stops, with what was
 // running: "kernel: longest non-preemptible path N instructions (...)".
-// Until the kernel's preemption points take pending interrupts (they only
-// count work today: kernel/cspace/delete.ts), the real bound is the whole
-// kernel entry, so that is printed too: "kernel: longest kernel entry N
-// instructions (...)".
+// A preemption point stops the operation only when an interrupt is pending
+// (kernel/api/preemption.ts), so the longest whole kernel entry is printed
+// too: "kernel: longest kernel entry N instructions (...)".
 // Under TCG with -icount shift=0, rdtsc counts instructions, so N is exact.
 // All of it exists only in the measuring kernel variant (build/kernel.ts
 // passes asc `--use TSOS_PATH_STATS=1` for `npm run bench`'s path runs,
