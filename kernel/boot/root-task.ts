@@ -1,6 +1,6 @@
 // kernel/boot/root-task.ts: the root task, built as seL4 builds it.
 //
-// Owns: turning boot module 0 (an ELF32 image, checked by kernel/elf.ts
+// Owns: turning boot module 0 (an ELF32 image, checked by libs/elf/elf.ts
 // before anything is mapped) into the first thread, holding every
 // capability the kernel hands out:
 //  - its CNode: 2^13 slots, guard 19 bits of 0, so a CPtr is a slot number;
@@ -41,7 +41,7 @@ import { allocZeroedPage } from "../arch/x86/pages";
 import { asidTableSetPool, asidPoolSet, IT_ASID } from "../arch/x86/asid";
 import { physAllocAligned } from "./physmem";
 import { elfCheck, ElfError, elfErrorName, elfEntry, elfSegmentCount, elfSegmentPageBase, elfSegmentPageCount,
-  elfSegmentVaddr, elfSegmentFileSize, elfSegmentFileOffset, elfSegmentWritable } from "../elf";
+  elfSegmentVaddr, elfSegmentFileSize, elfSegmentFileOffset, elfSegmentWritable } from "../../libs/elf/elf";
 import { moduleCount, moduleStart, moduleEnd, moduleStringAddr, moduleStringLength } from "./multiboot2";
 import { untypedsBuild, untypedCount, untypedPaddr, untypedBits, untypedDevice, untypedLeftOut, untypedRamBytes, untypedDeviceBytes } from "./untypeds";
 import {

@@ -1,13 +1,16 @@
 // userland/root/main.ts: the root task, the first user program (boot module 0).
 //
-// Owns: for now, proving the seL4 boot protocol end to end: it reads the
-// seL4_BootInfo the kernel passed in EBX, prints what it was given (the
-// slot regions, untyped memory, the extra BootInfo chunks, its own
-// command line from the boot-module table), and exercises its
-// capabilities through real invocations. With the argument "halt" it
-// stops the system (DebugHalt); with "threads" it asks the kernel for its
-// thread list (DebugDumpScheduler). It becomes the component-tree builder
-// (DESIGN.md, Userland) on top of the process builder.
+// Owns: the seL4 boot protocol end to end, and starting the system: it
+// reads the seL4_BootInfo the kernel passed in EBX, prints what it was
+// given (the slot regions, untyped memory, the extra BootInfo chunks, its
+// own command line from the boot-module table), then starts every other
+// boot module as a process with the process builder (programs.ts) and
+// ends. It keeps seL4's root priority, 255, while it works, so the
+// programs (priority 100) run once it has ended. With the argument
+// "threads" it asks the kernel for its thread list (DebugDumpScheduler)
+// after starting them; with "halt" it then stops the system (DebugHalt).
+// It becomes the component-tree builder (DESIGN.md, Userland) on top of
+// the process builder.
 
 import { nameThread, print, printLine, printDec, printHex, putChar, halt, dumpScheduler, startRegister } from "../../libs/user/sys";
 import {
@@ -21,6 +24,7 @@ import {
 } from "../../libs/abi/tsos.gen";
 
 import { initFromBootInfo } from "../../libs/user/bootinfo";
+import { startPrograms } from "./programs";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
 
@@ -124,6 +128,7 @@ export function main(): u32 {
   print("root: hello from user mode, arguments \"");
   for (let i: u32 = 0; i < argsLength; i++) putChar(load<u8>(argsAt + i));
   printLine("\"");
+  startPrograms(bi);
   if (hasArg("threads")) dumpScheduler();
   if (hasArg("halt")) {
     printLine("root: asking the kernel to halt");
