@@ -45,7 +45,7 @@ describe("boot", () => {
     expect(lines[3]).toBe("memory map:");
     expect(lines).toContain("  0x000000000-0x00009fbff     639 KiB  available");
     checkMemoryMap(r, 128);
-    expect(lines).toContain('root: hello from user mode, thread 1, arguments "root"');
+    expect(lines).toContain('root: hello from user mode, arguments "root"');
     expect(lines).toContain('kernel: thread 1 "root" exited with status 0');
     expect(lines[lines.length - 2]).toBe("kernel: no threads left; stopping");
   });
