@@ -15,8 +15,8 @@
 // (kernel/boot/root-task.ts, the image at its kernel-window address) and
 // the user-level process builder (libs/user/process.ts, the image mapped
 // into the root task). So it must stay kernel-safe: no allocation, no
-// floats, no 64-bit division, and only libs/abi imports (no kernel or user
-// library code).
+// floats, no 64-bit division, and only generated definitions as imports
+// (libs/abi, kernel/arch/x86/machine.gen.ts), no kernel or user library code.
 //
 // see: System V ABI, "ELF: Executable and Linkable Format" (Portable
 // Formats Specification 1.2), chapters 1 (ELF header) and 2 (program
@@ -72,12 +72,8 @@
 // @ts-ignore: decorator
 @inline export const PF_R: u32 = 4;
 
-import { seL4_PageBits } from "../abi/sel4.gen";
+import { PAGE_BITS, PAGE_SIZE } from "../../kernel/arch/x86/machine.gen";
 import { USER_TOP } from "../abi/layout.gen";
-// @ts-ignore: decorator
-@inline const PAGE_BITS: u32 = seL4_PageBits;
-// @ts-ignore: decorator
-@inline const PAGE_SIZE: u32 = <u32>1 << seL4_PageBits;
 // @ts-ignore: decorator
 @inline const PAGE_MASK: u32 = PAGE_SIZE - 1;
 

@@ -47,7 +47,7 @@ import {
   PROCESS_CNODE_SIZE_BITS, PROCESS_SLOT_TCB, PROCESS_SLOT_CNODE, PROCESS_SLOT_VSPACE, PROCESS_SLOT_ASID_POOL,
   PROCESS_SLOT_IPC_BUFFER, PROCESS_SLOT_UNTYPED, PROCESS_SLOT_FIRST_FREE, PROCESS_STATUS_RUNNING,
 } from "../abi/layout.gen";
-import { EFLAGS_IF, EFLAGS_RESERVED1 } from "../../kernel/arch/x86/machine.gen";
+import { EFLAGS_IF, EFLAGS_RESERVED1, PAGE_SIZE } from "../../kernel/arch/x86/machine.gen";
 import {
   seL4_Untyped_Retype, seL4_X86_ASIDPool_Assign, seL4_X86_PageTable_Map, seL4_X86_Page_Map, seL4_X86_Page_Unmap,
   seL4_CNode_Copy, seL4_CNode_Mint, seL4_CNode_Revoke, seL4_CNode_Delete,
@@ -57,8 +57,6 @@ import { seL4_DebugNameThreadBytes } from "./ipc";
 
 // ── Constants ─────────────────────────────────────────────────────────────
 
-// @ts-ignore: decorator
-@inline const PAGE_SIZE: u32 = <u32>1 << seL4_PageBits;
 // @ts-ignore: decorator
 @inline const RIGHTS_READ: u32 = <u32>1 << CAP_RIGHTS_CAP_ALLOW_READ_SHIFT;
 // @ts-ignore: decorator

@@ -28,6 +28,7 @@ import {
   seL4_LargePageBits, seL4_X86_Default_VMAttributes, OBJ_X86_PAGE_TABLE, CAP_RIGHTS_CAP_ALLOW_READ_SHIFT,
 } from "../../libs/abi/sel4.gen";
 import { print, printLine, printDec, printHex, printBytes } from "../../libs/user/sys";
+import { PAGE_SIZE } from "../../kernel/arch/x86/machine.gen";
 
 /** The priority of every program the root task starts (the kernel's old DEFAULT_PRIORITY). */
 // @ts-ignore: decorator
@@ -36,8 +37,6 @@ import { print, printLine, printDec, printHex, printBytes } from "../../libs/use
 // The scratch window: one 4 MiB region, far from the root task's image (0x00400000..) and BootInfo after it.
 // @ts-ignore: decorator
 @inline const SCRATCH_BASE: u32 = 0x10000000;
-// @ts-ignore: decorator
-@inline const PAGE_SIZE: u32 = <u32>1 << seL4_PageBits;
 /** Information pages, one per boot-module index, from the second page on. */
 // @ts-ignore: decorator
 @inline const INFO_BASE: u32 = SCRATCH_BASE + PAGE_SIZE;
