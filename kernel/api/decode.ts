@@ -17,12 +17,13 @@
 
 import {
   capTag, CAP_NULL_CAP, CAP_ZOMBIE_CAP, CAP_UNTYPED_CAP, CAP_CNODE_CAP, CAP_DOMAIN_CAP, CAP_FRAME_CAP, CAP_PAGE_TABLE_CAP,
-  CAP_PAGE_DIRECTORY_CAP, CAP_ASID_CONTROL_CAP, CAP_ASID_POOL_CAP,
+  CAP_PAGE_DIRECTORY_CAP, CAP_ASID_CONTROL_CAP, CAP_ASID_POOL_CAP, CAP_THREAD_CAP,
 } from "../cspace/cte";
 import { errorInvalidCapability, errorIllegalOperation } from "./invocation";
 import { decodeUntypedInvocation, invokeUntypedRetype } from "../object/untyped";
 import { decodeCNodeInvocation, invokeCNode } from "../object/cnode";
 import { decodeDomainInvocation, invokeDomain } from "../object/domain";
+import { decodeTCBInvocation, invokeTCB } from "../object/tcb-invocation";
 import { decodeFrameInvocation, invokeFrame } from "../object/frame";
 import { decodePageTableInvocation, invokePageTable } from "../object/page-table";
 import { decodePageDirectoryInvocation, invokePageDirectory } from "../object/page-directory";
@@ -50,6 +51,7 @@ export function decodeInvocation(slot: usize): u32 {
     case CAP_UNTYPED_CAP: return decodeUntypedInvocation(slot);
     case CAP_CNODE_CAP: return decodeCNodeInvocation(slot);
     case CAP_DOMAIN_CAP: return decodeDomainInvocation();
+    case CAP_THREAD_CAP: return decodeTCBInvocation(slot);
     case CAP_FRAME_CAP: return decodeFrameInvocation(slot);
     case CAP_PAGE_TABLE_CAP: return decodePageTableInvocation(slot);
     case CAP_PAGE_DIRECTORY_CAP: return decodePageDirectoryInvocation(slot);
@@ -70,6 +72,7 @@ export function performInvocation(): DeleteResult {
   switch (invokedTag) {
     case CAP_UNTYPED_CAP: invokeUntypedRetype(invokedSlot); break;
     case CAP_CNODE_CAP: return invokeCNode();
+    case CAP_THREAD_CAP: return invokeTCB();
     case CAP_DOMAIN_CAP: invokeDomain(); break;
     case CAP_FRAME_CAP: invokeFrame(); break;
     case CAP_PAGE_TABLE_CAP: invokePageTable(); break;

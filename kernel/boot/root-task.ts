@@ -24,8 +24,8 @@
 // src/arch/x86/kernel/vspace.c (create_it_address_space), facts only.
 
 import {
-  CTX_EIP, CTX_ESP, CTX_EBX, CTX_EFLAGS, CTX_CS, CTX_SS, CTX_VECTOR, TCB_ID, TCB_VSPACE_ROOT, TCB_IPC_BUFFER,
-  TCB_CTABLE, TCB_VTABLE, TCB_BUFFER, setTcbPriority, setTcbMcp, tcbOfObject, tcbSlot,
+  CTX_EIP, CTX_ESP, CTX_EBX, CTX_EFLAGS, CTX_CS, CTX_SS, CTX_VECTOR, TCB_ID, TCB_IPC_BUFFER,
+  TCB_CTABLE, TCB_VTABLE, TCB_BUFFER, setTcbPriority, setTcbMcp, tcbOfObject, tcbSlot, allocThreadId,
 } from "../object/tcb";
 import { setName, firstWordLength, putThreadName } from "../object/tcb-name";
 import {
@@ -68,9 +68,6 @@ import {
 /** The root task's ASID: seL4's IT_ASID, the first of the initial pool (ASID 0 is never used). */
 // @ts-ignore: decorator
 @inline const ROOT_TASK_ASID: u32 = IT_ASID;
-/** The root task is thread 1 in kernel logs. */
-// @ts-ignore: decorator
-@inline const ROOT_TASK_THREAD_ID: u32 = 1;
 // @ts-ignore: decorator
 @inline const ROOT_CNODE_SLOTS: u32 = 1 << CONFIG_ROOT_CNODE_SIZE_BITS;
 // @ts-ignore: decorator
@@ -325,11 +322,10 @@ export function createRootTask(): bool {
   cteInsert(cnodeCap(cnodePhys, CONFIG_ROOT_CNODE_SIZE_BITS, seL4_WordBits - CONFIG_ROOT_CNODE_SIZE_BITS, 0), slot(seL4_CapInitThreadCNode), tcbSlot(t, TCB_CTABLE));
   cteInsert(capWords(slot(seL4_CapInitThreadVSpace)), slot(seL4_CapInitThreadVSpace), tcbSlot(t, TCB_VTABLE));
   cteInsert(capWords(slot(seL4_CapInitThreadIPCBuffer)), slot(seL4_CapInitThreadIPCBuffer), tcbSlot(t, TCB_BUFFER));
-  store<u32>(t, ROOT_TASK_THREAD_ID, TCB_ID);
+  store<u32>(t, allocThreadId(), TCB_ID); // the first: thread 1
   const str = moduleStringAddr(0);
   const strLength = moduleStringLength(0);
   setName(t, str, firstWordLength(str, strLength));
-  store<u32>(t, pd, TCB_VSPACE_ROOT);
   store<u32>(t, ipcVaddr, TCB_IPC_BUFFER);
   setTcbPriority(t, seL4_RootTaskPriority);
   setTcbMcp(t, seL4_RootTaskPriority);

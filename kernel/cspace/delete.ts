@@ -32,6 +32,10 @@ import {
 } from "./cte";
 import { cteEmpty, cteSwap, isFinalCapability, isParentOf } from "./cdt";
 import { slotAtPhys } from "./lookup";
+import { tcbOfObject, TCB_BOUND_NTFN } from "../object/tcb";
+import { threadDestroyed } from "../sched/scheduler";
+import { setNotificationBoundTcb } from "../object/notification";
+import { vspacePhysWindow } from "../arch/x86/vspace";
 import { unmapFrame } from "../object/frame";
 import { unmapPageTableOf } from "../object/page-table";
 import { deleteASID, deleteASIDPool } from "../arch/x86/asid";
@@ -85,10 +89,13 @@ function finaliseCap(s: usize, final: bool): u64 {
     case CAP_ZOMBIE_CAP:
       return capWords(s); // still being cleared
     case CAP_THREAD_CAP:
-      // A TCB's own slots (its CSpace and VSpace roots, reply, caller, IPC
-      // buffer) are cleared like a CNode's. Until TCB_Resume exists no TCB
-      // made from untyped memory can run, so there is nothing to suspend yet.
-      if (final) return zombieCap(capObjectPhys(s), ZOMBIE_TCB, TCB_CNODE_ENTRIES);
+      // The thread stops for good (suspended, its FPU state dropped, its
+      // notification unbound); then its own slots (its CSpace and VSpace
+      // roots, reply, caller, IPC buffer) are cleared like a CNode's.
+      if (final) {
+        tcbFinalise(tcbOfObject(vspacePhysWindow() + <usize>capObjectPhys(s)));
+        return zombieCap(capObjectPhys(s), ZOMBIE_TCB, TCB_CNODE_ENTRIES);
+      }
       return 0;
     case CAP_FRAME_CAP:
       // Every frame capability carries its own mapping, final or not.
@@ -108,6 +115,16 @@ function finaliseCap(s: usize, final: bool): u64 {
       // and notifications have no waiters until IPC exists.
       return 0;
   }
+}
+
+/** seL4's finalisation of a TCB (unbind, suspend, drop its FPU state), before its slots are cleared. */
+function tcbFinalise(t: usize): void {
+  const ntfn = load<u32>(t, TCB_BOUND_NTFN);
+  if (ntfn != 0) {
+    setNotificationBoundTcb(ntfn, 0);
+    store<u32>(t, 0, TCB_BOUND_NTFN);
+  }
+  threadDestroyed(t);
 }
 
 /** Can the slot, which holds a zombie, be emptied now: nothing is left to clear but (at most) the slot itself? */

@@ -41,8 +41,11 @@
 //   0x68    name[32]       NUL-terminated (NameThread)
 //   0x88    (unused)
 //   0xC0    mcp            maximum controlled priority, 0..255
-//   0xC4    = TCB_USED
-//   (0xC4-0x1F7 free)
+//   0xC4    faultHandler   the fault endpoint's CPtr (TCB_Configure, SetSpace; used with IPC)
+//   0xC8    boundNtfn      physical address of the bound notification, or 0
+//   0xCC    tcbFlags       seL4_TCBFlag_* (TCB_SetFlags)
+//   0xD0    = TCB_USED
+//   (0xD0-0x1F7 free)
 //   -- per-thread CPU state beyond the context (kernel/arch/x86/tls.ts, fpu.ts) --
 //   0x1F8   tlsBase        the TLS base: GDT entry 7's base while the thread runs (SetTLSBase)
 //   0x1FC   fpuFlags       TCB_FPU_USED: fpuState holds the thread's FPU state (else it never used the FPU)
@@ -103,7 +106,20 @@ import { CTX_SIZE } from "../arch/x86/machine.gen";
 // @ts-ignore: decorator
 @inline export const TCB_MCP: usize = 0xC0;
 // @ts-ignore: decorator
-@inline export const TCB_USED: usize = 0xC4;
+@inline export const TCB_FAULT_HANDLER: usize = 0xC4;
+// @ts-ignore: decorator
+@inline export const TCB_BOUND_NTFN: usize = 0xC8;
+// @ts-ignore: decorator
+@inline export const TCB_TCB_FLAGS: usize = 0xCC;
+// @ts-ignore: decorator
+@inline export const TCB_USED: usize = 0xD0;
+
+let lastThreadId: u32 = 0;
+
+/** A new number for kernel logs: threads are numbered 1, 2, ... in the order their TCBs are made. */
+export function allocThreadId(): u32 {
+  return ++lastThreadId;
+}
 // Per-thread CPU state, at the top of the thread part (see the ruler).
 // @ts-ignore: decorator
 @inline export const TCB_TLS_BASE: usize = 0x1F8;

@@ -18,9 +18,10 @@
 import { restoreUserContext, idleWait } from "../arch/x86/intrinsics";
 import { tssSetKernelEntry } from "../arch/x86/gdt";
 import { vspaceSwitch } from "../arch/x86/vspace";
+import { threadVSpaceRoot } from "../arch/x86/vm-root";
 import {
   CONTEXT_SIZE, ThreadState, tcbPriority, tcbState, setTcbState, tcbVSpaceRoot,
-  tcbTimeSlice, setTcbTimeSlice,
+  tcbTimeSlice, setTcbTimeSlice, setTcbPriority,
 } from "../object/tcb";
 import { readyEnqueue, readyDequeue, readyChooseThread, schedRoundRobinRotate } from "./ready";
 import { putLine, puts, putLineStart } from "../console";
@@ -59,13 +60,46 @@ export function threadStart(t: usize): void {
   liveThreads++;
 }
 
-/** A thread stops for good (exit or an unrecoverable fault). */
+/**
+ * A thread stops: it faulted without a handler, exited, or was suspended
+ * (`state` says which). It can be restarted (TCB_Resume); until then it
+ * is not live. Its FPU state stays where it is (in the FPU, or saved in
+ * its TCB when another thread takes the FPU): only deleting the TCB
+ * drops it (threadDestroyed). Stopping a thread that is not live changes
+ * only its state.
+ */
 export function threadStop(t: usize, state: ThreadState): void {
-  if (tcbState(t) == ThreadState.Running) readyDequeue(t);
+  const was = tcbState(t);
+  if (was == ThreadState.Running) readyDequeue(t);
   setTcbState(t, state);
-  liveThreads--;
+  if (was == ThreadState.Running || was == ThreadState.Blocked) liveThreads--;
   if (current == t) current = 0;
+}
+
+/** seL4's restart: a stopped thread becomes runnable again (nothing happens to a live one). */
+export function threadRestart(t: usize): void {
+  const s = tcbState(t);
+  if (s == ThreadState.Running || s == ThreadState.Blocked) return;
+  threadStart(t);
+}
+
+/** A TCB is being deleted: the thread stops, and its FPU state is dropped without a save. */
+export function threadDestroyed(t: usize): void {
+  threadStop(t, ThreadState.Inactive);
   fpuThreadGone(t);
+}
+
+/** Sets a thread's priority, moving it to its new ready queue if it is queued. */
+export function threadSetPriority(t: usize, priority: i32): void {
+  const queued = tcbState(t) == ThreadState.Running;
+  if (queued) readyDequeue(t);
+  setTcbPriority(t, priority);
+  if (queued) readyEnqueue(t);
+}
+
+/** Thread `t`'s VSpace root may have changed (TCB_Configure, SetSpace): take it now if `t` is running. */
+export function threadVSpaceChanged(t: usize): void {
+  if (t == current) vspaceSwitch(threadVSpaceRoot(t));
 }
 
 /** The running thread gives up the rest of its slice. */
@@ -114,9 +148,9 @@ export function schedule(): void {
     switches++;
     fpuSwitchTo(t);
     tlsSwitchTo(t);
+    vspaceSwitch(threadVSpaceRoot(t)); // checked on each switch: its page directory may be gone
   }
   current = t;
-  vspaceSwitch(tcbVSpaceRoot(t));
   tssSetKernelEntry(<u32>(t + CONTEXT_SIZE));
   restoreUserContext(<u32>t);
 }

@@ -140,3 +140,21 @@ export function errorMemoryLeft(): u32 { return inv.errorMemoryLeft; }
 export { buildErrorReply, replyWord } from "../../kernel/api/reply";
 import { replyInfo as info } from "../../kernel/api/reply";
 export function replyInfo(): u32 { return info; }
+
+// ── Any invocation, through the kernel's dispatcher (kernel/api/decode.ts) ──
+export { decodeInvocation, performInvocation } from "../../kernel/api/decode";
+export { asidTableSetPool, asidTableReset, asidPoolGet } from "../../kernel/arch/x86/asid";
+import * as tcb from "../../kernel/object/tcb";
+import { tcbTlsBase } from "../../kernel/arch/x86/tls";
+/** The thread part of the TCB object at physical `phys` (tests: wasm address). */
+// @ts-ignore: decorator
+@inline function thread(phys: u32): usize { return tcb.tcbOfObject(<usize>phys); }
+export function threadState(phys: u32): u32 { return tcb.tcbState(thread(phys)); }
+export function threadPriority(phys: u32): i32 { return tcb.tcbPriority(thread(phys)); }
+export function threadMcp(phys: u32): i32 { return tcb.tcbMcp(thread(phys)); }
+export function setThreadMcp(phys: u32, mcp: i32): void { tcb.setTcbMcp(thread(phys), mcp); }
+export function threadSlot(phys: u32, i: u32): usize { return tcb.tcbSlot(thread(phys), i); }
+export function threadIpcBuffer(phys: u32): u32 { return load<u32>(thread(phys), tcb.TCB_IPC_BUFFER); }
+export function threadBoundNtfn(phys: u32): u32 { return load<u32>(thread(phys), tcb.TCB_BOUND_NTFN); }
+export function threadTlsBase(phys: u32): u32 { return tcbTlsBase(thread(phys)); }
+export function threadContext(phys: u32, offset: u32): u32 { return load<u32>(thread(phys) + <usize>offset); }

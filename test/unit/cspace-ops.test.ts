@@ -100,7 +100,15 @@ describe("Untyped_Retype", () => {
     expect(retype(1, 0, 10)).toBe(0);
     const tcb = x.objectPhys(slotOf(10));
     expect([tagAt(10), tcb - utBase]).toEqual([TAG.thread_cap, 2048]);
-    expect(k.u8.slice(tcb, tcb + 2048).every((b) => b === 0)).toBe(true);
+    // Zeroed but for the thread's log number (kernel/object/tcb.ts: TCB_ID at 0x60 of the thread part at 0x400).
+    const id = k.view.getUint32(tcb + 0x400 + 0x60, true);
+    expect(id).toBeGreaterThan(0);
+    const bytes = k.u8.slice(tcb, tcb + 2048);
+    bytes.fill(0, 0x460, 0x464);
+    expect(bytes.every((b) => b === 0)).toBe(true);
+    expect(retype(1, 0, 12)).toBe(0);
+    expect(k.view.getUint32(x.objectPhys(slotOf(12)) + 0x460, true)).toBe(id + 1); // numbered in creation order
+    expect(del(12)).toBe(0);
     expect(copy(11, 10)).toBe(0);
     expect(del(10)).toBe(0); // not the last
     expect(tagAt(11)).toBe(TAG.thread_cap);

@@ -1,0 +1,31 @@
+// kernel/arch/x86/vm-root.ts: the page directory a thread runs in.
+//
+// Owns: seL4's setVMRoot check for ia32: a thread runs in the page
+// directory named by the capability in its tcbVTable slot, if that
+// capability is a page directory capability with an ASID and the ASID
+// still maps to that page directory (kernel/arch/x86/asid.ts); otherwise
+// in the kernel's page directory, where every user access faults. The
+// scheduler asks on every thread switch, so a page directory that was
+// deleted, or a VTable slot that was emptied, can never be loaded into CR3.
+// Must not: change any capability or mapping.
+//
+// see: seL4 src/arch/x86/32/kernel/vspace.c (setVMRoot), facts only.
+
+import { TCB_VTABLE, TCB_VSPACE_ROOT, tcbSlot } from "../../object/tcb";
+import { capTag, capPagePhys, isNullCap, tableIsMapped, tableMappedAsid, CAP_PAGE_DIRECTORY_CAP } from "../../cspace/cte";
+import { findVSpaceForASID } from "./asid";
+import { vspaceKernelPd } from "./vspace";
+
+/** The physical address of the page directory thread `t` runs in. */
+export function threadVSpaceRoot(t: usize): u32 {
+  const s = tcbSlot(t, TCB_VTABLE);
+  if (isNullCap(s)) {
+    // A thread the kernel started from a boot module without capabilities
+    // (until the root task starts them) keeps its page directory here.
+    const legacy = load<u32>(t, TCB_VSPACE_ROOT);
+    return legacy != 0 ? legacy : vspaceKernelPd();
+  }
+  if (capTag(s) != CAP_PAGE_DIRECTORY_CAP || !tableIsMapped(s)) return vspaceKernelPd();
+  const pd = capPagePhys(s);
+  return findVSpaceForASID(tableMappedAsid(s)) == pd ? pd : vspaceKernelPd();
+}
