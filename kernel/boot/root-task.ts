@@ -49,7 +49,6 @@ import {
   extraHeader, EXTRA_TSC_SIZE, EXTRA_RSDP_SIZE,
 } from "./bootinfo";
 import { tscMeasureMHz } from "../arch/x86/tsc";
-import { recordBootThread } from "./modules";
 import { puts, putNewline, putBytes, putLine } from "../console";
 import { putDec32, putHex, putSize } from "../lib/format";
 import { threadStart } from "../sched/scheduler";
@@ -339,7 +338,6 @@ export function createRootTask(): bool {
 
   rootThread = t;
   rootBi = bi;
-  recordBootThread(t);
   return true;
 }
 
