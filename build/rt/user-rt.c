@@ -50,3 +50,27 @@ __asm__(
   "  xor %ebp, %ebp\n"
   "  call user_main\n"
   "  ud2\n");
+
+/* Helper threads for the in-OS tests (userland/sel4test), which a test
+ * starts in its own address space with TCB_WriteRegisters: loops that need
+ * neither a stack nor the wasm instance. EBX holds a counter's address.
+ *   user_thread_count       adds 1 to the counter, forever;
+ *   user_thread_count_once  adds 1, then suspends itself: TCB_Suspend on
+ *                           the TCB capability in EDI, by seL4_Call. */
+#include "sel4.gen.h" /* SYS_CALL, LABEL_TCB_SUSPEND, MSGINFO_LABEL_SHIFT */
+__asm__(
+  "  .text\n"
+  "  .globl user_thread_count\n"
+  "user_thread_count:\n"
+  "1:lock incl (%ebx)\n"
+  "  jmp 1b\n"
+  "  .globl user_thread_count_once\n"
+  "user_thread_count_once:\n"
+  "  lock incl (%ebx)\n"
+  "  mov %edi, %ebx\n"
+  "  mov $(" USER_RT_STR(LABEL_TCB_SUSPEND) " << " USER_RT_STR(MSGINFO_LABEL_SHIFT) "), %esi\n"
+  "  mov $" USER_RT_STR(SYS_CALL) ", %eax\n"
+  "  mov %esp, %ecx\n"
+  "  mov $2f, %edx\n"
+  "2:sysenter\n"
+  "  ud2\n");

@@ -74,12 +74,21 @@
 /** Its page directory (seL4_CapInitThreadVSpace). */
 // @ts-ignore: decorator
 @inline export const PROCESS_SLOT_VSPACE: u32 = 3;
+/** A copy of ASIDControl, when the starter grants it (seL4_CapASIDControl). */
+// @ts-ignore: decorator
+@inline export const PROCESS_SLOT_ASID_CONTROL: u32 = 5;
 /** A copy of the root task's ASID pool capability, when the starter grants it (seL4_CapInitThreadASIDPool). */
 // @ts-ignore: decorator
 @inline export const PROCESS_SLOT_ASID_POOL: u32 = 6;
 /** Its IPC buffer frame (seL4_CapInitThreadIPCBuffer). */
 // @ts-ignore: decorator
 @inline export const PROCESS_SLOT_IPC_BUFFER: u32 = 10;
+/** A copy of the Domain capability, when the starter grants it (seL4_CapDomain). */
+// @ts-ignore: decorator
+@inline export const PROCESS_SLOT_DOMAIN: u32 = 11;
+/** A device untyped, when the starter grants one (the in-OS tests use it). */
+// @ts-ignore: decorator
+@inline export const PROCESS_SLOT_DEVICE_UNTYPED: u32 = 15;
 /** Its share of untyped memory, when the starter grants one. */
 // @ts-ignore: decorator
 @inline export const PROCESS_SLOT_UNTYPED: u32 = 16;

@@ -503,6 +503,9 @@ export class X86Mock {
         this.options.sysenter(block >>> 0);
       },
       startRegister: () => this.options.startRegister ?? 0,
+      threadEntry: (kind: number) => 0x400000 + kind * 0x10,
+      benchSysenter: () => 0n,
+      benchSysenterNop: () => 0n,
       ud2: () => {
         throw new Error("X86Mock: ud2");
       },

@@ -1,0 +1,116 @@
+// userland/sel4test/main.ts: the in-OS test suite's test process (sel4test's model).
+//
+// Owns: the list of tests, each named after the sel4test test it
+// re-expresses (../shared/reference/sel4test-inventory.tsv; the mapping
+// table is docs/sel4test-mapping.md), and running one of them. The driver
+// in the root task (userland/root/sel4test-driver.ts) starts this program
+// once per test, in a fresh process with its own CSpace, VSpace and
+// untyped share: "sel4test count" reports how many tests there are (in
+// STATUS_DETAIL), "sel4test run <i>" runs test i, which prints its verdict
+// and writes it to the process information page.
+// Must not: run more than one test per process.
+
+import { argIs, argNumber, printLine } from "../../libs/user/sys";
+import { finish, check } from "../../libs/user/testing";
+import { USER_BOOTINFO, BOOTINFO_STATUS, BOOTINFO_STATUS_DETAIL, PROCESS_STATUS_PASSED } from "../../libs/abi/layout.gen";
+import * as cnode from "./cnode";
+import * as untyped from "./untyped";
+import * as tcb from "./tcb";
+import * as vspace from "./vspace";
+import * as misc from "./misc";
+
+export { abort, wasmTrap } from "../../libs/user/runtime";
+
+/**
+ * Test `i`: runs it when `run` is set; returns its name either way ("" past
+ * the end). One switch is the one list of tests.
+ */
+function test(i: i32, run: bool): string {
+  switch (i) {
+    case 0: if (run) untyped.trivialFramework(); return "TRIVIAL0000";
+    case 1: if (run) untyped.trivialAllocator(); return "TRIVIAL0001";
+    case 2: if (run) untyped.trivialAllocatorTwice(); return "TRIVIAL0002";
+    case 3: if (run) cnode.cnodeCopy(); return "CNODEOP0001";
+    case 4: if (run) cnode.cnodeCopyRights(); return "CNODEOP0001-rights";
+    case 5: if (run) cnode.cnodeCopyUntyped(); return "CNODEOP0001-untyped";
+    case 6: if (run) cnode.cnodeDelete(); return "CNODEOP0002";
+    case 7: if (run) cnode.cnodeMint(); return "CNODEOP0003";
+    case 8: if (run) cnode.cnodeMove(); return "CNODEOP0004";
+    case 9: if (run) cnode.cnodeMutate(); return "CNODEOP0005";
+    case 10: if (run) cnode.cnodeCancelBadgedSends(); return "CNODEOP0006";
+    case 11: if (run) cnode.cnodeRevoke(); return "CNODEOP0007";
+    case 12: if (run) cnode.cnodeRotate(); return "CNODEOP0008";
+    case 13: if (run) cnode.cnodeSaveCaller(); return "CNODEOP0009";
+    case 14: if (run) cnode.cspaceResolve(); return "CSPACE0001";
+    case 15: if (run) cnode.cspaceDepthMismatch(); return "CSPACE0001-depth";
+    case 16: if (run) cnode.cspaceGuardMismatch(); return "CSPACE0001-guard";
+    case 17: if (run) cnode.cspaceInvalidRoot(); return "CSPACE0001-root";
+    case 18: if (run) untyped.retypeEveryType(); return "RETYPE0000";
+    case 19: if (run) untyped.retypeErrors(); return "RETYPE0000-errors";
+    case 20: if (run) untyped.retypeNested(); return "RETYPE0000-nested";
+    case 21: if (run) untyped.retypeIncremental(); return "RETYPE0001";
+    case 22: if (run) untyped.retypeReset(); return "RETYPE0001-reset";
+    case 23: if (run) untyped.retypeAlignment(); return "RETYPE0002";
+    case 24: if (run) tcb.schedResumeSelf(); return "SCHED0002";
+    case 25: if (run) tcb.schedSuspendResume(); return "SCHED0003";
+    case 26: if (run) tcb.schedAllPriorities(); return "SCHED0004";
+    case 27: if (run) tcb.schedSetPriority(); return "SCHED0005";
+    case 28: if (run) tcb.schedHigherRunsFirst(); return "SCHED0020";
+    case 29: if (run) tcb.schedPreemption(); return "SCHED0021";
+    case 30: if (run) tcb.regressionsWriteRegisters(); return "REGRESSIONS0001";
+    case 31: if (run) tcb.regressionsCopyRegisters(); return "REGRESSIONS0001-copy";
+    case 32: if (run) tcb.threadsConfigureNullCSpace(); return "THREADS0004";
+    case 33: if (run) tcb.threadsIpcBuffer(); return "THREADS0004-buffer";
+    case 34: if (run) tcb.threadsSetSpaceNullCSpace(); return "THREADS0005";
+    case 35: if (run) tcb.tlsSetBase(); return "TLS0001";
+    case 36: if (run) tcb.fpuSimple(); return "FPU0000";
+    case 37: if (run) tcb.fpuSetFlags(); return "FPU0003";
+    case 38: if (run) vspace.framesAccess(); return "FRAMEEXPORTS0001";
+    case 39: if (run) vspace.frameDeleteUnmaps(); return "FRAMEDIPC0003";
+    case 40: if (run) vspace.ptReuseFlushesTlb(); return "PT0002";
+    case 41: if (run) vspace.vspaceSecond(); return "VSPACE0000";
+    case 42: if (run) vspace.vspaceUnmapAfterPdDelete(); return "VSPACE0001";
+    case 43: if (run) vspace.asidMakePool(); return "VSPACE0002";
+    case 44: if (run) vspace.asidMultiplePools(); return "VSPACE0003";
+    case 45: if (run) vspace.asidPoolsRunOut(); return "VSPACE0004";
+    case 46: if (run) vspace.asidPoolFull(); return "VSPACE0005";
+    case 47: if (run) vspace.asidTouchAllPools(); return "VSPACE0006";
+    case 48: if (run) vspace.vspaceStatusBits(); return "VSPACE0010";
+    case 49: if (run) vspace.frameMapErrors(); return "VSPACE0000-frame-map";
+    case 50: if (run) vspace.frameLarge(); return "VSPACE0000-large-frame";
+    case 51: if (run) vspace.pageTableRules(); return "PT0002-page-table";
+    case 52: if (run) misc.domainSet(); return "DOMAINS0001";
+    case 53: if (run) misc.domainNonexistent(); return "DOMAINS0002";
+    case 54: if (run) misc.domainWrongCap(); return "DOMAINS0003";
+    case 55: if (run) misc.syscallYield(); return "SYSCALL0000";
+    case 56: if (run) misc.syscallPutChar(); return "SYSCALL0006";
+    case 57: if (run) misc.retypeDevice(); return "RETYPE0000-device";
+    case 58: if (run) misc.ipcBufferDeviceConfigure(); return "FRAMEDIPC0001";
+    case 59: if (run) misc.ipcBufferDeviceSwitch(); return "FRAMEDIPC0002";
+    default: return "";
+  }
+}
+
+function testCount(): i32 {
+  let n = 0;
+  while (test(n, false).length != 0) n++;
+  return n;
+}
+
+export function main(): u32 {
+  if (argIs(1, "count")) {
+    store<u32>(USER_BOOTINFO + BOOTINFO_STATUS_DETAIL, <u32>testCount());
+    store<u32>(USER_BOOTINFO + BOOTINFO_STATUS, PROCESS_STATUS_PASSED);
+    return 0;
+  }
+  const i = <i32>argNumber(2, 0xFFFFFFFF);
+  const name = test(i, false);
+  if (!argIs(1, "run") || name.length == 0) {
+    printLine("sel4test: usage: sel4test count | sel4test run <index>");
+    check(false, "bad arguments");
+    finish("(none)");
+    return 1;
+  }
+  test(i, true);
+  return finish(name) ? 0 : 1;
+}
