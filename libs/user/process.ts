@@ -9,7 +9,9 @@
 // tables, a frame per page of the image, the stack, the IPC buffer and the
 // process information page, and a TCB); the image copied page by page
 // through a scratch mapping in the caller; the process's CSpace filled at
-// the PROCESS_SLOT_* slots (libs/abi/layout.def.ts); the thread configured,
+// the PROCESS_SLOT_* slots (libs/abi/layout.def.ts), with the grants the
+// caller asks for (ASIDControl, the ASID pool, Domain, a device untyped,
+// an untyped share); the thread configured,
 // named, given its registers and resumed. And the teardown: one Revoke of
 // the child untyped takes every object with it.
 // The caller's own capabilities are seL4's root-task slots
@@ -32,6 +34,7 @@ import {
 import {
   seL4_NoError, seL4_InvalidArgument, seL4_InvalidCapability, seL4_IllegalOperation, seL4_RangeError, seL4_AlignmentError,
   seL4_FailedLookup, seL4_TruncatedMessage, seL4_DeleteFirst, seL4_RevokeFirst, seL4_NotEnoughMemory, seL4_CapInitThreadCNode, seL4_CapInitThreadVSpace, seL4_CapInitThreadTCB, seL4_CapInitThreadASIDPool,
+  seL4_CapASIDControl, seL4_CapDomain,
   seL4_WordBits, seL4_PageBits, seL4_LargePageBits, seL4_TCBBits, seL4_SlotBits, seL4_MaxUntypedBits, seL4_MinUntypedBits,
   seL4_UntypedRetypeMaxObjects, seL4_X86_Default_VMAttributes,
   OBJ_UNTYPED, OBJ_TCB, OBJ_CAP_TABLE, OBJ_X86_4K, OBJ_X86_PAGE_TABLE, OBJ_X86_PAGE_DIRECTORY,
@@ -45,12 +48,13 @@ import {
   BOOTINFO_CNODE_SIZE_BITS, BOOTINFO_UNTYPED, BOOTINFO_UNTYPED_SIZE_BITS, BOOTINFO_EMPTY_START, BOOTINFO_EMPTY_END,
   BOOTINFO_PRIORITY, BOOTINFO_STATUS, BOOTINFO_STATUS_DETAIL,
   PROCESS_CNODE_SIZE_BITS, PROCESS_SLOT_TCB, PROCESS_SLOT_CNODE, PROCESS_SLOT_VSPACE, PROCESS_SLOT_ASID_POOL,
+  PROCESS_SLOT_ASID_CONTROL, PROCESS_SLOT_DOMAIN, PROCESS_SLOT_DEVICE_UNTYPED,
   PROCESS_SLOT_IPC_BUFFER, PROCESS_SLOT_UNTYPED, PROCESS_SLOT_FIRST_FREE, PROCESS_STATUS_RUNNING,
 } from "../abi/layout.gen";
 import { EFLAGS_IF, EFLAGS_RESERVED1, PAGE_SIZE } from "../../kernel/arch/x86/machine.gen";
 import {
   seL4_Untyped_Retype, seL4_X86_ASIDPool_Assign, seL4_X86_PageTable_Map, seL4_X86_Page_Map, seL4_X86_Page_Unmap,
-  seL4_CNode_Copy, seL4_CNode_Mint, seL4_CNode_Revoke, seL4_CNode_Delete,
+  seL4_CNode_Copy, seL4_CNode_Mint, seL4_CNode_Move, seL4_CNode_Revoke, seL4_CNode_Delete,
   seL4_TCB_Configure, seL4_TCB_SetSchedParams, seL4_TCB_WriteRegisters, seL4_TCB_Resume,
 } from "./invocations.gen";
 import { seL4_DebugNameThreadBytes } from "./ipc";
@@ -80,6 +84,12 @@ import { seL4_DebugNameThreadBytes } from "./ipc";
 /** With `flags`: copy the caller's ASID pool capability to PROCESS_SLOT_ASID_POOL. */
 // @ts-ignore: decorator
 @inline export const PROCESS_GRANT_ASID_POOL: u32 = 1;
+/** With `flags`: copy the caller's ASIDControl capability to PROCESS_SLOT_ASID_CONTROL. */
+// @ts-ignore: decorator
+@inline export const PROCESS_GRANT_ASID_CONTROL: u32 = 2;
+/** With `flags`: copy the caller's Domain capability to PROCESS_SLOT_DOMAIN. */
+// @ts-ignore: decorator
+@inline export const PROCESS_GRANT_DOMAIN: u32 = 4;
 
 // Caller slots, relative to Process.firstSlot: the fixed ones, then page tables, then frames.
 // @ts-ignore: decorator
@@ -92,8 +102,11 @@ import { seL4_DebugNameThreadBytes } from "./ipc";
 @inline const REL_PD: u32 = 3;
 // @ts-ignore: decorator
 @inline const REL_INFO_COPY: u32 = 4;
+/** The untyped share waits here until the process's CNode exists, then moves to PROCESS_SLOT_UNTYPED. */
 // @ts-ignore: decorator
-@inline const REL_PAGE_TABLES: u32 = 5;
+@inline const REL_SHARE: u32 = 5;
+// @ts-ignore: decorator
+@inline const REL_PAGE_TABLES: u32 = 6;
 // Frames, relative to the first frame slot: the information page, the IPC buffer, the stack, then the image.
 // @ts-ignore: decorator
 @inline const FRAME_INFO: u32 = 0;
@@ -225,8 +238,10 @@ export class Process {
   moduleIndex: u32;
   /** log2 of an untyped share at PROCESS_SLOT_UNTYPED (seL4_MinUntypedBits..), or 0 for none. */
   shareBits: u32;
-  /** PROCESS_GRANT_ASID_POOL, or 0. */
+  /** PROCESS_GRANT_* bits, or 0. */
   flags: u32;
+  /** A caller slot whose capability (a device untyped) is copied to PROCESS_SLOT_DEVICE_UNTYPED; 0 for none. */
+  deviceUntyped: u32;
   // ── Set by the builder ──
   /** log2 of the process's untyped (at firstSlot). */
   untypedBits: u32;
@@ -325,14 +340,27 @@ function planRegions(): u32 {
   return (at + mask) & ~mask;
 }
 
+/** The CNode's size in bytes, as a power of two. */
+// @ts-ignore: decorator
+@inline const CNODE_BITS: u32 = PROCESS_CNODE_SIZE_BITS + seL4_SlotBits;
+
+/** The share is retyped before the CNode (it is larger): see planBytes. */
+// @ts-ignore: decorator
+@inline function shareFirst(shareBits: u32): bool {
+  return shareBits > CNODE_BITS;
+}
+
 /**
  * Bytes the process's objects take, retyped in this order from a fresh
  * untyped (each aligned to its own size, as Retype places them): the
- * CNode, the share, the page directory, page tables and frames, the TCB.
+ * share and the CNode (the larger first), the page directory, page
+ * tables and frames, the TCB. Largest first, no alignment is wasted.
  */
 function planBytes(shareBits: u32, pages4k: u32): u64 {
-  let at: u64 = <u64>1 << (PROCESS_CNODE_SIZE_BITS + seL4_SlotBits);
-  if (shareBits != 0) at = alignUp(at, shareBits) + (<u64>1 << shareBits);
+  let at: u64 = 0;
+  if (shareBits != 0 && shareFirst(shareBits)) at = <u64>1 << shareBits;
+  at = alignUp(at, CNODE_BITS) + (<u64>1 << CNODE_BITS);
+  if (shareBits != 0 && !shareFirst(shareBits)) at = alignUp(at, shareBits) + (<u64>1 << shareBits);
   at = alignUp(at, seL4_PageBits) + (<u64>pages4k << seL4_PageBits);
   at = alignUp(at, seL4_TCBBits) + (<u64>1 << seL4_TCBBits);
   return at;
@@ -448,11 +476,13 @@ function build(p: Process): bool {
   const infoFrame = frames + FRAME_INFO;
 
   // The objects, largest first, so that no alignment is wasted (planBytes' order).
+  const share = base + REL_SHARE;
+  if (p.shareBits != 0 && shareFirst(p.shareBits) && failed(retypeInto(untyped, OBJ_UNTYPED, p.shareBits, share, 1), ProcessStep.RetypeShare, p.shareBits)) return false;
   if (failed(retypeInto(untyped, OBJ_CAP_TABLE, PROCESS_CNODE_SIZE_BITS, cnode, 1), ProcessStep.RetypeCNode, 0)) return false;
+  if (p.shareBits != 0 && !shareFirst(p.shareBits) && failed(retypeInto(untyped, OBJ_UNTYPED, p.shareBits, share, 1), ProcessStep.RetypeShare, p.shareBits)) return false;
   if (p.shareBits != 0) {
-    // Straight into the process's CNode: the caller's CNode resolves `cnode` at depth 32 to the CNode capability.
-    const err = seL4_Untyped_Retype(untyped, OBJ_UNTYPED, p.shareBits, seL4_CapInitThreadCNode, cnode, seL4_WordBits, PROCESS_SLOT_UNTYPED, 1);
-    if (failed(err, ProcessStep.RetypeShare, PROCESS_SLOT_UNTYPED)) return false;
+    const err = seL4_CNode_Move(cnode, PROCESS_SLOT_UNTYPED, PROCESS_CNODE_SIZE_BITS, seL4_CapInitThreadCNode, share, seL4_WordBits);
+    if (failed(err, ProcessStep.FillCSpace, PROCESS_SLOT_UNTYPED)) return false;
   }
   if (failed(retypeInto(untyped, OBJ_X86_PAGE_DIRECTORY, 0, pd, 1), ProcessStep.RetypePageDirectory, 0)) return false;
   if (failed(seL4_X86_ASIDPool_Assign(seL4_CapInitThreadASIDPool, pd), ProcessStep.AssignAsid, 0)) return false;
@@ -497,8 +527,11 @@ function build(p: Process): bool {
   const err = seL4_CNode_Mint(cnode, PROCESS_SLOT_CNODE, PROCESS_CNODE_SIZE_BITS, seL4_CapInitThreadCNode, cnode, seL4_WordBits, RIGHTS_ALL, PROCESS_CNODE_GUARD_DATA);
   if (failed(err, ProcessStep.FillCSpace, PROCESS_SLOT_CNODE)) return false;
   if (copyToProcess(cnode, PROCESS_SLOT_VSPACE, pd)) return false;
+  if ((p.flags & PROCESS_GRANT_ASID_CONTROL) != 0 && copyToProcess(cnode, PROCESS_SLOT_ASID_CONTROL, seL4_CapASIDControl)) return false;
   if ((p.flags & PROCESS_GRANT_ASID_POOL) != 0 && copyToProcess(cnode, PROCESS_SLOT_ASID_POOL, seL4_CapInitThreadASIDPool)) return false;
   if (copyToProcess(cnode, PROCESS_SLOT_IPC_BUFFER, ipcFrame)) return false;
+  if ((p.flags & PROCESS_GRANT_DOMAIN) != 0 && copyToProcess(cnode, PROCESS_SLOT_DOMAIN, seL4_CapDomain)) return false;
+  if (p.deviceUntyped != 0 && copyToProcess(cnode, PROCESS_SLOT_DEVICE_UNTYPED, p.deviceUntyped)) return false;
 
   // The thread.
   if (failed(seL4_TCB_Configure(tcb, 0, cnode, PROCESS_CNODE_GUARD_DATA, pd, 0, USER_IPC_BUFFER, ipcFrame), ProcessStep.Configure, 0)) return false;

@@ -27,7 +27,7 @@ const LABEL_NAME = Object.fromEntries(INVOCATION_LABELS.entries.map((e) => [e.va
 // seL4's numbers, written out: object types, rights, the process layout.
 const UNTYPED = 0, TCB = 1, CAP_TABLE = 4, FRAME = 5, PAGE_TABLE = 7, PAGE_DIRECTORY = 8;
 const R = 2, RW = 3, ALL = 15;
-const ROOT_CNODE = 2, ROOT_VSPACE = 3, ROOT_TCB = 1, ROOT_ASID_POOL = 6;
+const ROOT_CNODE = 2, ROOT_VSPACE = 3, ROOT_TCB = 1, ROOT_ASID_CONTROL = 5, ROOT_ASID_POOL = 6, ROOT_DOMAIN = 11;
 const USER_BOOTINFO = 0xbffe0000, USER_IPC_BUFFER = 0xbffe8000, USER_STACK_TOP = 0xbffff000;
 /** seL4_CNode_CapData_new(guard 0, guardSize 32 - 12): guardSize at bit 3. */
 const GUARD_DATA = 20 << 3;
@@ -117,29 +117,32 @@ beforeEach(() => {
   image = { bytes, at: k.place(bytes, 4096) };
 });
 
-function configure(o: { bytes?: Uint8Array; count?: number; shareBits?: number; flags?: number } = {}): void {
+function configure(o: { bytes?: Uint8Array; count?: number; shareBits?: number; flags?: number; device?: number } = {}): void {
   const at = o.bytes ? k.place(o.bytes, 4096) : image.at;
   const size = o.bytes ? o.bytes.length : image.bytes.length;
   const cmd = k.place(new TextEncoder().encode(CMDLINE), 1);
-  k.exports.configure(record, at, size, PARENT, FIRST, o.count ?? 1000, scratch, infoAt, 100, cmd, CMDLINE.length, 7, 3, o.shareBits ?? 0, o.flags ?? 0);
+  k.exports.configure(record, at, size, PARENT, FIRST, o.count ?? 1000, scratch, infoAt, 100, cmd, CMDLINE.length, 7, 3, o.shareBits ?? 0, o.flags ?? 0, o.device ?? 0);
 }
 
 const ex = (name: string) => Number(k.exports[name](record)) >>> 0;
 
-// The caller's slots for TWO_SEGMENT: untyped, CNode, TCB, PD, the information page's copy,
-// two page tables, then twelve frames: information page, IPC buffer, 4 stack pages, 6 image pages.
-const S = { untyped: FIRST, cnode: FIRST + 1, tcb: FIRST + 2, pd: FIRST + 3, infoCopy: FIRST + 4, pt: FIRST + 5, frames: FIRST + 7 };
+// The caller's slots for TWO_SEGMENT: untyped, CNode, TCB, PD, the information page's copy, the share
+// (until it moves), two page tables, then twelve frames: information page, IPC buffer, 4 stack pages, 6 image pages.
+const S = { untyped: FIRST, cnode: FIRST + 1, tcb: FIRST + 2, pd: FIRST + 3, infoCopy: FIRST + 4, share: FIRST + 5, pt: FIRST + 6, frames: FIRST + 8 };
 const F = { info: S.frames, ipc: S.frames + 1, stack: S.frames + 2, image: S.frames + 6 };
 
-function expectedCalls(o: { untypedBits: number; share?: number; asidPool?: boolean }): string[] {
+function expectedCalls(o: { untypedBits: number; share?: number; grants?: boolean; device?: number }): string[] {
   const retype = (type: number, bits: number, slot: number, n: number) => `UntypedRetype ${S.untyped} ${[type, bits, 0, 0, slot, n].map(hex).join(" ")} caps ${ROOT_CNODE}`;
   const map = (frame: number, vaddr: number, rights: number, vspace = S.pd) => `X86PageMap ${frame} ${hex(vaddr)} ${hex(rights)} 0x0 caps ${vspace}`;
   const copy = (to: number, from: number) => `CNodeCopy ${S.cnode} ${[to, 12, from, 32, ALL].map(hex).join(" ")} caps ${ROOT_CNODE}`;
   const viaScratch = (frame: number) => [map(frame, scratch, RW, ROOT_VSPACE), `X86PageUnmap ${frame}`];
   return [
     `UntypedRetype ${PARENT} ${[UNTYPED, o.untypedBits, 0, 0, S.untyped, 1].map(hex).join(" ")} caps ${ROOT_CNODE}`,
+    // The larger of the share and the 64 KiB CNode first; the share moves into the process's slot 16 once the CNode exists.
+    ...(o.share && o.share > 16 ? [retype(UNTYPED, o.share, S.share, 1)] : []),
     retype(CAP_TABLE, 12, S.cnode, 1),
-    ...(o.share ? [`UntypedRetype ${S.untyped} ${[UNTYPED, o.share, S.cnode, 32, 16, 1].map(hex).join(" ")} caps ${ROOT_CNODE}`] : []),
+    ...(o.share && o.share <= 16 ? [retype(UNTYPED, o.share, S.share, 1)] : []),
+    ...(o.share ? [`CNodeMove ${S.cnode} ${[16, 12, S.share, 32].map(hex).join(" ")} caps ${ROOT_CNODE}`] : []),
     retype(PAGE_DIRECTORY, 0, S.pd, 1),
     `X86ASIDPoolAssign ${ROOT_ASID_POOL} caps ${S.pd}`,
     retype(PAGE_TABLE, 0, S.pt, 2),
@@ -163,8 +166,10 @@ function expectedCalls(o: { untypedBits: number; share?: number; asidPool?: bool
     copy(1, S.tcb),
     `CNodeMint ${S.cnode} ${[2, 12, S.cnode, 32, ALL, GUARD_DATA].map(hex).join(" ")} caps ${ROOT_CNODE}`,
     copy(3, S.pd),
-    ...(o.asidPool ? [copy(6, ROOT_ASID_POOL)] : []),
+    ...(o.grants ? [copy(5, ROOT_ASID_CONTROL), copy(6, ROOT_ASID_POOL)] : []),
     copy(10, F.ipc),
+    ...(o.grants ? [copy(11, ROOT_DOMAIN)] : []),
+    ...(o.device ? [copy(15, o.device)] : []),
     `TCBConfigure ${S.tcb} ${[0, GUARD_DATA, 0, USER_IPC_BUFFER].map(hex).join(" ")} caps ${S.cnode} ${S.pd} ${F.ipc}`,
     `TCBSetSchedParams ${S.tcb} 0x64 0x64 caps ${ROOT_TCB}`,
     `NameThread ${S.tcb} alpha`,
@@ -192,12 +197,12 @@ describe("the process builder starts a program", () => {
   it("makes seL4's invocations in order: untyped, objects largest first, mappings, the CSpace, the thread", () => {
     configure();
     // CNode 64 KiB + PD, 2 page tables and 12 frames (60 KiB) + a 2 KiB TCB = 126 KiB: a 128 KiB untyped.
-    expect(ex("slotsNeeded")).toBe(19);
+    expect(ex("slotsNeeded")).toBe(20);
     expect(ex("untypedBits")).toBe(17);
     calls = [];
     expect(ex("start")).toBe(STEP.Done);
     expect(calls.map((c) => c.text)).toEqual(expectedCalls({ untypedBits: 17 }));
-    expect(ex("slotsUsed")).toBe(19);
+    expect(ex("slotsUsed")).toBe(20);
     expect(ex("entry")).toBe(TWO_SEGMENT.entry);
   });
 
@@ -225,14 +230,22 @@ describe("the process builder starts a program", () => {
     expect(ex("status")).toBe(0);
   });
 
-  it("retypes an untyped share into the process's slot 16 and grants the ASID pool when asked", () => {
-    configure({ shareBits: 18, flags: 1 });
-    // The share (256 KiB) is aligned after the 64 KiB CNode: 512 KiB, then 60 KiB and the TCB: a 1 MiB untyped.
+  it("retypes a large untyped share first, moves it to the process's slot 16, and grants what the caller asks", () => {
+    configure({ shareBits: 18, flags: 1 | 2 | 4, device: 77 });
+    // The share (256 KiB) first, the 64 KiB CNode after it, then 60 KiB and the TCB: 382 KiB, a 512 KiB untyped.
     expect(ex("start")).toBe(STEP.Done);
-    expect(ex("untypedBits")).toBe(20);
-    expect(calls.map((c) => c.text)).toEqual(expectedCalls({ untypedBits: 20, share: 18, asidPool: true }));
+    expect(ex("untypedBits")).toBe(19);
+    expect(calls.map((c) => c.text)).toEqual(expectedCalls({ untypedBits: 19, share: 18, grants: true, device: 77 }));
     expect(k.view.getUint32(infoAt + 0x114, true)).toBe(16);
     expect(k.view.getUint32(infoAt + 0x118, true)).toBe(18);
+  });
+
+  it("retypes a small untyped share after the CNode", () => {
+    configure({ shareBits: 12 });
+    // CNode 64 KiB, share 4 KiB, then 60 KiB and the TCB: 130 KiB, a 256 KiB untyped.
+    expect(ex("start")).toBe(STEP.Done);
+    expect(ex("untypedBits")).toBe(18);
+    expect(calls.map((c) => c.text)).toEqual(expectedCalls({ untypedBits: 18, share: 12 }));
   });
 });
 
@@ -271,9 +284,9 @@ describe("the process builder fails cleanly", () => {
   });
 
   it("too few free slots: Plan with the number needed, and no invocation", () => {
-    configure({ count: 18 });
+    configure({ count: 19 });
     expect(ex("start")).toBe(STEP.Plan);
-    expect(ex("errorDetail")).toBe(19);
+    expect(ex("errorDetail")).toBe(20);
     expect(calls).toHaveLength(0);
   });
 

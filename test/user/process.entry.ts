@@ -18,6 +18,7 @@ export function recordSize(): usize {
 export function configure(
   p: usize, image: usize, imageSize: u32, parent: u32, first: u32, count: u32, scratch: u32, infoAt: u32,
   priority: u32, cmdline: usize, cmdlineLength: u32, threadId: u32, moduleIndex: u32, shareBits: u32, flags: u32,
+  deviceUntyped: u32,
 ): void {
   const r = changetype<Process>(p);
   processInit(r);
@@ -35,6 +36,7 @@ export function configure(
   r.moduleIndex = moduleIndex;
   r.shareBits = shareBits;
   r.flags = flags;
+  r.deviceUntyped = deviceUntyped;
 }
 
 export function start(p: usize): u32 { return <u32>processStart(changetype<Process>(p)); }

@@ -8,13 +8,16 @@
 // start on the console. Every module becomes a process through
 // libs/user/process.ts at PROGRAM_PRIORITY, with thread id and module index
 // equal to its boot-module index, and its boot-module string as command
-// line.
+// line. A module the root task's command line names with grant=<index>
+// (the in-OS test suite) also gets an untyped share of 2^GRANT_SHARE_BITS
+// bytes, copies of ASIDControl, the ASID pool and Domain, and a device
+// untyped; the others get only their own objects.
 // Must not: build address spaces or threads itself (the process builder
 // does), or trap on a bad module: it reports and goes on with the next.
 
 import {
   Process, PROCESS_RECORD_SIZE, ProcessStep, processInit, processStart, processSlotsNeeded, processStepName,
-  seL4ErrorName,
+  seL4ErrorName, PROCESS_GRANT_ASID_POOL, PROCESS_GRANT_ASID_CONTROL, PROCESS_GRANT_DOMAIN,
 } from "../../libs/user/process";
 import { elfErrorName, ElfError } from "../../libs/elf/elf";
 import {
@@ -33,6 +36,9 @@ import { PAGE_SIZE } from "../../kernel/arch/x86/machine.gen";
 /** The priority of every program the root task starts (the kernel's old DEFAULT_PRIORITY). */
 // @ts-ignore: decorator
 @inline export const PROGRAM_PRIORITY: u32 = 100;
+/** A granted module's untyped share: 4 MiB. */
+// @ts-ignore: decorator
+@inline export const GRANT_SHARE_BITS: u32 = 22;
 
 // The scratch window: one 4 MiB region, far from the root task's image (0x00400000..) and BootInfo after it.
 // @ts-ignore: decorator
@@ -114,8 +120,17 @@ function reportFailure(i: u32, p: Process): void {
   printLine(")");
 }
 
-/** Starts boot module i as a process; false after saying why not. */
-function startModule(bi: usize, i: u32): bool {
+/** The first device untyped of at least a page, or 0. */
+function deviceUntyped(bi: usize): u32 {
+  const n = bootInfoUntypedCount(bi);
+  for (let u: u32 = 0; u < n; u++) {
+    if (bootInfoUntypedIsDevice(bi, u) && bootInfoUntypedSizeBits(bi, u) >= seL4_PageBits) return bootInfoUntypedStart(bi) + u;
+  }
+  return 0;
+}
+
+/** Starts boot module i as a process (with the grants when `granted`); false after saying why not. */
+function startModule(bi: usize, i: u32, granted: bool): bool {
   const frames = bootModuleFramesEnd(bi, i) - bootModuleFramesStart(bi, i);
   const bytes = bootModuleBytes(bi, i);
   if (frames == 0 || frames > IMAGE_MAX_PAGES || bytes > frames * PAGE_SIZE) {
@@ -138,6 +153,11 @@ function startModule(bi: usize, i: u32): bool {
   p.cmdlineLength = bootModuleCmdlineLength(bi, i);
   p.threadId = i;
   p.moduleIndex = i;
+  if (granted) {
+    p.shareBits = GRANT_SHARE_BITS;
+    p.flags = PROCESS_GRANT_ASID_CONTROL | PROCESS_GRANT_ASID_POOL | PROCESS_GRANT_DOMAIN;
+    p.deviceUntyped = deviceUntyped(bi);
+  }
   let step = ProcessStep.Plan;
   if (mapErr != seL4_NoError) {
     print("root: module ");
@@ -179,12 +199,15 @@ function startModule(bi: usize, i: u32): bool {
   printHex(p.entry);
   print(", 2^");
   printDec(p.untypedBits);
-  printLine(" bytes");
+  printLine(granted ? " bytes, granted" : " bytes");
   return true;
 }
 
-/** Starts boot modules 1..n (module 0 is the root task itself); returns how many started. */
-export function startPrograms(bi: usize): u32 {
+/**
+ * Starts boot modules 1..n (module 0 is the root task itself); bit i of
+ * `grants` marks module i for the grants. Returns how many started.
+ */
+export function startPrograms(bi: usize, grants: u64): u32 {
   const n = bootModuleCount(bi);
   if (n <= 1) return 0;
   nextSlot = bootInfoEmptyStart(bi);
@@ -196,7 +219,7 @@ export function startPrograms(bi: usize): u32 {
       printLine("root: too many boot modules for the information pages");
       break;
     }
-    if (startModule(bi, i)) started++;
+    if (startModule(bi, i, ((grants >> i) & 1) != 0)) started++;
   }
   return started;
 }
