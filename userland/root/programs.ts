@@ -120,11 +120,25 @@ function reportFailure(i: u32, p: Process): void {
   printLine(")");
 }
 
-/** The first device untyped of at least a page, or 0. */
+let devicesGiven: u32 = 0;
+
+/**
+ * A device untyped of at least a page that no process has been given yet,
+ * or 0. Each granted process gets its own: seL4 copies an untyped
+ * capability only while it has no children (RevokeFirst otherwise), and
+ * the first copy is one.
+ */
 function deviceUntyped(bi: usize): u32 {
   const n = bootInfoUntypedCount(bi);
+  let skip = devicesGiven;
   for (let u: u32 = 0; u < n; u++) {
-    if (bootInfoUntypedIsDevice(bi, u) && bootInfoUntypedSizeBits(bi, u) >= seL4_PageBits) return bootInfoUntypedStart(bi) + u;
+    if (!bootInfoUntypedIsDevice(bi, u) || bootInfoUntypedSizeBits(bi, u) < seL4_PageBits) continue;
+    if (skip > 0) {
+      skip--;
+      continue;
+    }
+    devicesGiven++;
+    return bootInfoUntypedStart(bi) + u;
   }
   return 0;
 }
