@@ -85,6 +85,56 @@ export async function runBench(): Promise<BenchResult[]> {
   return results;
 }
 
+/** The longest non-preemptible kernel path of one measuring run (kernel/debug/path-stats.ts). */
+export interface PathResult {
+  run: string;
+  /** Instructions between a kernel entry or preemption point and the next exit or preemption point. */
+  betweenPoints: number;
+  betweenPointsIn: string;
+  /** Instructions of the longest kernel entry, entry to exit (preemption points do not take interrupts yet). */
+  entry: number;
+  entryIn: string;
+}
+
+/** Parses the measuring kernel's two report lines. */
+export function parsePaths(run: string, serial: string): PathResult {
+  const between = /^kernel: longest non-preemptible path (\d+) instructions \(([^)]*)\)/m.exec(serial);
+  const entry = /^kernel: longest kernel entry (\d+) instructions \(([^)]*)\)/m.exec(serial);
+  if (!between || !entry) throw new BenchError(`bench: the ${run} run printed no path report; serial output:\n${serial}`);
+  return { run, betweenPoints: Number(between[1]), betweenPointsIn: between[2], entry: Number(entry[1]), entryIn: entry[2] };
+}
+
+/**
+ * Boots the measuring kernel variant (asc --use TSOS_PATH_STATS=1) under
+ * icount: the stress run (userland/pathstress: revoke a 10 000-capability
+ * tree, retype 64 MiB into 4 KiB frames) and, when `suite` is set, the
+ * in-OS test suite. Under KVM there is no instruction count, so nothing runs.
+ */
+export async function runPaths(runs: { name: string; modules: { program: string; args: string }[]; memoryMiB: number }[]): Promise<PathResult[]> {
+  if (chooseAccel() !== "tcg") return [];
+  const out: PathResult[] = [];
+  for (const r of runs) {
+    const iso = buildIso({ cmdline: "poweroff", modules: r.modules, kernel: "pathstats" });
+    const options = { iso, accel: "tcg" as const, icount: true, memoryMiB: r.memoryMiB };
+    const q = await runQemuCaptured(options, { timeoutMs: 600_000 });
+    if (q.ending === "qemu-failed") throw new BenchError(`bench: ${describeQemuFailure(q.code, q.signal, q.stderr)}`);
+    if (q.ending !== "poweroff") throw new BenchError(`bench: the ${r.name} run ended by ${q.ending}; serial output:\n${q.serial}`);
+    out.push(parsePaths(r.name, q.serial));
+  }
+  return out;
+}
+
+/** The runs `npm run bench` measures the longest path in. */
+export const PATH_RUNS = [{ name: "stress", modules: [{ program: "pathstress", args: "pathstress" }], memoryMiB: 512 }];
+
+export function printPaths(paths: PathResult[]): void {
+  if (paths.length === 0) return;
+  console.log("longest non-preemptible kernel path (instructions, measuring kernel variant):");
+  for (const p of paths) {
+    console.log(`  ${p.run}: ${p.betweenPoints} between preemption points (${p.betweenPointsIn}); ${p.entry} for a whole kernel entry (${p.entryIn})`);
+  }
+}
+
 export function printBench(results: BenchResult[]): void {
   const unit = results[0]?.unit ?? "instructions";
   const header = ["benchmark", `min`, `median`, `max`, "overhead (median)", "seL4 ia32"];

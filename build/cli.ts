@@ -20,7 +20,7 @@ import { buildKernel, KERNEL_ELF } from "./kernel.ts";
 import { buildIso } from "./iso.ts";
 import { chooseAccel, qemuArgs, classifyExit, describeQemuFailure } from "./qemu.ts";
 import { ROOT, StageError, stageLog } from "./stage.ts";
-import { runBench, printBench, BenchError } from "./bench.ts";
+import { runBench, printBench, runPaths, printPaths, PATH_RUNS, BenchError } from "./bench.ts";
 import { ConfigError, readEnv } from "./env.ts";
 
 function report(t0: bigint): void {
@@ -57,6 +57,9 @@ function boot(args: string[], timeoutS: number): Promise<number> {
           return resolve(0);
         case "panic":
           console.error("qemu: the kernel stopped after a panic");
+          return resolve(1);
+        case "failure":
+          console.error("qemu: the system powered off reporting a failure (DebugPowerOff with a non-zero status)");
           return resolve(1);
         default:
           console.error(describeQemuFailure(code, signal, stderr));
@@ -102,6 +105,7 @@ async function main(argv: string[]): Promise<number> {
       const results = await runBench();
       report(t0);
       printBench(results);
+      printPaths(await runPaths(PATH_RUNS));
       return 0;
     }
     default:

@@ -10,7 +10,7 @@ import { createHash } from "node:crypto";
 import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { OUT, ROOT, stage, run } from "./stage.ts";
-import { buildKernel, KERNEL_ELF } from "./kernel.ts";
+import { buildKernel, type KernelVariant } from "./kernel.ts";
 import { buildUserProgram, userElf } from "./userland.ts";
 
 /**
@@ -35,6 +35,8 @@ export interface IsoOptions {
   modules?: BootModule[];
   /** Where to write the ISO; default out/os.iso for the default command line. */
   output?: string;
+  /** The kernel: the standard one, or the measuring variant (build/kernel.ts). */
+  kernel?: KernelVariant;
 }
 
 function checkWords(what: string, s: string): void {
@@ -51,10 +53,11 @@ function grubCfg(cmdline: string, modules: BootModule[]): string {
 export function buildIso(opts: IsoOptions = {}): string {
   const cmdline = opts.cmdline ?? DEFAULT_CMDLINE;
   const modules = opts.modules ?? DEFAULT_MODULES;
-  const isDefault = cmdline === DEFAULT_CMDLINE && JSON.stringify(modules) === JSON.stringify(DEFAULT_MODULES);
-  const tag = createHash("sha256").update(JSON.stringify([cmdline, modules])).digest("hex").slice(0, 12);
+  const variant = opts.kernel ?? "standard";
+  const isDefault = cmdline === DEFAULT_CMDLINE && JSON.stringify(modules) === JSON.stringify(DEFAULT_MODULES) && variant === "standard";
+  const tag = createHash("sha256").update(JSON.stringify(variant === "standard" ? [cmdline, modules] : [cmdline, modules, variant])).digest("hex").slice(0, 12);
   const output = opts.output ?? (isDefault ? OS_ISO : join(OUT, "iso-variants", `${tag}.iso`));
-  buildKernel();
+  const kernel = buildKernel(variant);
   const programs = [...new Set(modules.map((m) => m.program))];
   const elves = programs.map(buildUserProgram);
   const staging = join(OUT, "iso-staging", tag);
@@ -63,13 +66,13 @@ export function buildIso(opts: IsoOptions = {}): string {
   writeFileSync(cfgPath, grubCfg(cmdline, modules));
   stage({
     name: `iso ${tag}`,
-    inputs: [KERNEL_ELF, cfgPath, ...elves],
+    inputs: [kernel, cfgPath, ...elves],
     outputs: [output],
     run: () => {
       const tree = join(staging, "tree");
       rmSync(tree, { recursive: true, force: true });
       mkdirSync(join(tree, "boot", "grub"), { recursive: true });
-      copyFileSync(KERNEL_ELF, join(tree, "boot", "kernel.elf"));
+      copyFileSync(kernel, join(tree, "boot", "kernel.elf"));
       copyFileSync(cfgPath, join(tree, "boot", "grub", "grub.cfg"));
       for (const p of programs) copyFileSync(userElf(p), join(tree, "boot", `${p}.elf`));
       run("grub-mkrescue", "grub-mkrescue", ["-o", output, tree]);

@@ -22,6 +22,17 @@ import { KERNEL_SPACE } from "../kernel/arch/x86/machine.def.ts";
 
 export const KERNEL_OUT = join(OUT, "kernel");
 export const KERNEL_ELF = join(OUT, "kernel.elf");
+
+/**
+ * The kernel everyone runs, or the measuring variant `npm run bench` boots
+ * to find the longest non-preemptible path (kernel/debug/path-stats.ts:
+ * asc --use TSOS_PATH_STATS=1). Each has its own output directory and ELF.
+ */
+export type KernelVariant = "standard" | "pathstats";
+
+export function kernelElf(variant: KernelVariant = "standard"): string {
+  return variant === "standard" ? KERNEL_ELF : join(OUT, `kernel-${variant}.elf`);
+}
 /** asc's --memoryBase for the kernel; boot/kernel.ld places .wasm_data there (kernel/arch/x86/machine.def.ts). */
 export const KERNEL_MEMORY_BASE = KERNEL_SPACE.entries.find((e) => e.name === "KERNEL_WASM_BASE")!.value;
 
@@ -99,6 +110,8 @@ export interface NativeModule {
   runtime: string;
   /** The exported function the runtime's entry calls. */
   entry: string;
+  /** Prefix of the stage names (the kernel's variants share module names but not stages). */
+  stagePrefix?: string;
 }
 
 /**
@@ -110,7 +123,7 @@ export function wasmToObject(m: NativeModule): void {
   const o = (f: string) => join(m.dir, f);
   const who = m.side === "kernel" ? "kernel" : `user program ${m.name}`;
   stage({
-    name: `wasm-opt ${m.name}`,
+    name: `${m.stagePrefix ?? ""}wasm-opt ${m.name}`,
     inputs: [o(`${m.name}.asc.wasm`), join(ROOT, "build", "intrinsics.ts"), join(ROOT, "build", "wasmcheck.ts")],
     key: toolVersions() + m.side,
     outputs: [o(`${m.name}.wasm`), o(`${m.name}.floats`)],
@@ -127,7 +140,7 @@ export function wasmToObject(m: NativeModule): void {
   });
 
   stage({
-    name: `wasm2c ${m.name}`,
+    name: `${m.stagePrefix ?? ""}wasm2c ${m.name}`,
     inputs: [o(`${m.name}.wasm`), join(ROOT, "build", "postprocess.ts")],
     key: toolVersions(),
     outputs: [o(`${m.name}.c`), o(`${m.name}.h`)],
@@ -173,7 +186,7 @@ export function wasmToObject(m: NativeModule): void {
   const floats = readFileSync(o(`${m.name}.floats`), "utf8").startsWith("floats");
   const cflags = [...moduleCflags(m.side, floats), "-isystem", gccInclude(), "-I", join(rt, "include"), "-I", rt, "-I", m.dir, "-I", GEN_OUT];
   stage({
-    name: `gcc ${m.name}.unit.c`,
+    name: `${m.stagePrefix ?? ""}gcc ${m.name}.unit.c`,
     inputs: [o(`${m.name}.unit.c`), o(`${m.name}.c`), o(`${m.name}.h`), o("x86.gen.h"), ...rtFiles, ...filesUnder(GEN_OUT, [".h"])],
     key: toolVersions() + cflags.join(" "),
     outputs: [o(`${m.name}.o`)],
@@ -181,17 +194,20 @@ export function wasmToObject(m: NativeModule): void {
   });
 }
 
-export function buildKernel(): string {
-  const o = (f: string) => join(KERNEL_OUT, f);
+export function buildKernel(variant: KernelVariant = "standard"): string {
+  const dir = variant === "standard" ? KERNEL_OUT : join(OUT, `kernel-${variant}`);
+  const elf = kernelElf(variant);
+  const prefix = variant === "standard" ? "" : `${variant}: `;
+  const o = (f: string) => join(dir, f);
   // 0. The shared numbers, rendered for AssemblyScript, C, assembly and ld.
   const generated = generateAll();
   const tsSources = [...filesUnder(join(ROOT, "kernel"), [".ts"]), ...filesUnder(join(ROOT, "libs"), [".ts"])];
 
   // 1. asc: AssemblyScript to wasm. Its diagnostics name the .ts file and line.
-  compileAsc("asc", "kernel/main.ts", "kernel", o("kernel.asc.wasm"), [...tsSources, join(ROOT, "asconfig.json")], ["--memoryBase", String(KERNEL_MEMORY_BASE)]);
+  compileAsc(`${prefix}asc`, "kernel/main.ts", "kernel", o("kernel.asc.wasm"), [...tsSources, join(ROOT, "asconfig.json")], ["--memoryBase", String(KERNEL_MEMORY_BASE), "--use", `TSOS_PATH_STATS=${variant === "pathstats" ? 1 : 0}`]);
 
   // 2-5. check, wasm-opt, wasm2c, post-processing, the unity file, gcc.
-  wasmToObject({ name: "kernel", dir: KERNEL_OUT, side: "kernel", runtime: "kernel-rt.c", entry: "kmain" });
+  wasmToObject({ name: "kernel", dir, side: "kernel", runtime: "kernel-rt.c", entry: "kmain", stagePrefix: prefix });
 
   // 6. The boot assembly and the generated vector stubs.
   writeIfChanged(o("vectors.gen.S"), generateVectors());
@@ -200,7 +216,7 @@ export function buildKernel(): string {
     const obj = o(s.split("/").pop()!.replace(/\.S$/, ".o"));
     asmObjs.push(obj);
     stage({
-      name: `gcc ${relative(ROOT, s)}`,
+      name: `${prefix}gcc ${relative(ROOT, s)}`,
       inputs: [s, ...generated],
       key: toolVersions(),
       outputs: [obj],
@@ -235,14 +251,14 @@ export function buildKernel(): string {
   };
 
   // 8. Two links: the first learns the symbol addresses, the second embeds them.
-  assembleKsyms("ksyms-empty", null, o("ksyms-empty.o"));
-  link("ld pass 1", o("ksyms-empty.o"), o("kernel.pre.elf"));
+  assembleKsyms(`${prefix}ksyms-empty`, null, o("ksyms-empty.o"));
+  link(`${prefix}ld pass 1`, o("ksyms-empty.o"), o("kernel.pre.elf"));
   const before = textSymbols(run("nm", "nm", ["-n", "--defined-only", o("kernel.pre.elf")]));
   writeIfChanged(o("ksyms.bin"), encodeSymbols(before.filter((x) => !x.name.startsWith("__"))));
-  assembleKsyms("ksyms", o("ksyms.bin"), o("ksyms.o"));
-  link("ld pass 2", o("ksyms.o"), KERNEL_ELF);
-  const after = textSymbols(run("nm", "nm", ["-n", "--defined-only", KERNEL_ELF]));
+  assembleKsyms(`${prefix}ksyms`, o("ksyms.bin"), o("ksyms.o"));
+  link(`${prefix}ld pass 2`, o("ksyms.o"), elf);
+  const after = textSymbols(run("nm", "nm", ["-n", "--defined-only", elf]));
   const key = (l: typeof before) => l.filter((x) => !x.name.startsWith("__")).map((x) => `${x.address.toString(16)} ${x.name}`).join("\n");
   if (key(before) !== key(after)) throw new StageError("ld pass 2", "embedding the symbol table moved kernel symbols; .ksyms must stay last in boot/kernel.ld");
-  return KERNEL_ELF;
+  return elf;
 }

@@ -26,16 +26,23 @@ export const DEBUG_EXIT_PORT = 0xf4;
 /** The values the kernel writes to the debug-exit port (kernel/power.ts). */
 export const KERNEL_EXIT_OK = 0x10;
 export const KERNEL_EXIT_PANIC = 0x11;
+export const KERNEL_EXIT_FAILURE = 0x12;
 /** QEMU's exit status for each. */
 export const EXIT_POWEROFF = (KERNEL_EXIT_OK << 1) | 1;
 export const EXIT_PANIC = (KERNEL_EXIT_PANIC << 1) | 1;
+export const EXIT_FAILURE = (KERNEL_EXIT_FAILURE << 1) | 1;
 
-/** How a QEMU run ended: the kernel's clean power-off, its panic, or anything else (QEMU failed). */
-export type QemuEnding = "poweroff" | "panic" | "qemu-failed";
+/**
+ * How a QEMU run ended: the kernel's clean power-off, its panic, a power-off
+ * a user program asked for to report a failure (the in-OS test suite), or
+ * anything else (QEMU failed).
+ */
+export type QemuEnding = "poweroff" | "panic" | "failure" | "qemu-failed";
 
 export function classifyExit(code: number | null, signal: NodeJS.Signals | null = null): QemuEnding {
   if (signal === null && code === EXIT_POWEROFF) return "poweroff";
   if (signal === null && code === EXIT_PANIC) return "panic";
+  if (signal === null && code === EXIT_FAILURE) return "failure";
   return "qemu-failed";
 }
 

@@ -12,6 +12,7 @@
 // Must not: print anything but the console's loss report; callers say why
 // they stop.
 
+import { pathReport } from "./debug/path-stats";
 import { outb, cli, hlt } from "./arch/x86/intrinsics";
 import { serialDrain, serialLostBytes, serialState, SerialState } from "./drivers/serial";
 import { putLineStart, puts, putLine } from "./console";
@@ -20,7 +21,7 @@ import { putDec32 } from "./lib/format";
 // @ts-ignore: decorator
 @inline export const DEBUG_EXIT_PORT: u32 = 0xF4;
 // The values written to the debug-exit port. QEMU exits with (v << 1) | 1,
-// so these give 33 and 35: far from QEMU's own statuses (0 after a guest
+// so these give 33, 35 and 37: far from QEMU's own statuses (0 after a guest
 // reset or a monitor "quit", 1 for its own errors) and from a shell's
 // (2, 126, 127, 128 + signal). build/qemu.ts holds the host side, and
 // test/build/qemu.test.ts checks the two agree.
@@ -28,6 +29,9 @@ import { putDec32 } from "./lib/format";
 @inline export const EXIT_STATUS_OK: u32 = 0x10;
 // @ts-ignore: decorator
 @inline export const EXIT_STATUS_PANIC: u32 = 0x11;
+/** A user program reported a failure (DebugPowerOff with a non-zero status: the in-OS test suite). */
+// @ts-ignore: decorator
+@inline export const EXIT_STATUS_FAILURE: u32 = 0x12;
 
 let powerOffOnHalt = false;
 
@@ -60,6 +64,7 @@ export function finishConsole(): void {
 
 /** Stops the machine for good: finishes the console, debug-exit with `status` if asked, then halt. */
 export function haltSystem(status: u32): void {
+  pathReport();
   finishConsole();
   if (powerOffOnHalt) outb(DEBUG_EXIT_PORT, status);
   cli();

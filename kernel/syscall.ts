@@ -19,12 +19,12 @@ import {
   SYS_DEBUG_PUT_CHAR, SYS_DEBUG_HALT, SYS_DEBUG_NAME_THREAD, SYS_BENCHMARK_NULL_SYSCALL,
   SYS_YIELD, SYS_DEBUG_DUMP_SCHEDULER, SYS_DEBUG_CAP_IDENTIFY, SYS_SET_TLS_BASE,
 } from "../libs/abi/sel4.gen";
-import { SYS_DEBUG_THREAD_EXIT } from "../libs/abi/tsos.gen";
+import { SYS_DEBUG_THREAD_EXIT, SYS_DEBUG_POWER_OFF } from "../libs/abi/tsos.gen";
 import { CTX_EAX, CTX_EBX, ThreadState, TCB_CTABLE, tcbSlot, tcbOfObject } from "./object/tcb";
 import { currentThread, schedule, threadStop, threadYield } from "./sched/scheduler";
 import { putc, puts, putNewline, putLineStart, putLine } from "./console";
 import { putDec32, putSigned, putHex } from "./lib/format";
-import { haltSystem, EXIT_STATUS_OK } from "./power";
+import { haltSystem, EXIT_STATUS_OK, EXIT_STATUS_FAILURE } from "./power";
 import { putThreadName, setNameFromBuffer } from "./object/tcb-name";
 import { dumpThreads } from "./debug/dump";
 import { userFault, capFault, FAULT_UNKNOWN_SYSCALL } from "./trap";
@@ -33,12 +33,14 @@ import { lookupIpcBuffer } from "./api/message";
 import { lookupSlot, setMissingCapabilityFault } from "./cspace/lookup";
 import { capTag, capObjectPhys, isNullCap, CAP_THREAD_CAP, CAP_ENDPOINT_CAP, CAP_NOTIFICATION_CAP } from "./cspace/cte";
 import { window } from "./arch/x86/kernel-window";
+import { pathEnter, PathKind } from "./debug/path-stats";
 import { tcbSetTlsBase } from "./arch/x86/tls";
 
 /** Entered from boot/trap.S's sysenter path. Never returns. */
 export function handleSyscall(): void {
   const t = currentThread();
   const number = <i32>load<u32>(t, CTX_EAX);
+  pathEnter(PathKind.Syscall, number);
   switch (number) {
     case SYS_BENCHMARK_NULL_SYSCALL:
       break;
@@ -95,6 +97,16 @@ export function handleSyscall(): void {
       putNewline();
       haltSystem(EXIT_STATUS_OK);
       break;
+    case SYS_DEBUG_POWER_OFF: {
+      const status = load<u32>(t, CTX_EBX);
+      putLineStart();
+      puts("kernel: power-off requested by thread ");
+      putThreadName(t);
+      puts(status == 0 ? ", reporting success" : ", reporting a failure");
+      putNewline();
+      haltSystem(status == 0 ? EXIT_STATUS_OK : EXIT_STATUS_FAILURE);
+      break;
+    }
     default:
       putLineStart();
       puts("kernel: unknown system call ");

@@ -25,6 +25,7 @@ import { putSymbol, putBacktrace } from "./debug/ksyms";
 import { putThreadName } from "./object/tcb-name";
 import { panicBegin, panicEnd } from "./panic";
 import { lookupFaultName, lookupFaultType, lookupFaultBitsLeft } from "./cspace/lookup";
+import { pathEnter, PathKind } from "./debug/path-stats";
 import { fpuDeviceNotAvailable } from "./arch/x86/fpu";
 
 // @ts-ignore: decorator
@@ -124,6 +125,7 @@ export function capFault(t: usize, cptr: u32, inReceivePhase: bool): void {
 export function handleUserTrap(): void {
   const t = currentThread();
   const vector = load<u32>(t, CTX_VECTOR);
+  pathEnter(PathKind.Trap, <i32>vector);
   if (isIrq(vector)) {
     handleIrq(vector - IRQ_BASE_VECTOR);
   } else if (vector == VECTOR_DEVICE_NOT_AVAILABLE) {
@@ -147,6 +149,7 @@ export function handleKernelTrap(frame: u32): void {
   const vector = load<u32>(f, CTX_VECTOR);
   if (isIrq(vector) && currentThread() == 0) {
     // The idle loop was interrupted: the kernel stack holds nothing else.
+    pathEnter(PathKind.Idle, <i32>vector);
     handleIrq(vector - IRQ_BASE_VECTOR);
     schedule();
   }

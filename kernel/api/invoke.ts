@@ -26,6 +26,7 @@ import { decodeInvocation, performInvocation } from "./decode";
 import { DeleteResult } from "../cspace/delete";
 import { lookupIpcBuffer, getMR, setMR } from "./message";
 import { capFault } from "../trap";
+import { pathRefine, PathKind } from "../debug/path-stats";
 import {
   seL4_NoError, seL4_MsgMaxLength, seL4_FastMessageRegisters, IPC_BUFFER_CAPS_OR_BADGES,
   MSGINFO_LABEL_SHIFT, MSGINFO_LABEL_MASK, MSGINFO_LENGTH_SHIFT, MSGINFO_LENGTH_MASK,
@@ -55,6 +56,7 @@ export function handleInvocation(t: usize, isCall: bool, isBlocking: bool): void
   if (length > seL4_MsgMaxLength) length = seL4_MsgMaxLength;
   if (length > seL4_FastMessageRegisters && buffer == 0) length = seL4_FastMessageRegisters;
   invocationBegin((info >>> MSGINFO_LABEL_SHIFT) & MSGINFO_LABEL_MASK, length);
+  pathRefine(PathKind.Invocation, <i32>((info >>> MSGINFO_LABEL_SHIFT) & MSGINFO_LABEL_MASK));
   const copied = length < <u32>INVOCATION_MAX_ARGS ? length : <u32>INVOCATION_MAX_ARGS;
   for (let i: u32 = 0; i < copied; i++) invocationSetArg(<i32>i, getMR(t, buffer, i));
   // Extra capabilities travel only in a buffer; without one there are none.

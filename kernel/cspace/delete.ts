@@ -35,6 +35,7 @@ import { slotAtPhys } from "./lookup";
 import { tcbOfObject, TCB_BOUND_NTFN } from "../object/tcb";
 import { threadDestroyed } from "../sched/scheduler";
 import { setNotificationBoundTcb } from "../object/notification";
+import { pathPreemptionPoint } from "../debug/path-stats";
 import { vspacePhysWindow } from "../arch/x86/vspace";
 import { unmapFrame } from "../object/frame";
 import { unmapPageTableOf } from "../object/page-table";
@@ -61,6 +62,7 @@ export let deleteWork: u32 = 0;
 /** True if an interrupt is pending and the operation should stop here and be restarted. */
 function preemptionPoint(): bool {
   deleteWork++;
+  pathPreemptionPoint();
   return false;
 }
 

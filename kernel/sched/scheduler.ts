@@ -32,6 +32,7 @@ import { haltSystem, EXIT_STATUS_OK } from "../power";
 import { fpuSwitchTo, fpuThreadGone, fpuTrapCount, fpuSaveCount } from "../arch/x86/fpu";
 import { tlsSwitchTo } from "../arch/x86/tls";
 import { debugThreadAdd, debugThreadRemove } from "../debug/thread-list";
+import { pathLeave } from "../debug/path-stats";
 
 /** Timer ticks per time slice. */
 // @ts-ignore: decorator
@@ -146,6 +147,7 @@ export function schedule(): void {
       putLine("kernel: no threads left; stopping");
       haltSystem(EXIT_STATUS_OK);
     }
+    pathLeave();
     idleWait();
     return;
   }
@@ -157,5 +159,6 @@ export function schedule(): void {
   }
   current = t;
   tssSetKernelEntry(<u32>(t + CONTEXT_SIZE));
+  pathLeave();
   restoreUserContext(<u32>t);
 }

@@ -22,6 +22,11 @@ export const TSOS_SYSCALLS: ConstantGroup = {
       value: -100,
       doc: "Ends the calling thread with the status in EBX; goes away once a thread can suspend itself through its TCB capability.",
     },
+    {
+      name: "DebugPowerOff",
+      value: -101,
+      doc: "Stops the machine: a clean power-off if EBX is 0, else one that reports a failure (the in-OS test suite's verdict).",
+    },
   ],
 };
 

@@ -53,6 +53,9 @@
 /** Ends the calling thread with the status in EBX; goes away once a thread can suspend itself through its TCB capability. */
 // @ts-ignore: decorator
 @inline export const SYS_DEBUG_THREAD_EXIT: i32 = -100;
+/** Stops the machine: a clean power-off if EBX is 0, else one that reports a failure (the in-OS test suite's verdict). */
+// @ts-ignore: decorator
+@inline export const SYS_DEBUG_POWER_OFF: i32 = -101;
 
 // ── Numbers for fault tests: Values that no kernel assigns, used on purpose by fault tests.
 

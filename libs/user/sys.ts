@@ -10,7 +10,7 @@
 // allocate.
 
 import { seL4_CapInitThreadTCB, SYS_SET_TLS_BASE } from "../abi/sel4.gen";
-import { SYS_DEBUG_THREAD_EXIT } from "../abi/tsos.gen";
+import { SYS_DEBUG_THREAD_EXIT, SYS_DEBUG_POWER_OFF } from "../abi/tsos.gen";
 import { USER_BOOTINFO, BOOTINFO_THREAD_ID, BOOTINFO_CMDLINE, BOOTINFO_CMDLINE_LENGTH, BOOTINFO_MAGIC } from "../abi/layout.gen";
 import { syscall } from "./syscall";
 import {
@@ -88,6 +88,11 @@ export function nameThreadBytes(addr: usize, n: u32): void {
 
 export function threadExit(status: u32): void {
   syscall(SYS_DEBUG_THREAD_EXIT, status, 0, 0, 0);
+}
+
+/** Stops the machine: a clean power-off for status 0, else one that reports a failure (tsos's DebugPowerOff). */
+export function powerOff(status: u32): void {
+  syscall(SYS_DEBUG_POWER_OFF, status, 0, 0, 0);
 }
 
 export function halt(): void {

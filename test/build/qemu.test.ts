@@ -4,7 +4,7 @@ import { describe, it, expect } from "vitest";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import {
-  chooseAccel, classifyExit, describeQemuFailure, qemuArgs, DEBUG_EXIT_PORT, EXIT_PANIC, EXIT_POWEROFF, KERNEL_EXIT_OK, KERNEL_EXIT_PANIC,
+  chooseAccel, classifyExit, describeQemuFailure, qemuArgs, DEBUG_EXIT_PORT, EXIT_PANIC, EXIT_POWEROFF, EXIT_FAILURE, KERNEL_EXIT_OK, KERNEL_EXIT_PANIC, KERNEL_EXIT_FAILURE,
 } from "../../build/qemu.ts";
 import { ROOT } from "../../build/stage.ts";
 
@@ -48,6 +48,7 @@ describe("exit statuses", () => {
   it("tells the kernel's power-off and panic from every status of QEMU's own", () => {
     expect(classifyExit(EXIT_POWEROFF)).toBe("poweroff");
     expect(classifyExit(EXIT_PANIC)).toBe("panic");
+    expect(classifyExit(EXIT_FAILURE)).toBe("failure");
     for (const code of [0, 1, 2, 3, 126, 127, 137, 255]) expect(classifyExit(code), String(code)).toBe("qemu-failed");
     expect(classifyExit(null, "SIGKILL")).toBe("qemu-failed");
     expect(classifyExit(EXIT_POWEROFF, "SIGTERM")).toBe("qemu-failed");
@@ -56,7 +57,8 @@ describe("exit statuses", () => {
   it("uses debug-exit values that cannot collide with QEMU's 0 and 1", () => {
     expect(EXIT_POWEROFF).toBe(33);
     expect(EXIT_PANIC).toBe(35);
-    expect(new Set([EXIT_POWEROFF, EXIT_PANIC, 0, 1]).size).toBe(4);
+    expect(EXIT_FAILURE).toBe(37);
+    expect(new Set([EXIT_POWEROFF, EXIT_PANIC, EXIT_FAILURE, 0, 1]).size).toBe(5);
   });
 
   it("agrees with the values the kernel writes (kernel/power.ts)", () => {
@@ -64,6 +66,7 @@ describe("exit statuses", () => {
     const value = (name: string) => Number(new RegExp(`export const ${name}: u32 = (0x[0-9A-Fa-f]+|\\d+);`).exec(power)![1]);
     expect(value("EXIT_STATUS_OK")).toBe(KERNEL_EXIT_OK);
     expect(value("EXIT_STATUS_PANIC")).toBe(KERNEL_EXIT_PANIC);
+    expect(value("EXIT_STATUS_FAILURE")).toBe(KERNEL_EXIT_FAILURE);
     expect(value("DEBUG_EXIT_PORT")).toBe(DEBUG_EXIT_PORT);
   });
 

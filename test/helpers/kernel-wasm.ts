@@ -32,7 +32,7 @@ export const CACHE_DIR = path.join(REPO_ROOT, "out/test-wasm");
 export const TEST_MEMORY_BASE = 65536;
 
 /** The flags every test compile gets. Assertions stay on. */
-export const BASE_ASC_FLAGS = ["--runtime", "stub", "--memoryBase", String(TEST_MEMORY_BASE), "--debug"];
+export const BASE_ASC_FLAGS = ["--runtime", "stub", "--memoryBase", String(TEST_MEMORY_BASE), "--debug", "--use", "TSOS_PATH_STATS=0"];
 
 export interface CompileOptions {
   /** asc optimisation flags; default ["-O2"]. */

@@ -22,7 +22,7 @@ export interface BootResult {
   /** Serial output split into lines, CR removed, GRUB's screen-control noise dropped. */
   lines: string[];
   /** "qemu-failed": QEMU's own error (see stderr), never the kernel's doing. */
-  how: "poweroff" | "panic" | "timeout" | "stopped" | "qemu-failed";
+  how: "poweroff" | "panic" | "failure" | "timeout" | "stopped" | "qemu-failed";
   exitCode: number | null;
   /** What QEMU printed on its standard error. */
   stderr: string;

@@ -79,9 +79,9 @@ export function ipcBufferDeviceConfigure(): void {
   const f = freeSlot();
   checkEq(seL4_Untyped_Retype(PROCESS_SLOT_DEVICE_UNTYPED, OBJ_X86_4K, 0, MY_CNODE, 0, 0, f, 1), seL4_NoError, "a device frame");
   const t = make(OBJ_TCB, 0);
-  checkEq(seL4_TCB_Configure(t, 0, MY_CNODE, 0, MY_VSPACE, 0, 0x10000000, f), seL4_IllegalOperation, "Configure with a device frame");
+  checkEq(seL4_TCB_Configure(t, 0, MY_CNODE, 0, MY_VSPACE, 0, 0x18000000, f), seL4_IllegalOperation, "Configure with a device frame");
   const ram = make(OBJ_X86_4K, 0);
-  checkEq(seL4_TCB_Configure(t, 0, MY_CNODE, 0, MY_VSPACE, 0, 0x10000000, ram), seL4_NoError, "a RAM frame works");
+  checkEq(seL4_TCB_Configure(t, 0, MY_CNODE, 0, MY_VSPACE, 0, 0x18000000, ram), seL4_NoError, "a RAM frame works");
 }
 
 /** FRAMEDIPC0002: a thread's IPC buffer cannot be switched to a device frame. */
@@ -90,8 +90,8 @@ export function ipcBufferDeviceSwitch(): void {
   checkEq(seL4_Untyped_Retype(PROCESS_SLOT_DEVICE_UNTYPED, OBJ_X86_4K, 0, MY_CNODE, 0, 0, f, 1), seL4_NoError, "a device frame");
   const t = make(OBJ_TCB, 0);
   const ram = make(OBJ_X86_4K, 0);
-  checkEq(seL4_TCB_SetIPCBuffer(t, 0x10000000, ram), seL4_NoError, "a RAM frame first");
-  checkEq(seL4_TCB_SetIPCBuffer(t, 0x10000000, f), seL4_IllegalOperation, "then a device frame is refused");
+  checkEq(seL4_TCB_SetIPCBuffer(t, 0x18000000, ram), seL4_NoError, "a RAM frame first");
+  checkEq(seL4_TCB_SetIPCBuffer(t, 0x18000000, f), seL4_IllegalOperation, "then a device frame is refused");
   checkEq(seL4_TCB_SetIPCBuffer(t, 0, 0), seL4_NoError, "no buffer at all is fine");
   checkEq(seL4_TCB_Suspend(t), seL4_NoError, "the thread is still a thread");
 }

@@ -172,7 +172,7 @@ export function regressionsWriteRegisters(): void {
 export function regressionsCopyRegisters(): void {
   const a = make(OBJ_TCB, 0);
   const b = make(OBJ_TCB, 0);
-  const values = memory.data<u32>([0x402000, 0xbffe0000, 0x202, 11, 12, 13, 14, 15, 16, 17, 0, 0]);
+  const values = memory.data<u32>([0x402000, 0xbffd0000, 0x202, 11, 12, 13, 14, 15, 16, 17, 0, 0]);
   memory.copy(regs, values, USER_CONTEXT_SIZE);
   checkEq(seL4_TCB_WriteRegisters(a, false, 0, <u32>USER_CONTEXT_SIZE >> 2, regs), seL4_NoError, "write a's registers");
   checkEq(seL4_TCB_CopyRegisters(b, a, false, false, true, false, 0), seL4_NoError, "copy only the frame registers");

@@ -26,9 +26,9 @@ import { make, makeN, copy, del, detail, R_ALL, R_RW } from "./env";
 
 /** A free 4 MiB region of the test's address space, and the next one. */
 // @ts-ignore: decorator
-@inline const SCRATCH: u32 = 0x20000000;
+@inline const SCRATCH: u32 = 0x10000000;
 // @ts-ignore: decorator
-@inline const SCRATCH2: u32 = 0x20400000;
+@inline const SCRATCH2: u32 = 0x10400000;
 // @ts-ignore: decorator
 @inline const ATTR: u32 = seL4_X86_Default_VMAttributes;
 

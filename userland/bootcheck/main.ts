@@ -1,0 +1,235 @@
+// userland/bootcheck/main.ts: checks, as the root task, everything seL4's boot protocol promises.
+//
+// Owns: a root task (boot module 0) that reads seL4_BootInfo as a libsel4
+// program would and checks it against the capabilities it really holds:
+// the entry registers (EBX = BootInfo, on the page after the IPC buffer),
+// every initial capability's type (DebugCapIdentify), the slot regions (in
+// order, disjoint, each capability of its kind), the untyped list (aligned
+// power-of-two blocks, sorted within RAM and device, no overlap, RAM inside
+// the kernel window, device memory for the first MiB and for RAM beyond the
+// window), that RAM beyond the window holds frames but refuses kernel
+// objects, and the extra BootInfo chunks (TSC frequency, boot-module table
+// with every module's frames and string). Prints "bootcheck: ok <what>" or
+// "bootcheck: FAIL <what>" per check and powers off reporting failure if
+// any failed (DebugPowerOff), so test/system/root-task.test.ts sees it.
+// Must not: change anything it checks before checking it.
+
+import { print, printLine, printDec, putChar, nameThread, startRegister, powerOff } from "../../libs/user/sys";
+import {
+  initFromBootInfo, bootInfoIpcBuffer, bootInfoCNodeSizeBits, bootInfoNodeId, bootInfoNumNodes, slotRegionStart,
+  slotRegionEnd, bootInfoUntypedCount, bootInfoUntypedPaddr, bootInfoUntypedSizeBits, bootInfoUntypedIsDevice,
+  bootInfoUntypedStart, bootInfoTscMhz, bootModuleCount, bootModuleFramesStart, bootModuleFramesEnd, bootModuleBytes,
+  bootModuleCmdline, bootModuleCmdlineLength, findChunk, bootInfoExtraLen,
+} from "../../libs/user/bootinfo";
+import { seL4_DebugCapIdentify } from "../../libs/user/ipc";
+import { seL4_Untyped_Retype, seL4_X86_Page_Map, seL4_X86_PageTable_Map, seL4_X86_Page_GetAddress, seL4_X86_Page_GetAddress_paddr } from "../../libs/user/invocations.gen";
+import {
+  BI_EMPTY, BI_USER_IMAGE_FRAMES, BI_USER_IMAGE_PAGING, BI_EXTRA_BI_PAGES, BI_UNTYPED, BI_SHARED_FRAMES, BI_IO_SPACE_CAPS,
+  CAP_THREAD_CAP, CAP_CNODE_CAP, CAP_PAGE_DIRECTORY_CAP, CAP_IRQ_CONTROL_CAP, CAP_ASID_CONTROL_CAP, CAP_ASID_POOL_CAP,
+  CAP_IO_PORT_CONTROL_CAP, CAP_NULL_CAP, CAP_FRAME_CAP, CAP_DOMAIN_CAP, CAP_PAGE_TABLE_CAP, CAP_UNTYPED_CAP,
+  seL4_CapInitThreadTCB, seL4_CapInitThreadCNode, seL4_CapInitThreadVSpace, seL4_CapIRQControl, seL4_CapASIDControl,
+  seL4_CapInitThreadASIDPool, seL4_CapIOPortControl, seL4_CapIOSpace, seL4_CapBootInfoFrame, seL4_CapInitThreadIPCBuffer,
+  seL4_CapDomain, seL4_NumInitialCaps, CONFIG_ROOT_CNODE_SIZE_BITS, SEL4_BOOTINFO_HEADER_X86_TSC_FREQ, seL4_NoError,
+  seL4_InvalidArgument, OBJ_TCB, OBJ_CAP_TABLE, OBJ_X86_PAGE_TABLE, OBJ_X86_4K, seL4_CapInitThreadCNode as ROOT_CNODE,
+  seL4_PageBits, seL4_X86_Default_VMAttributes, CAP_RIGHTS_CAP_ALLOW_READ_SHIFT, CAP_RIGHTS_CAP_ALLOW_WRITE_SHIFT,
+} from "../../libs/abi/sel4.gen";
+import { TSOS_BOOTINFO_HEADER_BOOT_MODULES } from "../../libs/abi/tsos.gen";
+import { KERNEL_WINDOW_SIZE, LOW_MEMORY_END } from "../../kernel/arch/x86/machine.gen";
+
+export { abort, wasmTrap } from "../../libs/user/runtime";
+
+let failures: u32 = 0;
+
+/** The decimal number after `key` in our command line (boot-module table entry 0), or 0. */
+function argNumber(bi: usize, key: string): u32 {
+  const s = bootModuleCmdline(bi, 0);
+  const n = bootModuleCmdlineLength(bi, 0);
+  for (let i: u32 = 0; i + <u32>key.length <= n; i++) {
+    let match = true;
+    for (let k = 0; k < key.length && match; k++) match = <u32>load<u8>(s + i + k) == <u32>key.charCodeAt(k);
+    if (!match) continue;
+    let v: u32 = 0;
+    for (let j = i + <u32>key.length; j < n; j++) {
+      const c = <u32>load<u8>(s + j);
+      if (c < 0x30 || c > 0x39) break;
+      v = v * 10 + c - 0x30;
+    }
+    return v;
+  }
+  return 0;
+}
+
+function result(ok: bool, what: string): void {
+  print(ok ? "bootcheck: ok " : "bootcheck: FAIL ");
+  printLine(what);
+  if (!ok) failures++;
+}
+
+function capIs(slot: u32, tag: u32, what: string): void {
+  const got = seL4_DebugCapIdentify(slot);
+  if (got != tag) {
+    print("bootcheck: slot ");
+    printDec(slot);
+    print(" holds tag ");
+    printDec(got);
+    print(", expected ");
+    printDec(tag);
+    printLine("");
+  }
+  result(got == tag, what);
+}
+
+/** Every slot of region [start, end) holds a capability with `tag`. */
+function regionIs(start: u32, end: u32, tag: u32, what: string): void {
+  let ok = true;
+  for (let s = start; s < end; s++) ok = ok && seL4_DebugCapIdentify(s) == tag;
+  result(ok, what);
+}
+
+export function main(): u32 {
+  const bi = <usize>startRegister();
+  result(bi != 0 && (bi & 0xfff) == 0, "EBX holds a page-aligned BootInfo address");
+  if (bi == 0) {
+    powerOff(1);
+    return 1;
+  }
+  initFromBootInfo(bi);
+  nameThread("bootcheck");
+  const page: usize = <usize>1 << seL4_PageBits;
+  result(bootInfoIpcBuffer(bi) + page == bi, "the IPC buffer is on the page before BootInfo");
+  result(bootInfoNodeId(bi) == 0 && bootInfoNumNodes(bi) == 1, "one node, node 0");
+  result(bootInfoCNodeSizeBits(bi) == CONFIG_ROOT_CNODE_SIZE_BITS, "the root CNode has 2^13 slots");
+
+  // The initial capabilities at seL4's slots.
+  capIs(seL4_CapInitThreadTCB, CAP_THREAD_CAP, "slot 1: the root task's TCB");
+  capIs(seL4_CapInitThreadCNode, CAP_CNODE_CAP, "slot 2: its CNode");
+  capIs(seL4_CapInitThreadVSpace, CAP_PAGE_DIRECTORY_CAP, "slot 3: its page directory");
+  capIs(seL4_CapIRQControl, CAP_IRQ_CONTROL_CAP, "slot 4: IRQControl");
+  capIs(seL4_CapASIDControl, CAP_ASID_CONTROL_CAP, "slot 5: ASIDControl");
+  capIs(seL4_CapInitThreadASIDPool, CAP_ASID_POOL_CAP, "slot 6: the initial ASID pool");
+  capIs(seL4_CapIOPortControl, CAP_IO_PORT_CONTROL_CAP, "slot 7: IOPortControl");
+  capIs(seL4_CapIOSpace, CAP_NULL_CAP, "slot 8: no IOSpace (no IOMMU)");
+  capIs(seL4_CapBootInfoFrame, CAP_FRAME_CAP, "slot 9: the BootInfo frame");
+  capIs(seL4_CapInitThreadIPCBuffer, CAP_FRAME_CAP, "slot 10: the IPC buffer frame");
+  capIs(seL4_CapDomain, CAP_DOMAIN_CAP, "slot 11: the Domain capability");
+  regionIs(12, seL4_NumInitialCaps, CAP_NULL_CAP, "slots 12-15 empty (no SMMU, MCS or SMC capabilities)");
+
+  // The slot regions: in seL4's order, disjoint, each of its kind.
+  const paging0 = slotRegionStart(bi, BI_USER_IMAGE_PAGING);
+  const paging1 = slotRegionEnd(bi, BI_USER_IMAGE_PAGING);
+  const frames0 = slotRegionStart(bi, BI_USER_IMAGE_FRAMES);
+  const frames1 = slotRegionEnd(bi, BI_USER_IMAGE_FRAMES);
+  const extra0 = slotRegionStart(bi, BI_EXTRA_BI_PAGES);
+  const extra1 = slotRegionEnd(bi, BI_EXTRA_BI_PAGES);
+  const ut0 = slotRegionStart(bi, BI_UNTYPED);
+  const ut1 = slotRegionEnd(bi, BI_UNTYPED);
+  const empty0 = slotRegionStart(bi, BI_EMPTY);
+  const empty1 = slotRegionEnd(bi, BI_EMPTY);
+  result(paging0 == seL4_NumInitialCaps && paging0 < paging1 && paging1 == frames0 && frames0 < frames1 && frames1 <= extra0 && extra0 < extra1 &&
+    extra1 <= ut0 && ut0 < ut1 && ut1 == empty0 && empty1 == (<u32>1 << CONFIG_ROOT_CNODE_SIZE_BITS), "the slot regions follow each other");
+  result(slotRegionStart(bi, BI_SHARED_FRAMES) == slotRegionEnd(bi, BI_SHARED_FRAMES) && slotRegionStart(bi, BI_IO_SPACE_CAPS) == slotRegionEnd(bi, BI_IO_SPACE_CAPS), "no shared frames, no IOSpace capabilities");
+  regionIs(paging0, paging1, CAP_PAGE_TABLE_CAP, "userImagePaging holds page tables");
+  regionIs(frames0, frames1, CAP_FRAME_CAP, "userImageFrames holds frames");
+  regionIs(extra0, extra1, CAP_FRAME_CAP, "extraBIPages holds frames");
+  regionIs(ut0, ut1, CAP_UNTYPED_CAP, "the untyped region holds untypeds");
+  regionIs(empty0, empty0 + 64, CAP_NULL_CAP, "the empty region is empty");
+  result(bootInfoExtraLen(bi) > 0 && bootInfoExtraLen(bi) <= (extra1 - extra0) * <u32>page, "extraLen fits the extra BootInfo pages");
+
+  // The untyped list. Our command line (boot-module table entry 0) may say how much RAM the machine has.
+  const ramEnd = <u64>argNumber(bi, "ram=") << 20;
+  const n = bootInfoUntypedCount(bi);
+  result(n == ut1 - ut0, "one untyped descriptor per untyped capability");
+  let aligned = true;
+  let disjoint = true;
+  let ramInWindow = true;
+  let lowIsDevice = true;
+  let ram: u64 = 0;
+  let beyond: u32 = 0xFFFFFFFF;
+  for (let i: u32 = 0; i < n; i++) {
+    const base = <u64>bootInfoUntypedPaddr(bi, i);
+    const size = <u64>1 << <u64>bootInfoUntypedSizeBits(bi, i);
+    const device = bootInfoUntypedIsDevice(bi, i);
+    aligned = aligned && (base & (size - 1)) == 0 && size >= 4096;
+    for (let j: u32 = 0; j < i; j++) {
+      const b2 = <u64>bootInfoUntypedPaddr(bi, j);
+      const s2 = <u64>1 << <u64>bootInfoUntypedSizeBits(bi, j);
+      disjoint = disjoint && (base + size <= b2 || b2 + s2 <= base);
+    }
+    if (!device) {
+      ram += size;
+      ramInWindow = ramInWindow && base + size <= <u64>KERNEL_WINDOW_SIZE && base >= <u64>LOW_MEMORY_END;
+    }
+    if (!device && base < <u64>LOW_MEMORY_END) lowIsDevice = false;
+    // A device untyped in the RAM beyond the window: the machine's RAM size comes from the command line (ram=<MiB>).
+    if (device && base >= <u64>KERNEL_WINDOW_SIZE && base + size <= ramEnd && beyond == 0xFFFFFFFF) beyond = i;
+  }
+  result(aligned, "every untyped is a power-of-two block aligned to its size");
+  result(disjoint, "no two untypeds overlap");
+  result(ramInWindow, "ordinary untyped memory lies in the kernel window, above the first MiB");
+  result(lowIsDevice, "the first MiB is device memory");
+  result(ram > 0, "there is ordinary untyped memory");
+  print("bootcheck: ");
+  printDec(n);
+  print(" untypeds, ");
+  printDec(<u32>(ram >> 10));
+  printLine(" KiB of RAM");
+
+  // RAM beyond the kernel window: frames yes, kernel objects no.
+  if (beyond != 0xFFFFFFFF) {
+    const ut = ut0 + beyond;
+    const slot = empty0 + 100;
+    result(seL4_Untyped_Retype(ut, OBJ_TCB, 0, ROOT_CNODE, 0, 0, slot, 1) == seL4_InvalidArgument, "beyond the window: no TCB");
+    result(seL4_Untyped_Retype(ut, OBJ_CAP_TABLE, 4, ROOT_CNODE, 0, 0, slot, 1) == seL4_InvalidArgument, "beyond the window: no CNode");
+    result(seL4_Untyped_Retype(ut, OBJ_X86_PAGE_TABLE, 0, ROOT_CNODE, 0, 0, slot, 1) == seL4_InvalidArgument, "beyond the window: no page table");
+    result(seL4_Untyped_Retype(ut, OBJ_X86_4K, 0, ROOT_CNODE, 0, 0, slot, 1) == seL4_NoError, "beyond the window: a frame");
+    result(seL4_X86_Page_GetAddress(slot) == seL4_NoError && seL4_X86_Page_GetAddress_paddr() >= KERNEL_WINDOW_SIZE, "the frame lies beyond the window");
+    // Map it and use it: it is RAM.
+    const pt = empty0 + 101;
+    let ramUt: u32 = 0;
+    for (let i: u32 = 0; i < n && ramUt == 0; i++) if (!bootInfoUntypedIsDevice(bi, i) && bootInfoUntypedSizeBits(bi, i) >= 16) ramUt = ut0 + i;
+    const rights = (<u32>1 << CAP_RIGHTS_CAP_ALLOW_READ_SHIFT) | (<u32>1 << CAP_RIGHTS_CAP_ALLOW_WRITE_SHIFT);
+    const at: u32 = 0x30000000;
+    const mapped = ramUt != 0 &&
+      seL4_Untyped_Retype(ramUt, OBJ_X86_PAGE_TABLE, 0, ROOT_CNODE, 0, 0, pt, 1) == seL4_NoError &&
+      seL4_X86_PageTable_Map(pt, seL4_CapInitThreadVSpace, at, seL4_X86_Default_VMAttributes) == seL4_NoError &&
+      seL4_X86_Page_Map(slot, seL4_CapInitThreadVSpace, at, rights, seL4_X86_Default_VMAttributes) == seL4_NoError;
+    result(mapped, "the frame beyond the window maps");
+    if (mapped) {
+      store<u32>(at, 0x5A5AA5A5);
+      store<u32>(at + 0xffc, 0x12345678);
+      result(load<u32>(at) == 0x5A5AA5A5 && load<u32>(at + 0xffc) == 0x12345678, "and holds what is written: it is RAM");
+    }
+  } else {
+    printLine("bootcheck: no RAM beyond the kernel window on this machine");
+  }
+
+  // Extra BootInfo.
+  result(findChunk(bi, SEL4_BOOTINFO_HEADER_X86_TSC_FREQ) != 0 && bootInfoTscMhz(bi) > 0, "a TSC-frequency chunk with a frequency");
+  result(findChunk(bi, TSOS_BOOTINFO_HEADER_BOOT_MODULES) != 0, "the boot-module table");
+  const modules = bootModuleCount(bi);
+  print("bootcheck: ");
+  printDec(modules);
+  printLine(" boot modules:");
+  let framesOk = true;
+  for (let i: u32 = 0; i < modules; i++) {
+    const f0 = bootModuleFramesStart(bi, i);
+    const f1 = bootModuleFramesEnd(bi, i);
+    const pages = (bootModuleBytes(bi, i) + <u32>page - 1) >> seL4_PageBits;
+    framesOk = framesOk && f1 - f0 == pages;
+    for (let s = f0; s < f1; s++) framesOk = framesOk && seL4_DebugCapIdentify(s) == CAP_FRAME_CAP;
+    print("bootcheck: module ");
+    printDec(i);
+    print(" \"");
+    const str = bootModuleCmdline(bi, i);
+    for (let k: u32 = 0; k < bootModuleCmdlineLength(bi, i); k++) putChar(load<u8>(str + k));
+    print("\", ");
+    printDec(f1 - f0);
+    printLine(" frames");
+  }
+  result(framesOk, "every module's pages are frame capabilities");
+  print("bootcheck: ");
+  printDec(failures);
+  printLine(failures == 0 ? " failures: all is well" : " failures");
+  powerOff(failures == 0 ? 0 : 1);
+  return failures;
+}
