@@ -29,7 +29,6 @@ import { sysenterInit } from "./arch/x86/cpu";
 import { fpuInit } from "./arch/x86/fpu";
 import { kernelWindowInit, KERNEL_VBASE } from "./arch/x86/kernel-window";
 import { physAddAvailable, physReserve, physBuild, PhysError, physErrorName, physFreeCount, physFreeBase, physFreeLength, physFreeTotal, PHYS_RESERVE_LOW_MEMORY, PHYS_RESERVE_KERNEL_IMAGE, PHYS_RESERVE_BOOT_MODULE } from "./boot/physmem";
-import { startModuleThread, DEFAULT_PRIORITY } from "./boot/modules";
 import { createRootTask, finishRootTask } from "./boot/root-task";
 import { schedule } from "./sched/scheduler";
 import { cmdlineValueU32 } from "./boot/multiboot2";
@@ -63,8 +62,7 @@ export function kmain(mbiPhys: u32): void {
   runCrashSelfTest();                   // only with crash=... on the command line
   if (cmdlineHas("bench")) benchAddressSpaceSwitch();
   startTimer();                         // PIT tick for preemption
-  createRootTask();                     // module 0, with every capability
-  startBootModules();                   // modules 1..n still become threads here until the root task starts them
+  createRootTask();                     // module 0, with every capability; it starts modules 1..n itself
   finishRootTask();                     // all memory left becomes the root task's untyped: the kernel allocates no more
   schedule();                           // leave the kernel: never returns
 }
@@ -139,11 +137,6 @@ function startTimer(): void {
   puts("timer: PIT at ");
   putDec32(hz);
   putLine(" Hz");
-}
-
-function startBootModules(): void {
-  const n = moduleCount();
-  for (let i = 1; i < n; i++) startModuleThread(i, DEFAULT_PRIORITY);
 }
 
 function printBanner(): void {

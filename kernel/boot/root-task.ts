@@ -1,6 +1,6 @@
 // kernel/boot/root-task.ts: the root task, built as seL4 builds it.
 //
-// Owns: turning boot module 0 (an ELF32 image, checked by kernel/elf.ts
+// Owns: turning boot module 0 (an ELF32 image, checked by libs/elf/elf.ts
 // before anything is mapped) into the first thread, holding every
 // capability the kernel hands out:
 //  - its CNode: 2^13 slots, guard 19 bits of 0, so a CPtr is a slot number;
@@ -42,7 +42,7 @@ import { asidTableSetPool, asidPoolSet, IT_ASID } from "../arch/x86/asid";
 import { UNTYPED_FREE_INDEX_BITS } from "../object/untyped";
 import { physAllocAligned } from "./physmem";
 import { elfCheck, ElfError, elfErrorName, elfEntry, elfSegmentCount, elfSegmentPageBase, elfSegmentPageCount,
-  elfSegmentVaddr, elfSegmentFileSize, elfSegmentFileOffset, elfSegmentWritable } from "../elf";
+  elfSegmentVaddr, elfSegmentFileSize, elfSegmentFileOffset, elfSegmentWritable } from "../../libs/elf/elf";
 import { moduleCount, moduleStart, moduleEnd, moduleStringAddr, moduleStringLength } from "./multiboot2";
 import { untypedsBuild, untypedCount, untypedPaddr, untypedBits, untypedDevice, untypedLeftOut, untypedRamBytes, untypedDeviceBytes } from "./untypeds";
 import {
@@ -50,7 +50,6 @@ import {
   extraHeader, EXTRA_TSC_SIZE, EXTRA_RSDP_SIZE,
 } from "./bootinfo";
 import { tscMeasureMHz } from "../arch/x86/tsc";
-import { recordBootThread } from "./modules";
 import { puts, putNewline, putBytes, putLine } from "../console";
 import { putDec32, putHex, putSize } from "../lib/format";
 import { threadStart } from "../sched/scheduler";
@@ -340,7 +339,6 @@ export function createRootTask(): bool {
 
   rootThread = t;
   rootBi = bi;
-  recordBootThread(t);
   return true;
 }
 

@@ -1,13 +1,14 @@
 // kernel/debug/dump.ts: the thread dump (DebugDumpScheduler).
 //
-// Owns: printing one line per thread the kernel has started, in the order
-// they were started: its id and name, priority, state and, for a faulted
-// thread, the vector of its last fault.
+// Owns: printing one line per thread on the debug list
+// (kernel/debug/thread-list.ts: every thread made runnable whose TCB still
+// exists, in the order they first ran): its id and name, priority, state
+// and, for a faulted thread, the vector of its last fault.
 // Must not: change any thread or the scheduler's state; it only reads.
 
 import { TCB_FAULT_VECTOR, ThreadState, tcbState, tcbPriority } from "../object/tcb";
 import { putThreadName } from "../object/tcb-name";
-import { moduleThreadCount, moduleThread } from "../boot/modules";
+import { debugThreadCount, debugThread, debugThreadsUnlisted } from "./thread-list";
 import { puts, putNewline, putLineStart } from "../console";
 import { putDec32 } from "../lib/format";
 
@@ -24,8 +25,8 @@ function stateName(s: ThreadState): string {
 /** DebugDumpScheduler: one line per thread. */
 export function dumpThreads(): void {
   putLineStart();
-  for (let i = 0; i < moduleThreadCount(); i++) {
-    const t = moduleThread(i);
+  for (let i = 0; i < debugThreadCount(); i++) {
+    const t = debugThread(i);
     puts("  thread ");
     putThreadName(t);
     puts(" priority ");
@@ -37,6 +38,13 @@ export function dumpThreads(): void {
       putDec32(load<u32>(t, TCB_FAULT_VECTOR));
       puts(")");
     }
+    putNewline();
+  }
+  const unlisted = debugThreadsUnlisted();
+  if (unlisted != 0) {
+    puts("  (");
+    putDec32(unlisted);
+    puts(" more threads not listed)");
     putNewline();
   }
 }

@@ -42,6 +42,7 @@ import {
 } from "../api/invocation";
 import { vspacePhysWindow, vspaceKernelPd, pdInit } from "../arch/x86/vspace";
 import { tcbOfObject, allocThreadId, TCB_ID } from "./tcb";
+import { archInitContext } from "../arch/x86/context";
 import {
   LABEL_UNTYPED_RETYPE, OBJ_UNTYPED, OBJ_TCB, OBJ_ENDPOINT, OBJ_NOTIFICATION, OBJ_CAP_TABLE, OBJ_X86_4K,
   OBJ_X86_LARGE_PAGE, OBJ_X86_PAGE_TABLE, OBJ_X86_PAGE_DIRECTORY, seL4_NoError, seL4_WordBits, seL4_MinUntypedBits,
@@ -192,6 +193,7 @@ function createObject(phys: u32, isDevice: bool): u64 {
     case OBJ_UNTYPED: return untypedCap(phys, bits, isDevice, 0);
     case OBJ_TCB:
       store<u32>(tcbOfObject(vspacePhysWindow() + <usize>phys), allocThreadId(), TCB_ID);
+      archInitContext(tcbOfObject(vspacePhysWindow() + <usize>phys)); // user selectors, EFLAGS 0x202: an iret with CS 0 would fault in the kernel
       return threadCap(phys);
     case OBJ_ENDPOINT: return endpointCap(phys, 0, RIGHTS_ALL);
     case OBJ_NOTIFICATION: return notificationCap(phys, 0, RIGHTS_ALL);

@@ -1,6 +1,8 @@
 // kernel/sched/scheduler.ts: which thread runs next, and the way out of the kernel.
 //
-// Owns: the current thread, time slices, the live-thread count, and
+// Owns: the current thread, time slices, the live-thread count (and
+// telling the debug thread list, kernel/debug/thread-list.ts, when a
+// thread first runs and when its TCB goes), and
 // schedule(), the single exit path of every kernel entry: it picks the
 // head of the highest non-empty ready queue (kernel/sched/ready.ts), makes
 // its address space current, points TSS.esp0 at the end of its saved
@@ -29,6 +31,7 @@ import { putDec, putDec32 } from "../lib/format";
 import { haltSystem, EXIT_STATUS_OK } from "../power";
 import { fpuSwitchTo, fpuThreadGone, fpuTrapCount, fpuSaveCount } from "../arch/x86/fpu";
 import { tlsSwitchTo } from "../arch/x86/tls";
+import { debugThreadAdd, debugThreadRemove } from "../debug/thread-list";
 import { pathLeave } from "../debug/path-stats";
 
 /** Timer ticks per time slice. */
@@ -59,6 +62,7 @@ export function threadStart(t: usize): void {
   setTcbTimeSlice(t, TIME_SLICE_TICKS);
   readyEnqueue(t);
   liveThreads++;
+  debugThreadAdd(t);
 }
 
 /**
@@ -88,6 +92,7 @@ export function threadRestart(t: usize): void {
 export function threadDestroyed(t: usize): void {
   threadStop(t, ThreadState.Inactive);
   fpuThreadGone(t);
+  debugThreadRemove(t);
 }
 
 /** Sets a thread's priority, moving it to its new ready queue if it is queued. */

@@ -329,6 +329,9 @@ export class CSpaceModel {
       this.insertAfter(ut, node.base + 16 * (offset + i), c, true);
       const slots = type === 4 ? 2 ** size : type === 1 ? 5 : 0;
       for (let j = 0; j < slots; j++) Object.assign(this.slot(base + 16 * j), { cap: nullCap(), revocable: false, firstBadged: false });
+      // A TCB's memory past its 5 slots is the thread (its saved context starts with user selectors and
+      // EFLAGS, as seL4's Arch_initContext sets them, and its number): slots of an earlier CNode there are gone.
+      if (type === 1) for (let a = base + 16 * 5; a < base + 2048; a += 16) this.slots.delete(a);
     }
     return ERR.NoError;
   }

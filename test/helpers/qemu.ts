@@ -201,5 +201,7 @@ export const BANNER = "tsos 0.1.0: a capability microkernel in AssemblyScript (i
  */
 export function comparableKernelLog(r: BootResult): string[] {
   const i = r.lines.findIndex((l) => l.endsWith(BANNER));
-  return (i < 0 ? [] : [BANNER, ...r.lines.slice(i + 1)]).filter((l) => !/^kernel: \d+ timer ticks, \d+ thread switches$/.test(l));
+  return (i < 0 ? [] : [BANNER, ...r.lines.slice(i + 1)])
+    .filter((l) => !/^kernel: \d+ timer ticks, \d+ thread switches$/.test(l))
+    .map((l) => l.replace(/^(boot: TSC |root: TSC frequency chunk, )\d+ MHz/, "$1<measured> MHz"));
 }

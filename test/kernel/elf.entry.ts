@@ -1,6 +1,6 @@
 // test/kernel/elf.entry.ts: the wasm entry for test/unit/elf.test.ts.
 //
-// Owns: nothing but re-exports, so the tests call the kernel's own checker.
+// Owns: nothing but re-exports, so the tests call the shared checker (libs/elf/elf.ts).
 // Must not: add behaviour of its own.
 
 export {
@@ -17,4 +17,4 @@ export {
   elfSegmentExecutable,
   elfSegmentPageBase,
   elfSegmentPageCount,
-} from "../../kernel/elf";
+} from "../../libs/elf/elf";

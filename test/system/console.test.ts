@@ -27,7 +27,7 @@ beforeAll(async () => {
   expect(r.how, r.stderr + r.serial).toBe("poweroff");
   reference = comparableKernelLog(r);
   expect(reference[reference.length - 2]).toBe(LAST_LINE);
-  expect(reference).toContain('root: hello from user mode, thread 1, arguments "root"');
+  expect(reference).toContain('root: hello from user mode, arguments "root"');
 }, 120_000);
 
 describe("a slow console loses nothing", () => {

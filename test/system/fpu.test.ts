@@ -7,6 +7,9 @@ import { execFileSync } from "node:child_process";
 import { boot, BootResult } from "../helpers/qemu.ts";
 import { buildUserProgram } from "../../build/userland.ts";
 
+/** Boot module 0: the root task, which starts the others (threads 2, 3, ...). */
+const ROOT = { program: "root", args: "root" };
+
 /** userland/fpu's series in JavaScript: doubles and Math.fround are IEEE 754 binary64 and binary32, as wasm's f64 and f32. */
 export function fpuSeries(seed: number, iterations: number): string {
   const f = Math.fround;
@@ -61,13 +64,13 @@ describe("lazy FPU/SSE switching", () => {
     ];
     const r = await boot({
       cmdline: "poweroff hz=1000",
-      modules: jobs.map((j) => ({ program: "fpu", args: `${j.name} ${j.seed} ${j.iterations}` })),
+      modules: [ROOT, ...jobs.map((j) => ({ program: "fpu", args: `${j.name} ${j.seed} ${j.iterations}` }))],
       timeoutMs: 120_000,
     });
     expect(r.how, r.stderr + r.serial).toBe("poweroff");
     for (const [i, j] of jobs.entries()) {
       expect(r.lines, r.serial).toContain(`fpu ${j.name} ${fpuSeries(j.seed, j.iterations)}`);
-      expect(r.lines).toContain(`kernel: thread ${i + 1} "${j.name}" exited with status 0`);
+      expect(r.lines).toContain(`kernel: thread ${i + 2} "${j.name}" exited with status 0`);
     }
     // The FPU changed hands many times while all three were mid-computation.
     const { traps, saves } = fpuCounters(r);
@@ -84,6 +87,7 @@ describe("lazy FPU/SSE switching", () => {
     const r = await boot({
       cmdline: "poweroff hz=1000",
       modules: [
+        ROOT,
         { program: "fpu", args: "solo 5 3000000" },
         { program: "printer", args: "busy 6 15000000" },
       ],
@@ -91,7 +95,7 @@ describe("lazy FPU/SSE switching", () => {
     });
     expect(r.how, r.stderr + r.serial).toBe("poweroff");
     expect(r.lines, r.serial).toContain(`fpu solo ${fpuSeries(5, 3_000_000)}`);
-    expect(r.lines).toContain('kernel: thread 2 "busy" exited with status 0');
+    expect(r.lines).toContain('kernel: thread 3 "busy" exited with status 0');
     expect(threadSwitches(r)).toBeGreaterThan(10);
     expect(fpuCounters(r)).toEqual({ traps: 1, saves: 0 });
   });
@@ -111,6 +115,7 @@ describe("TLS: SetTLSBase and %gs (seL4 ia32)", () => {
     const r = await boot({
       cmdline: "poweroff hz=1000",
       modules: [
+        ROOT,
         { program: "tls", args: "ta 1 30000" },
         { program: "tls", args: "tb 2 45000" },
         { program: "tls", args: "tc 1 60000 clobber" },

@@ -1,14 +1,18 @@
 // test/system/threads.test.ts: user threads under QEMU: the root task,
 // preemption between two programs, and every kind of user fault, each of
 // which must stop only the faulting thread while another carries on.
+// Boot module 0 is the root task; it starts every other module as a
+// process (libs/user/process.ts) at priority 100 and ends, so the kernel
+// numbers threads in creation order: root 1, module i thread i + 1.
 import { hex8, KERNEL_IMAGE_PHYS, KERNEL_VBASE } from "../helpers/layout.ts";
 import { describe, it, expect } from "vitest";
 import { boot, BootResult } from "../helpers/qemu.ts";
 
+const ROOT = { program: "root", args: "root" };
 const SURVIVOR = { program: "printer", args: "survivor 3 20000 lines" };
 
 function faultLine(r: BootResult): string | undefined {
-  return r.lines.find((l) => l.startsWith('fault: thread 1 "faulter"'));
+  return r.lines.find((l) => l.startsWith('fault: thread 2 "faulter"'));
 }
 
 interface FaultCase {
@@ -43,23 +47,30 @@ describe("user threads", () => {
   it("runs the root task from boot module 0 in ring 3", async () => {
     const r = await boot();
     expect(r.how, r.stderr + r.serial).toBe("poweroff");
-    expect(r.lines.some((l) => /^boot: thread 1 "root" from module 0, entry 0x004[0-9a-f]{5}, "root"$/.test(l)), r.serial).toBe(true);
-    expect(r.lines).toContain('root: hello from user mode, thread 1, arguments "root"');
+    expect(r.lines.some((l) => /^boot: root task 1 "root" from module 0, entry 0x004[0-9a-f]{5}, "root"$/.test(l)), r.serial).toBe(true);
+    expect(r.lines).toContain('root: hello from user mode, arguments "root"');
     expect(r.lines).toContain('kernel: thread 1 "root" exited with status 0');
   });
 
   it("skips boot modules beyond the first 16 with a message, and runs the rest", async () => {
-    const modules = Array.from({ length: 18 }, (_, i) => ({ program: "root", args: `root ${i}` }));
+    const modules = [ROOT, ...Array.from({ length: 17 }, (_, i) => ({ program: "printer", args: `p${i + 1} 1 1000` }))];
     const r = await boot({ modules, timeoutMs: 60_000 });
     expect(r.how, r.stderr + r.serial).toBe("poweroff");
     expect(r.lines).toContain("boot: 2 boot modules skipped: the kernel keeps the first 16");
-    expect(r.lines.filter((l) => /^kernel: thread \d+ "root" exited with status 0$/.test(l)).length).toBe(16);
+    expect(r.lines).toContain("root: boot-module table, 16 modules");
+    for (let i = 1; i < 16; i++) {
+      expect(r.lines.some((l) => l.startsWith(`root: started module ${i} "p${i} 1 1000", entry 0x004`)), r.serial).toBe(true);
+      expect(r.lines).toContain(`kernel: thread ${i + 1} "p${i}" exited with status 0`);
+    }
+    expect(r.serial).not.toContain("root: started module 16");
+    expect(r.lines.filter((l) => /^kernel: thread \d+ "(root|p\d+)" exited with status 0$/.test(l)).length).toBe(16);
   });
 
   it("stops the whole system on DebugHalt, and lists threads on DebugDumpScheduler", async () => {
     const r = await boot({ modules: [{ program: "root", args: "root threads halt" }, { program: "printer", args: "idle 1000 2000000 lines" }] });
     expect(r.how, r.stderr + r.serial).toBe("poweroff");
-    expect(r.lines).toContain('  thread 1 "root" priority 100 runnable');
+    // The root task keeps seL4's priority 255 while it starts the programs; they wait at 100.
+    expect(r.lines).toContain('  thread 1 "root" priority 255 runnable');
     expect(r.lines).toContain('  thread 2 "idle" priority 100 runnable');
     // The printer's marks may land inside root's own lines; the kernel's lines start fresh.
     expect(r.serial).toContain("root: asking the kernel to halt");
@@ -72,6 +83,7 @@ describe("user threads", () => {
     const r = await boot({
       cmdline: "poweroff hz=1000",
       modules: [
+        ROOT,
         { program: "printer", args: "alpha 8 2000000" },
         { program: "printer", args: "beta 8 2000000" },
       ],
@@ -79,7 +91,10 @@ describe("user threads", () => {
     });
     expect(r.how, r.stderr + r.serial).toBe("poweroff");
     // Each printer prints one mark (A or B) per unit of busy work, never yielding.
-    const start = r.serial.indexOf('boot: thread 2 "beta"');
+    // The root task (priority 255) starts both, then ends; only then do they run.
+    expect(r.serial).toContain('root: started module 2 "beta 8 2000000"');
+    const start = r.serial.indexOf('kernel: thread 1 "root" exited with status 0');
+    expect(start, r.serial).toBeGreaterThan(0);
     const end = r.serial.indexOf(" timer ticks, ", start);
     // Only the printers write upper-case A and B after the boot lines; a mark can land inside
     // another thread's "done" line, never the other way round.
@@ -92,19 +107,19 @@ describe("user threads", () => {
     let switches = 0;
     for (let i = 1; i < order.length; i++) if (order[i] !== order[i - 1]) switches++;
     expect(switches).toBeGreaterThanOrEqual(2);
-    expect(r.lines).toContain('kernel: thread 1 "alpha" exited with status 0');
-    expect(r.lines).toContain('kernel: thread 2 "beta" exited with status 0');
+    expect(r.lines).toContain('kernel: thread 2 "alpha" exited with status 0');
+    expect(r.lines).toContain('kernel: thread 3 "beta" exited with status 0');
   });
 });
 
 describe("user state that sysenter keeps (flags, data segments) cannot hurt the kernel", () => {
   for (const kind of ["tf-syscall", "nt-yield", "null-ds"]) {
     it(kind, async () => {
-      const r = await boot({ modules: [{ program: "faulter", args: `faulter ${kind}` }, { program: "printer", args: "survivor 3 300000 lines" }] });
+      const r = await boot({ modules: [ROOT, { program: "faulter", args: `faulter ${kind}` }, { program: "printer", args: "survivor 3 300000 lines" }] });
       expect(r.how, r.stderr + r.serial).toBe("poweroff");
       expect(r.serial).toContain(`faulter: survived ${kind}`);
-      expect(r.lines).toContain('kernel: thread 1 "faulter" exited with status 0');
-      expect(r.lines).toContain('kernel: thread 2 "survivor" exited with status 0');
+      expect(r.lines).toContain('kernel: thread 2 "faulter" exited with status 0');
+      expect(r.lines).toContain('kernel: thread 3 "survivor" exited with status 0');
       expect(r.serial).not.toContain("PANIC");
       // QEMU's TCG does not fault on a null data segment, so the proof that the kernel
       // never runs on the user's DS is that it hands back its own flat selector.
@@ -116,11 +131,11 @@ describe("user state that sysenter keeps (flags, data segments) cannot hurt the 
 describe("user faults stop only the faulting thread", () => {
   for (const c of CASES) {
     it(`${c.kind}: vector ${c.vector} (${c.name})`, async () => {
-      const r = await boot({ modules: [{ program: "faulter", args: `faulter ${c.kind}` }, SURVIVOR] });
+      const r = await boot({ modules: [ROOT, { program: "faulter", args: `faulter ${c.kind}` }, SURVIVOR] });
       expect(r.how, r.stderr + r.serial).toBe("poweroff");
       const line = faultLine(r);
       expect(line, r.serial).toBeDefined();
-      const m = /^fault: thread 1 "faulter" vector (\d+) \(([^)]+)\) error (0x[0-9a-f]+) cr2 (0x[0-9a-f]{8}) eip (0x[0-9a-f]{8}): thread stopped$/.exec(line!);
+      const m = /^fault: thread 2 "faulter" vector (\d+) \(([^)]+)\) error (0x[0-9a-f]+) cr2 (0x[0-9a-f]{8}) eip (0x[0-9a-f]{8}): thread stopped$/.exec(line!);
       expect(m, line).not.toBeNull();
       expect(Number(m![1])).toBe(c.vector);
       expect(m![2]).toBe(c.name);
@@ -131,7 +146,7 @@ describe("user faults stop only the faulting thread", () => {
       expect(r.lines).not.toContain("faulter: still alive after the fault");
       // The other thread carried on to the end (its own lines may be cut by kernel reports;
       // the kernel's exit line always starts a line).
-      expect(r.lines).toContain('kernel: thread 2 "survivor" exited with status 0');
+      expect(r.lines).toContain('kernel: thread 3 "survivor" exited with status 0');
       expect(r.lines[r.lines.length - 2]).toBe("kernel: no threads left; stopping");
     });
   }

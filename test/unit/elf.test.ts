@@ -1,4 +1,4 @@
-// test/unit/elf.test.ts: the ELF32 executable checker (kernel/elf.ts)
+// test/unit/elf.test.ts: the ELF32 executable checker (libs/elf/elf.ts)
 // compiled to wasm and run on hand-built images and on real executables
 // built with gcc -m32 and ld -m elf_i386.
 //

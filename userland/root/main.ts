@@ -1,13 +1,17 @@
 // userland/root/main.ts: the root task, the first user program (boot module 0).
 //
-// Owns: for now, proving the seL4 boot protocol end to end: it reads the
-// seL4_BootInfo the kernel passed in EBX, prints what it was given (the
-// slot regions, untyped memory, the extra BootInfo chunks, its own
-// command line from the boot-module table), and exercises its
-// capabilities through real invocations. With the argument "halt" it
-// stops the system (DebugHalt); with "threads" it asks the kernel for its
-// thread list (DebugDumpScheduler). It becomes the component-tree builder
-// (DESIGN.md, Userland) on top of the process builder.
+// Owns: the seL4 boot protocol end to end, and starting the system: it
+// reads the seL4_BootInfo the kernel passed in EBX, prints what it was
+// given (the slot regions, untyped memory, the extra BootInfo chunks, its
+// own command line from the boot-module table), then starts every other
+// boot module as a process with the process builder (programs.ts) and
+// ends. It keeps seL4's root priority, 255, while it works, so the
+// programs (priority 100) run once it has ended. With the argument
+// "threads" it asks the kernel for its thread list (DebugDumpScheduler)
+// after starting them; with "halt" it then stops the system (DebugHalt);
+// "grant=<i>" gives module i more authority (programs.ts).
+// It becomes the component-tree builder (DESIGN.md, Userland) on top of
+// the process builder.
 
 import { nameThread, print, printLine, printDec, printHex, putChar, halt, dumpScheduler, startRegister } from "../../libs/user/sys";
 import {
@@ -21,6 +25,7 @@ import {
 } from "../../libs/abi/tsos.gen";
 
 import { initFromBootInfo } from "../../libs/user/bootinfo";
+import { startPrograms } from "./programs";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
 
@@ -51,6 +56,32 @@ function hasArg(s: string): bool {
     i += <u32>k;
   }
   return false;
+}
+
+/** The modules named by grant=<index> words (bit i for module i, below 64). */
+function grantedModules(): u64 {
+  const key = "grant=";
+  let mask: u64 = 0;
+  let i: u32 = 0;
+  while (i < argsLength) {
+    while (i < argsLength && load<u8>(argsAt + i) == 0x20) i++;
+    let k: u32 = 0;
+    while (i + k < argsLength && load<u8>(argsAt + i + k) != 0x20) k++;
+    let prefix = k > <u32>key.length;
+    for (let j = 0; j < key.length && prefix; j++) prefix = <u32>load<u8>(argsAt + i + j) == <u32>key.charCodeAt(j);
+    if (prefix) {
+      let v: u32 = 0;
+      let digits = true;
+      for (let j = <u32>key.length; j < k && digits; j++) {
+        const c = <u32>load<u8>(argsAt + i + j);
+        digits = c >= 0x30 && c <= 0x39;
+        v = v * 10 + c - 0x30;
+      }
+      if (digits && v < 64) mask |= <u64>1 << v;
+    }
+    i += k;
+  }
+  return mask;
 }
 
 export function main(): u32 {
@@ -124,6 +155,7 @@ export function main(): u32 {
   print("root: hello from user mode, arguments \"");
   for (let i: u32 = 0; i < argsLength; i++) putChar(load<u8>(argsAt + i));
   printLine("\"");
+  startPrograms(bi, grantedModules());
   if (hasArg("threads")) dumpScheduler();
   if (hasArg("halt")) {
     printLine("root: asking the kernel to halt");

@@ -15,6 +15,7 @@
 // Must not: map anything for user mode.
 
 import { KERNEL_VBASE, PAGE_BITS, PAGE_SIZE, LARGE_PAGE_BITS } from "./machine.gen";
+import { vspaceInit } from "./vspace";
 import { kernelLayout, readCr4, writeCr4, readCr3, writeCr3, LAYOUT_IMAGE_START, LAYOUT_RO_END, LAYOUT_BOOT_PD } from "./intrinsics";
 
 export { KERNEL_VBASE } from "./machine.gen";
@@ -57,4 +58,7 @@ export function kernelWindowInit(): void {
   writeCr4(cr4 & ~CR4_PGE);
   writeCr3(readCr3());
   writeCr4(cr4);
+  // This directory is now the kernel's: every page directory retyped from
+  // untyped memory copies its window entries from it (vspace.ts pdInit).
+  vspaceInit();
 }

@@ -7,7 +7,7 @@
 // entries it is given, and stays allocation-free so Node tests can run it
 // on mocked memory.
 // Must not: decide what goes where in a user address space (the callers
-// do: kernel/boot/elf-loader.ts, kernel/boot/modules.ts, kernel/bench.ts),
+// do: kernel/boot/root-task.ts, kernel/bench.ts),
 // or hand out memory once untyped memory exists (Untyped_Retype will).
 
 import { PAGE_SIZE } from "./machine.gen";

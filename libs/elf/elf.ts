@@ -1,8 +1,9 @@
-// kernel/elf.ts: the ELF32 executable checker for user programs.
+// libs/elf/elf.ts: the ELF32 executable checker for user programs, the one
+// both loaders share.
 //
-// Owns: deciding whether a boot module is a statically linked i386
-// executable that the kernel can map into a ring 3 address space page by
-// page, and copying what the loader needs (the entry point and each
+// Owns: deciding whether an image is a statically linked i386 executable
+// that can be mapped into a ring 3 address space page by page, and copying
+// what a loader needs (the entry point and each
 // PT_LOAD segment: vaddr, sizes, file offset, flags) into a static table.
 // elfCheck validates everything before anything is loaded; a loader reads
 // only the table afterwards, never the file's headers.
@@ -10,6 +11,12 @@
 // contents, map or copy anything, allocate, divide 64-bit numbers, or trap
 // on any input. Each malformed file gives one specific ElfError, and a
 // failed check leaves the table empty.
+// Two loaders import it: the kernel's root-task builder
+// (kernel/boot/root-task.ts, the image at its kernel-window address) and
+// the user-level process builder (libs/user/process.ts, the image mapped
+// into the root task). So it must stay kernel-safe: no allocation, no
+// floats, no 64-bit division, and only generated definitions as imports
+// (libs/abi, kernel/arch/x86/machine.gen.ts), no kernel or user library code.
 //
 // see: System V ABI, "ELF: Executable and Linkable Format" (Portable
 // Formats Specification 1.2), chapters 1 (ELF header) and 2 (program
@@ -65,13 +72,14 @@
 // @ts-ignore: decorator
 @inline export const PF_R: u32 = 4;
 
-import { PAGE_BITS, PAGE_SIZE, KERNEL_VBASE } from "./arch/x86/machine.gen";
+import { PAGE_BITS, PAGE_SIZE } from "../../kernel/arch/x86/machine.gen";
+import { USER_TOP } from "../abi/layout.gen";
 // @ts-ignore: decorator
 @inline const PAGE_MASK: u32 = PAGE_SIZE - 1;
 
-/** User space is [0, USER_TOP); the kernel window starts here. */
+/** User space is [0, USER_TOP); the kernel window starts here (seL4_UserTop). */
 // @ts-ignore: decorator
-@inline export const ELF_USER_TOP: u64 = <u64>KERNEL_VBASE;
+@inline export const ELF_USER_TOP: u64 = <u64>USER_TOP;
 /** Capacity of the segment table. More PT_LOAD segments are rejected. */
 // @ts-ignore: decorator
 @inline export const ELF_MAX_SEGMENTS: i32 = 16;
@@ -293,7 +301,7 @@ function checkElf(addr: usize, size: u32): ElfError {
 }
 
 /**
- * Checks the ELF file at kernel address `addr`, `size` bytes long,
+ * Checks the ELF file at address `addr` (in the caller's address space), `size` bytes long,
  * reading nothing at or beyond addr + size. On success the accessors
  * below describe its entry point and loadable segments; on failure the
  * table is empty and elfErrorIndex says which program header failed.
