@@ -125,7 +125,10 @@ export async function runPaths(runs: { name: string; modules: { program: string;
 }
 
 /** The runs `npm run bench` measures the longest path in. */
-export const PATH_RUNS = [{ name: "stress", modules: [{ program: "pathstress", args: "pathstress" }], memoryMiB: 512 }];
+export const PATH_RUNS = [
+  { name: "in-OS test suite", modules: [{ program: "root", args: "root" }, { program: "sel4test", args: "sel4test" }], memoryMiB: 256 },
+  { name: "stress", modules: [{ program: "pathstress", args: "pathstress" }], memoryMiB: 512 },
+];
 
 export function printPaths(paths: PathResult[]): void {
   if (paths.length === 0) return;

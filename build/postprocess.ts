@@ -166,8 +166,10 @@ export function postprocess(c: string, h: string, opts: PostprocessOptions): Pos
   c = c.replace(/\(\*Z_x86Z_(\w+)\)\(instance->Z_x86_instance(, |\))/g, (_m, name: string, tail: string) => `x86_${name}(${tail === ")" ? ")" : ""}`);
 
   // 3. call_indirect: drop the instance argument and its slot in the type.
-  c = c.replace(/CALL_INDIRECT\((instance->w2c_T\d+), ([^()]*?) \(\*\)\(void\*(, )?/g, (_m, table: string, ret: string, comma: string | undefined) => `CALL_INDIRECT(${table}, ${ret} (*)(${comma ? "" : "void"}`);
-  c = c.replace(/, instance->w2c_T\d+\.data\[\w+\]\.module_instance(?=[,)])/g, "");
+  // A table's C name is w2c_ and its wasm name: T0 for an unnamed one in
+  // the spec tests' modules, an empty name (w2c__) in AssemblyScript's.
+  c = c.replace(/CALL_INDIRECT\((instance->w2c_\w+), ([^()]*?) \(\*\)\(void\*(, )?/g, (_m, table: string, ret: string, comma: string | undefined) => `CALL_INDIRECT(${table}, ${ret} (*)(${comma ? "" : "void"}`);
+  c = c.replace(/, instance->w2c_\w+\.data\[\w+\]\.module_instance(?=[,)])/g, "");
   // funcref_table_init records a module instance per element; there is none.
   c = c.replace(/(funcref_table_init\([^;]*?), instance, func_types\)/g, "$1, 0, func_types)");
 
@@ -194,6 +196,10 @@ export function postprocess(c: string, h: string, opts: PostprocessOptions): Pos
   for (let i = 0; i < lines.length; i++) {
     if (/\binstance\b/.test(lines[i].replace(/\/\*.*?\*\/|\/\/.*$/g, ""))) {
       throw new PostprocessError(`post-processing left an instance reference at line ${i + 1}: ${lines[i].trim()}`);
+    }
+    // A call_indirect still passing a module instance would shift every argument by one.
+    if (/CALL_INDIRECT\(.*module_instance/.test(lines[i])) {
+      throw new PostprocessError(`post-processing left a call_indirect with a module instance at line ${i + 1}: ${lines[i].trim()}`);
     }
   }
   // The end of the module code compiled with the options pushed in MEMORY_DEFINITIONS.

@@ -10,10 +10,10 @@ import { OUT } from "../../build/stage.ts";
 
 const DIR = join(OUT, "test-build", "postprocess");
 
-function wasm2c(name: string, wat: string): { c: string; h: string } {
+function wasm2c(name: string, wat: string, names = false): { c: string; h: string } {
   mkdirSync(DIR, { recursive: true });
   writeFileSync(join(DIR, `${name}.wat`), wat);
-  execFileSync("wat2wasm", [join(DIR, `${name}.wat`), "-o", join(DIR, `${name}.wasm`)]);
+  execFileSync("wat2wasm", [join(DIR, `${name}.wat`), ...(names ? ["--debug-names"] : []), "-o", join(DIR, `${name}.wasm`)]);
   execFileSync("wasm2c", [join(DIR, `${name}.wasm`), "-n", name, "-o", join(DIR, `${name}.c`)]);
   return { c: readFileSync(join(DIR, `${name}.c`), "utf8"), h: readFileSync(join(DIR, `${name}.h`), "utf8") };
 }
@@ -76,6 +76,15 @@ describe("postprocess", () => {
     const { c, h } = wasm2c("pp4", MODULE);
     const r = postprocess(c, h, { moduleName: "pp4", headerName: "pp4.h" });
     expect(r.c).toMatch(/CALL_INDIRECT\(WASM_INSTANCE\.w2c_T0, u32 \(\*\)\(u32\), \d+, w2c_i1, w2c_i0\)/);
+  });
+
+  it("drops it too for a table with a name, as AssemblyScript's closures use one (regression: a closure got the instance as its first argument)", () => {
+    const named = MODULE.replace("(table 2 funcref)", "(table $_ 2 funcref)");
+    const { c, h } = wasm2c("pp4n", named, true); // with its name section, as asc --debug writes one
+    expect(c).toMatch(/CALL_INDIRECT\(instance->w2c__\w*, /); // the shape that slipped through
+    const r = postprocess(c, h, { moduleName: "pp4n", headerName: "pp4n.h" });
+    expect(r.c).toMatch(/CALL_INDIRECT\(WASM_INSTANCE\.w2c__\w*, u32 \(\*\)\(u32\), \d+, w2c_i1, w2c_i0\)/);
+    expect(r.c).not.toMatch(/CALL_INDIRECT\(.*module_instance/);
   });
 
   it("compiles to a 32-bit object", () => {

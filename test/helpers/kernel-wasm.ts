@@ -504,6 +504,7 @@ export class X86Mock {
       },
       startRegister: () => this.options.startRegister ?? 0,
       threadEntry: (kind: number) => 0x400000 + kind * 0x10,
+      compilerBarrier: () => {},
       benchSysenter: () => 0n,
       benchSysenterNop: () => 0n,
       ud2: () => {

@@ -26,6 +26,7 @@ import {
 
 import { initFromBootInfo } from "../../libs/user/bootinfo";
 import { startPrograms } from "./programs";
+import { findTestModule, runTestSuite } from "./sel4test-driver";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
 
@@ -155,6 +156,8 @@ export function main(): u32 {
   print("root: hello from user mode, arguments \"");
   for (let i: u32 = 0; i < argsLength; i++) putChar(load<u8>(argsAt + i));
   printLine("\"");
+  // A boot with the in-OS test suite runs it and powers off with its verdict.
+  if (findTestModule(bi) != 0) runTestSuite(bi);
   startPrograms(bi, grantedModules());
   if (hasArg("threads")) dumpScheduler();
   if (hasArg("halt")) {

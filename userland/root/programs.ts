@@ -145,6 +145,40 @@ function deviceUntyped(bi: usize): u32 {
 
 /** Starts boot module i as a process (with the grants when `granted`); false after saying why not. */
 function startModule(bi: usize, i: u32, granted: bool): bool {
+  const p = programRecord(i);
+  processInit(p);
+  p.cmdline = bootModuleCmdline(bi, i);
+  p.cmdlineLength = bootModuleCmdlineLength(bi, i);
+  p.priority = PROGRAM_PRIORITY;
+  p.threadId = i;
+  p.infoAt = INFO_BASE + i * PAGE_SIZE;
+  if (granted) {
+    p.shareBits = GRANT_SHARE_BITS;
+    p.flags = PROCESS_GRANT_ASID_CONTROL | PROCESS_GRANT_ASID_POOL | PROCESS_GRANT_DOMAIN;
+    p.deviceUntyped = deviceUntyped(bi);
+  }
+  if (!startFromModule(bi, i, p)) return false;
+  nextSlot += p.slotsUsed;
+  print("root: started module ");
+  printDec(i);
+  print(" \"");
+  printBytes(p.cmdline, p.cmdlineLength);
+  print("\", entry ");
+  printHex(p.entry);
+  print(", 2^");
+  printDec(p.untypedBits);
+  printLine(granted ? " bytes, granted" : " bytes");
+  return true;
+}
+
+/**
+ * Starts the program of boot module i as the process `p` describes (its
+ * command line, priority, thread id, information page, share and grants
+ * already set in the record), with its objects carved from the first RAM
+ * untyped that has room, at the next free slots; false after saying why not.
+ * The caller advances the free slots (or reuses them after processDestroy).
+ */
+export function startFromModule(bi: usize, i: u32, p: Process): bool {
   const frames = bootModuleFramesEnd(bi, i) - bootModuleFramesStart(bi, i);
   const bytes = bootModuleBytes(bi, i);
   if (frames == 0 || frames > IMAGE_MAX_PAGES || bytes > frames * PAGE_SIZE) {
@@ -154,24 +188,12 @@ function startModule(bi: usize, i: u32, granted: bool): bool {
     return false;
   }
   const mapErr = mapModule(bi, i, true);
-  const p = programRecord(i);
-  processInit(p);
   p.image = IMAGE_BASE;
   p.imageSize = bytes;
   p.firstSlot = nextSlot;
   p.slotCount = slotsEnd - nextSlot;
   p.scratch = SCRATCH_BASE;
-  p.infoAt = INFO_BASE + i * PAGE_SIZE;
-  p.priority = PROGRAM_PRIORITY;
-  p.cmdline = bootModuleCmdline(bi, i);
-  p.cmdlineLength = bootModuleCmdlineLength(bi, i);
-  p.threadId = i;
   p.moduleIndex = i;
-  if (granted) {
-    p.shareBits = GRANT_SHARE_BITS;
-    p.flags = PROCESS_GRANT_ASID_CONTROL | PROCESS_GRANT_ASID_POOL | PROCESS_GRANT_DOMAIN;
-    p.deviceUntyped = deviceUntyped(bi);
-  }
   let step = ProcessStep.Plan;
   if (mapErr != seL4_NoError) {
     print("root: module ");
@@ -204,17 +226,19 @@ function startModule(bi: usize, i: u32, granted: bool): bool {
     reportFailure(i, p);
     return false;
   }
-  nextSlot += p.slotsUsed;
-  print("root: started module ");
-  printDec(i);
-  print(" \"");
-  printBytes(p.cmdline, p.cmdlineLength);
-  print("\", entry ");
-  printHex(p.entry);
-  print(", 2^");
-  printDec(p.untypedBits);
-  printLine(granted ? " bytes, granted" : " bytes");
   return true;
+}
+
+/** Sets up what starting programs needs: the free slots from BootInfo and the scratch window. False after saying why not. */
+export function programsInit(bi: usize): bool {
+  nextSlot = bootInfoEmptyStart(bi);
+  slotsEnd = bootInfoEmptyEnd(bi);
+  return mapScratchWindow(bi);
+}
+
+/** The information page address for record `i` (INFO_BASE + i pages). */
+export function infoPageFor(i: u32): u32 {
+  return INFO_BASE + i * PAGE_SIZE;
 }
 
 /**
@@ -224,9 +248,7 @@ function startModule(bi: usize, i: u32, granted: bool): bool {
 export function startPrograms(bi: usize, grants: u64): u32 {
   const n = bootModuleCount(bi);
   if (n <= 1) return 0;
-  nextSlot = bootInfoEmptyStart(bi);
-  slotsEnd = bootInfoEmptyEnd(bi);
-  if (!mapScratchWindow(bi)) return 0;
+  if (!programsInit(bi)) return 0;
   let started: u32 = 0;
   for (let i: u32 = 1; i < n; i++) {
     if (i >= MAX_PROGRAMS) {

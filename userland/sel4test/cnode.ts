@@ -21,7 +21,9 @@ import { seL4_DebugCapIdentify } from "../../libs/user/ipc";
 import { MY_CNODE, DEPTH, freeSlot, check, checkEq, myUntyped } from "../../libs/user/testing";
 import { make, copy, mint, del, detail, R_ALL, R_READ, R_WRITE, R_RW, R_GRANT } from "./env";
 
-const ident = (slot: u32): u32 => seL4_DebugCapIdentify(slot);
+function ident(slot: u32): u32 {
+  return seL4_DebugCapIdentify(slot);
+}
 
 /** CNODEOP0001: seL4_CNode_Copy copies a capability, refuses an occupied destination and an empty source. */
 export function cnodeCopy(): void {
@@ -68,8 +70,9 @@ export function cnodeMint(): void {
   checkEq(mint(b1, ep, R_ALL, 42), seL4_NoError, "mint with badge 42");
   checkEq(ident(b1), CAP_ENDPOINT_CAP, "a badged endpoint");
   const b2 = freeSlot();
-  checkEq(mint(b2, b1, R_ALL, 7), seL4_NoError, "mint from the badged capability");
-  // A badged copy's badge stays 42: minting with another badge gives the same capability as copying.
+  checkEq(mint(b2, b1, R_ALL, 7), seL4_IllegalOperation, "re-badging a badged endpoint");
+  checkEq(ident(b2), CAP_NULL_CAP, "nothing was made");
+  checkEq(copy(b2, b1, R_ALL), seL4_NoError, "a badged endpoint can be copied");
   checkEq(seL4_CNode_CancelBadgedSends(MY_CNODE, b2, DEPTH), seL4_NoError, "the copy keeps every right");
   const n = make(OBJ_NOTIFICATION, 0);
   const nb = freeSlot();
@@ -141,21 +144,23 @@ export function cnodeRevoke(): void {
   checkEq(seL4_CNode_Revoke(MY_CNODE, ep, DEPTH), seL4_NoError, "revoke with no descendants");
 }
 
-/** CNODEOP0008: seL4_CNode_Rotate moves three slots around, or swaps two. */
+/** CNODEOP0008: seL4_CNode_Rotate moves three slots around, or swaps two; endpoints cannot be rotated (their data would change). */
 export function cnodeRotate(): void {
-  const a = make(OBJ_ENDPOINT, 0);
-  const b = make(OBJ_NOTIFICATION, 0);
+  const a = make(OBJ_UNTYPED, 12);
+  const b = make(OBJ_CAP_TABLE, 2);
   const dest = freeSlot();
   // src a -> pivot b's slot, pivot b -> dest.
   checkEq(seL4_CNode_Rotate(MY_CNODE, dest, DEPTH, 0, MY_CNODE, b, DEPTH, 0, MY_CNODE, a, DEPTH), seL4_NoError, "rotate");
-  checkEq(ident(dest), CAP_NOTIFICATION_CAP, "the pivot moved to the destination");
-  checkEq(ident(b), CAP_ENDPOINT_CAP, "the source moved to the pivot");
+  checkEq(ident(dest), CAP_CNODE_CAP, "the pivot moved to the destination");
+  checkEq(ident(b), CAP_UNTYPED_CAP, "the source moved to the pivot");
   checkEq(ident(a), CAP_NULL_CAP, "the source is empty");
   // dest == src: a swap.
   checkEq(seL4_CNode_Rotate(MY_CNODE, dest, DEPTH, 0, MY_CNODE, b, DEPTH, 0, MY_CNODE, dest, DEPTH), seL4_NoError, "swap");
-  checkEq(ident(dest), CAP_ENDPOINT_CAP, "swapped in");
-  checkEq(ident(b), CAP_NOTIFICATION_CAP, "swapped out");
+  checkEq(ident(dest), CAP_UNTYPED_CAP, "swapped in");
+  checkEq(ident(b), CAP_CNODE_CAP, "swapped out");
   checkEq(seL4_CNode_Rotate(MY_CNODE, dest, DEPTH, 0, MY_CNODE, dest, DEPTH, 0, MY_CNODE, b, DEPTH), seL4_IllegalOperation, "pivot equal to destination");
+  const ep = make(OBJ_ENDPOINT, 0);
+  checkEq(seL4_CNode_Rotate(MY_CNODE, freeSlot(), DEPTH, 0, MY_CNODE, b, DEPTH, 0, MY_CNODE, ep, DEPTH), seL4_IllegalOperation, "an endpoint as the source");
 }
 
 /** CNODEOP0009: seL4_CNode_SaveCaller into an empty slot (no caller yet: nothing saved); an occupied slot is DeleteFirst. */

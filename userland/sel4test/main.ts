@@ -112,5 +112,6 @@ export function main(): u32 {
     return 1;
   }
   test(i, true);
+  tcb.stopHelpers();
   return finish(name) ? 0 : 1;
 }

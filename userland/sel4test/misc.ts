@@ -95,3 +95,4 @@ export function ipcBufferDeviceSwitch(): void {
   checkEq(seL4_TCB_SetIPCBuffer(t, 0, 0), seL4_NoError, "no buffer at all is fine");
   checkEq(seL4_TCB_Suspend(t), seL4_NoError, "the thread is still a thread");
 }
+

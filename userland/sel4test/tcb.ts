@@ -30,6 +30,8 @@ import { make, detail } from "./env";
 @external("x86", "readGs32") declare function readGs32(offset: u32): u32;
 // @ts-ignore: decorator
 @external("x86", "rdtsc") declare function rdtsc(): u64;
+// @ts-ignore: decorator
+@external("x86", "compilerBarrier") declare function compilerBarrier(): void;
 
 // @ts-ignore: decorator
 @inline const COUNT_FOREVER: i32 = 0;
@@ -52,6 +54,20 @@ const regs = memory.data(<i32>USER_CONTEXT_SIZE, 4);
   return load<u32>(p); // one aligned word: the helper's increments are atomic on x86
 }
 
+/** The helper threads a test started, so they can be stopped when it ends. */
+const helpers = memory.data(16 * 4, 4);
+let helperCount: u32 = 0;
+
+/**
+ * Suspends every helper thread the test started: the driver waits at the
+ * lowest priority, so a helper left counting would keep it from ever
+ * running again.
+ */
+export function stopHelpers(): void {
+  for (let i: u32 = 0; i < helperCount; i++) seL4_TCB_Suspend(load<u32>(helpers + (<usize>i << 2)));
+  helperCount = 0;
+}
+
 /**
  * A TCB in our own CSpace and VSpace, at `prio`, set to run the helper loop
  * `kind` on counter `n` (its TCB capability in EDI); resumed if `resume`.
@@ -65,6 +81,10 @@ function helper(kind: i32, n: u32, prio: u32, resume: bool): u32 {
   store<u32>(regs + USER_CONTEXT_EFLAGS, USER_EFLAGS);
   store<u32>(regs + USER_CONTEXT_EBX, <u32>(counters + (<usize>n << 2)));
   store<u32>(regs + USER_CONTEXT_EDI, t);
+  if (helperCount < 16) {
+    store<u32>(helpers + (<usize>helperCount << 2), t);
+    helperCount++;
+  }
   checkEq(seL4_TCB_WriteRegisters(t, resume, 0, <u32>USER_CONTEXT_SIZE >> 2, regs), seL4_NoError, "write its registers");
   return t;
 }
@@ -138,7 +158,7 @@ export function schedPreemption(): void {
   for (let i: u32 = 0; i < 3; i++) helper(COUNT_FOREVER, i, myPriority(), true);
   // Busy-wait without yielding: only the timer can let the helpers run.
   const start = rdtsc();
-  while ((counter(0) == 0 || counter(1) == 0 || counter(2) == 0) && rdtsc() - start < 20000000000) {}
+  while ((counter(0) == 0 || counter(1) == 0 || counter(2) == 0) && rdtsc() - start < 20000000000) compilerBarrier();
   check(counter(0) > 0 && counter(1) > 0 && counter(2) > 0, "all three helpers ran while we never yielded");
 }
 

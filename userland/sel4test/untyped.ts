@@ -19,16 +19,21 @@ import { seL4_DebugCapIdentify } from "../../libs/user/ipc";
 import { MY_CNODE, DEPTH, freeSlot, freeSlots, check, checkEq, myUntyped, myUntypedBits } from "../../libs/user/testing";
 import { make, del, detail } from "./env";
 
-const ident = (slot: u32): u32 => seL4_DebugCapIdentify(slot);
+function ident(slot: u32): u32 {
+  return seL4_DebugCapIdentify(slot);
+}
 
 function retype(ut: u32, type: u32, bits: u32, slot: u32, n: u32): u32 {
   return seL4_Untyped_Retype(ut, type, bits, MY_CNODE, 0, 0, slot, n);
 }
 
-/** TRIVIAL0000: the framework runs a test, and a check counts. */
+const addOne = (x: u32): u32 => x + 1;
+
+/** TRIVIAL0000: the framework runs a test, a check counts, and the language works (a call through a function reference). */
 export function trivialFramework(): void {
   check(true, "a check that holds");
   checkEq(1 + 1, 2, "arithmetic");
+  checkEq(addOne(5), 6, "a call through a function reference (call_indirect)");
 }
 
 /** TRIVIAL0001: the allocator works: objects come from the test's untyped share. */
@@ -52,8 +57,9 @@ export function trivialAllocatorTwice(): void {
 /** RETYPE0000: every object type can be made, each named by a capability of its kind. */
 export function retypeEveryType(): void {
   const ut = make(OBJ_UNTYPED, 23); // 8 MiB: room for a 4 MiB frame, aligned
-  const types = memory.data<u32>([OBJ_UNTYPED, OBJ_TCB, OBJ_ENDPOINT, OBJ_NOTIFICATION, OBJ_CAP_TABLE, OBJ_X86_4K, OBJ_X86_LARGE_PAGE, OBJ_X86_PAGE_TABLE, OBJ_X86_PAGE_DIRECTORY]);
-  const tags = memory.data<u32>([CAP_UNTYPED_CAP, CAP_THREAD_CAP, CAP_ENDPOINT_CAP, CAP_NOTIFICATION_CAP, CAP_CNODE_CAP, CAP_FRAME_CAP, CAP_FRAME_CAP, CAP_PAGE_TABLE_CAP, CAP_PAGE_DIRECTORY_CAP]);
+  // The 4 MiB frame first, at the untyped's start: after smaller objects it would be aligned up past the middle.
+  const types = memory.data<u32>([OBJ_X86_LARGE_PAGE, OBJ_UNTYPED, OBJ_TCB, OBJ_ENDPOINT, OBJ_NOTIFICATION, OBJ_CAP_TABLE, OBJ_X86_4K, OBJ_X86_PAGE_TABLE, OBJ_X86_PAGE_DIRECTORY]);
+  const tags = memory.data<u32>([CAP_FRAME_CAP, CAP_UNTYPED_CAP, CAP_THREAD_CAP, CAP_ENDPOINT_CAP, CAP_NOTIFICATION_CAP, CAP_CNODE_CAP, CAP_FRAME_CAP, CAP_PAGE_TABLE_CAP, CAP_PAGE_DIRECTORY_CAP]);
   for (let i = 0; i < 9; i++) {
     const type = load<u32>(types + <usize>i * 4);
     const slot = freeSlot();
@@ -102,7 +108,7 @@ export function retypeAlignment(): void {
   checkEq(seL4_X86_Page_GetAddress(f1), seL4_NoError, "its address");
   const a1 = seL4_X86_Page_GetAddress_paddr();
   checkEq(a1 & 0xfff, 0, "page aligned");
-  const f2 = freeSlot();
+  const f2 = freeSlots(2);
   checkEq(retype(ut, OBJ_X86_4K, 0, f2, 2), seL4_NoError, "two more frames");
   checkEq(seL4_X86_Page_GetAddress(f2), seL4_NoError, "the next one's address");
   checkEq(seL4_X86_Page_GetAddress_paddr(), a1 + 0x1000, "right after the first");

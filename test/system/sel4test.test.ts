@@ -1,0 +1,31 @@
+// test/system/sel4test.test.ts: the in-OS test suite (userland/sel4test) passes, every test by name.
+//
+// Boots the root task with the test program as a boot module; the root
+// task's driver (userland/root/sel4test-driver.ts) runs each test in a
+// fresh process and powers off reporting success only if all passed. This
+// test asserts the clean power-off, the summary, and a "pass" line for
+// every test the program lists (read from userland/sel4test/main.ts, so a
+// test that silently stopped running would be missed by nobody).
+import { describe, expect, it } from "vitest";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { boot } from "../helpers/qemu";
+import { REPO_ROOT } from "../helpers/kernel-wasm";
+
+const NAMES = [...readFileSync(join(REPO_ROOT, "userland/sel4test/main.ts"), "utf8").matchAll(/return "([A-Za-z0-9_-]+)";/g)].map((m) => m[1]);
+
+describe("the in-OS test suite", () => {
+  it(`runs all ${NAMES.length} tests, each in its own process, and every one passes`, async () => {
+    expect(NAMES.length).toBeGreaterThanOrEqual(60);
+    const r = await boot({ modules: [{ program: "root", args: "root" }, { program: "sel4test", args: "sel4test" }], memoryMiB: 256, timeoutMs: 480_000 });
+    const failed = r.lines.filter((l) => /^test \S+: FAIL/.test(l) || l.startsWith("fault:") || l.includes("stopped without a verdict"));
+    expect(failed, r.serial.slice(-4000)).toEqual([]);
+    expect(r.how, r.serial.slice(-2000)).toBe("poweroff");
+    expect(r.lines).toContain(`sel4test: running ${NAMES.length} tests, each in a fresh process`);
+    for (const name of NAMES) {
+      expect(r.lines.some((l) => new RegExp(`^test ${name}: pass \\(\\d+ checks?\\)$`).test(l)), `test ${name}`).toBe(true);
+    }
+    expect(r.lines).toContain(`sel4test: ${NAMES.length} tests: ${NAMES.length} passed, 0 failed`);
+    expect(r.lines).toContain('kernel: power-off requested by thread 1 "root", reporting success');
+  }, 600_000);
+});

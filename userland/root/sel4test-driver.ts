@@ -1,0 +1,164 @@
+// userland/root/sel4test-driver.ts: the in-OS test suite's driver, in the root task.
+//
+// Owns: running userland/sel4test (the boot module whose string starts with
+// "sel4test") once per test, each time in a fresh process made by the
+// process builder (its own CSpace, VSpace and a 16 MiB untyped share, with
+// copies of ASIDControl, the ASID pool, Domain and one device untyped), as
+// sel4test's driver does: "sel4test count" first, then "sel4test run <i>"
+// for each test. The test prints its own verdict line; the driver reads the
+// verdict from the process information page (STATUS), destroys the process
+// (one Revoke), prints a summary, and powers off reporting success only if
+// every test passed (DebugPowerOff).
+// Waiting without IPC: the driver drops the root task to priority 0 while
+// tests run at TEST_PRIORITY, so it runs only when nothing of the test can:
+// a verdict still "running" then means the test process stopped (a fault
+// the kernel reported), which counts as a failure.
+// Must not: run two tests at once, or leave a test's objects behind.
+
+import {
+  Process, processInit, processStatus, processStatusDetail, processDestroy, processStepName, seL4ErrorName, ProcessStep,
+  PROCESS_GRANT_ASID_POOL, PROCESS_GRANT_ASID_CONTROL, PROCESS_GRANT_DOMAIN,
+} from "../../libs/user/process";
+import { bootModuleCount, bootModuleCmdline, bootModuleCmdlineLength, bootInfoUntypedCount, bootInfoUntypedIsDevice, bootInfoUntypedSizeBits, bootInfoUntypedStart } from "../../libs/user/bootinfo";
+import { seL4_TCB_SetPriority } from "../../libs/user/invocations.gen";
+import { seL4_Yield } from "../../libs/user/ipc";
+import { print, printLine, printDec, powerOff } from "../../libs/user/sys";
+import { seL4_CapInitThreadTCB, seL4_NoError } from "../../libs/abi/sel4.gen";
+import { PROCESS_STATUS_RUNNING, PROCESS_STATUS_PASSED } from "../../libs/abi/layout.gen";
+import { programsInit, startFromModule, programRecord, infoPageFor } from "./programs";
+
+/** Each test's untyped share: 16 MiB (RETYPE0000 makes an 8 MiB untyped, VSPACE0005 1024 page directories). */
+// @ts-ignore: decorator
+@inline const TEST_SHARE_BITS: u32 = 24;
+/** Tests run just below the root task's own priority, so their priority tests have room below. */
+// @ts-ignore: decorator
+@inline const TEST_PRIORITY: u32 = 254;
+/** The record and information page the driver uses (one test at a time). */
+// @ts-ignore: decorator
+@inline const RECORD: u32 = 0;
+
+const cmdline = memory.data(64);
+let cmdlineLength: u32 = 0;
+
+function setCmdline(prefix: string, n: i32): void {
+  cmdlineLength = 0;
+  for (let i = 0; i < prefix.length; i++) store<u8>(cmdline + cmdlineLength++, <u8>prefix.charCodeAt(i));
+  if (n < 0) return;
+  const digits = memory.data(12);
+  let k = 0;
+  let v = <u32>n;
+  do {
+    store<u8>(digits + k++, <u8>(0x30 + v % 10));
+    v /= 10;
+  } while (v != 0);
+  while (k > 0) store<u8>(cmdline + cmdlineLength++, load<u8>(digits + --k));
+}
+
+/** The index of the boot module whose string starts with "sel4test", or 0 if there is none. */
+export function findTestModule(bi: usize): u32 {
+  const n = bootModuleCount(bi);
+  const name = "sel4test";
+  for (let i: u32 = 1; i < n; i++) {
+    const s = bootModuleCmdline(bi, i);
+    if (bootModuleCmdlineLength(bi, i) < <u32>name.length) continue;
+    let same = true;
+    for (let k = 0; k < name.length && same; k++) same = <u32>load<u8>(s + k) == <u32>name.charCodeAt(k);
+    if (same) return i;
+  }
+  return 0;
+}
+
+/** One device untyped of at least 64 KiB: every test gets a copy of it (destroying the test deletes the copy and all it made). */
+function deviceUntyped(bi: usize): u32 {
+  const n = bootInfoUntypedCount(bi);
+  for (let u: u32 = 0; u < n; u++) {
+    if (bootInfoUntypedIsDevice(bi, u) && bootInfoUntypedSizeBits(bi, u) >= 16) return bootInfoUntypedStart(bi) + u;
+  }
+  return 0;
+}
+
+/**
+ * Runs the test program of module `m` with the command line set, waits for
+ * its verdict, destroys the process. Returns PROCESS_STATUS_* (RUNNING: it
+ * stopped without one), with the detail in `detail`.
+ */
+let detail: u32 = 0;
+function runOnce(bi: usize, m: u32, device: u32): u32 {
+  const p = programRecord(RECORD);
+  processInit(p);
+  p.cmdline = cmdline;
+  p.cmdlineLength = cmdlineLength;
+  p.priority = TEST_PRIORITY;
+  p.threadId = m;
+  p.infoAt = infoPageFor(RECORD);
+  p.shareBits = TEST_SHARE_BITS;
+  p.flags = PROCESS_GRANT_ASID_CONTROL | PROCESS_GRANT_ASID_POOL | PROCESS_GRANT_DOMAIN;
+  p.deviceUntyped = device;
+  if (!startFromModule(bi, m, p)) return PROCESS_STATUS_RUNNING;
+  // We run again only when nothing of the test is runnable.
+  while (processStatus(p) == PROCESS_STATUS_RUNNING) {
+    seL4_Yield();
+    if (processStatus(p) == PROCESS_STATUS_RUNNING) break; // stopped without a verdict
+  }
+  const status = processStatus(p);
+  detail = processStatusDetail(p);
+  if (processDestroy(p) != ProcessStep.Done) {
+    print("sel4test: cannot destroy a test process: ");
+    print(processStepName(p.errorStep));
+    print(" ");
+    printLine(seL4ErrorName(p.error));
+    powerOff(1);
+  }
+  return status;
+}
+
+/** Runs the whole suite and powers off with its verdict. Returns only if there is no test module. */
+export function runTestSuite(bi: usize): void {
+  const m = findTestModule(bi);
+  if (m == 0) return;
+  if (!programsInit(bi)) {
+    powerOff(1);
+    return;
+  }
+  const device = deviceUntyped(bi);
+  // Below every test: the driver runs only when no test thread can.
+  if (seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 0) != seL4_NoError) {
+    printLine("sel4test: the root task cannot lower its priority");
+    powerOff(1);
+    return;
+  }
+  setCmdline("sel4test count", -1);
+  if (runOnce(bi, m, device) != PROCESS_STATUS_PASSED) {
+    printLine("sel4test: the test program did not say how many tests it has");
+    powerOff(1);
+    return;
+  }
+  const count = detail;
+  print("sel4test: running ");
+  printDec(count);
+  printLine(" tests, each in a fresh process");
+  let passed: u32 = 0;
+  let failed: u32 = 0;
+  for (let i: u32 = 0; i < count; i++) {
+    setCmdline("sel4test run ", <i32>i);
+    const status = runOnce(bi, m, device);
+    if (status == PROCESS_STATUS_PASSED) {
+      passed++;
+    } else {
+      failed++;
+      if (status == PROCESS_STATUS_RUNNING) {
+        print("sel4test: test ");
+        printDec(i);
+        printLine(": FAIL: the test process stopped without a verdict (see the kernel's report above)");
+      }
+    }
+  }
+  print("sel4test: ");
+  printDec(count);
+  print(" tests: ");
+  printDec(passed);
+  print(" passed, ");
+  printDec(failed);
+  printLine(" failed");
+  powerOff(failed == 0 && count > 0 ? 0 : 1);
+}
