@@ -40,7 +40,7 @@ import {
   invLabel, invLength, invArg, invExtraCap, errorIllegalOperation, errorTruncatedMessage, errorInvalidArgument,
   errorRange, errorFailedLookup, errorDeleteFirst, errorNotEnoughMemory, errorCode,
 } from "../api/invocation";
-import { vspacePhysWindow, vspaceKernelPd, pdInit } from "../arch/x86/vspace";
+import { vspacePhysWindow, vspaceKernelPd, pdCopyKernelWindow } from "../arch/x86/vspace";
 import { tcbOfObject, allocThreadId, TCB_ID } from "./tcb";
 import { archInitContext } from "../arch/x86/context";
 import {
@@ -202,7 +202,7 @@ function createObject(phys: u32, isDevice: bool): u64 {
     case OBJ_X86_LARGE_PAGE: return frameCap(phys, true, isDevice, VM_READ_WRITE);
     case OBJ_X86_PAGE_TABLE: return pageTableCap(phys);
     case OBJ_X86_PAGE_DIRECTORY:
-      pdInit(phys, vspaceKernelPd()); // the kernel window's entries, as in every address space
+      pdCopyKernelWindow(phys, vspaceKernelPd()); // the kernel window's entries; the user half is zero already
       return pageDirectoryCap(phys);
     default: return 0; // decodeUntypedInvocation admits no other type
   }

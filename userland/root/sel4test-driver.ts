@@ -40,13 +40,14 @@ import { programsInit, startFromModule, programRecord, infoPageFor } from "./pro
 const cmdline = memory.data(64);
 let cmdlineLength: u32 = 0;
 
-function setCmdline(prefix: string, n: i32): void {
+/** The command line: `prefix`, then `n` in decimal if `withNumber`. */
+function setCmdline(prefix: string, withNumber: bool, n: u32): void {
   cmdlineLength = 0;
   for (let i = 0; i < prefix.length; i++) store<u8>(cmdline + cmdlineLength++, <u8>prefix.charCodeAt(i));
-  if (n < 0) return;
+  if (!withNumber) return;
   const digits = memory.data(12);
   let k = 0;
-  let v = <u32>n;
+  let v = n;
   do {
     store<u8>(digits + k++, <u8>(0x30 + v % 10));
     v /= 10;
@@ -127,7 +128,7 @@ export function runTestSuite(bi: usize): void {
     powerOff(1);
     return;
   }
-  setCmdline("sel4test count", -1);
+  setCmdline("sel4test count", false, 0);
   if (runOnce(bi, m, device) != PROCESS_STATUS_PASSED) {
     printLine("sel4test: the test program did not say how many tests it has");
     powerOff(1);
@@ -140,7 +141,7 @@ export function runTestSuite(bi: usize): void {
   let passed: u32 = 0;
   let failed: u32 = 0;
   for (let i: u32 = 0; i < count; i++) {
-    setCmdline("sel4test run ", <i32>i);
+    setCmdline("sel4test run ", true, i);
     const status = runOnce(bi, m, device);
     if (status == PROCESS_STATUS_PASSED) {
       passed++;

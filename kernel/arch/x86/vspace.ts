@@ -206,6 +206,20 @@ function checkUserPage(vaddr: u32): VSpaceError {
  * directory at `kernelPdPhys`, so the kernel window is the same in every
  * address space.
  */
+/**
+ * Copies the kernel window's entries into a page directory whose user half
+ * is already zero (one made from untyped memory, which is zero above its
+ * watermark: kernel/object/untyped.ts). Checks as pdInit.
+ */
+export function pdCopyKernelWindow(pdPhys: u32, kernelPdPhys: u32): VSpaceError {
+  let err = checkTable(pdPhys);
+  if (err == VSpaceError.Ok) err = checkTable(kernelPdPhys);
+  if (err != VSpaceError.Ok) return err;
+  const userBytes = <usize>USER_PDES << 2;
+  memory.copy(window(pdPhys) + userBytes, window(kernelPdPhys) + userBytes, <usize>PAGE_SIZE - userBytes);
+  return VSpaceError.Ok;
+}
+
 export function pdInit(pdPhys: u32, kernelPdPhys: u32): VSpaceError {
   let err = checkTable(pdPhys);
   if (err == VSpaceError.Ok) err = checkTable(kernelPdPhys);
