@@ -20,7 +20,7 @@ export const TSOS_SYSCALLS: ConstantGroup = {
     {
       name: "DebugThreadExit",
       value: -100,
-      doc: "Ends the calling thread with the status in EBX; goes away once a thread can suspend itself through its TCB capability.",
+      doc: "A debug call: reports the status in EBX on the kernel console and stops the caller, as TCB_Suspend of its own TCB does (a program ends by suspending itself; this one also says how).",
     },
     {
       name: "DebugPowerOff",

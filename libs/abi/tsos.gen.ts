@@ -50,7 +50,7 @@
 
 // ── tsos system calls: Debug calls of tsos's own, numbered from -100 down, away from seL4's.
 
-/** Ends the calling thread with the status in EBX; goes away once a thread can suspend itself through its TCB capability. */
+/** A debug call: reports the status in EBX on the kernel console and stops the caller, as TCB_Suspend of its own TCB does (a program ends by suspending itself; this one also says how). */
 // @ts-ignore: decorator
 @inline export const SYS_DEBUG_THREAD_EXIT: i32 = -100;
 /** Stops the machine: a clean power-off if EBX is 0, else one that reports a failure (the in-OS test suite's verdict). */
