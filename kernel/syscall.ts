@@ -31,7 +31,7 @@ import { userFault, capFault, FAULT_UNKNOWN_SYSCALL } from "./trap";
 import { handleInvocation } from "./api/invoke";
 import { lookupIpcBuffer } from "./api/message";
 import { lookupSlot, setMissingCapabilityFault } from "./cspace/lookup";
-import { capTag, capObjectPhys, isNullCap, CAP_THREAD_CAP, CAP_ENDPOINT_CAP, CAP_NOTIFICATION_CAP } from "./cspace/cte";
+import { capTag, capObjectPhys, CAP_THREAD_CAP, CAP_ENDPOINT_CAP, CAP_NOTIFICATION_CAP } from "./cspace/cte";
 import { window } from "./arch/x86/kernel-window";
 import { pathEnter, PathKind } from "./debug/path-stats";
 import { tcbSetTlsBase } from "./arch/x86/tls";
@@ -148,20 +148,16 @@ function handleRecv(t: usize): void {
  * DebugNameThread: EBX names a TCB capability; the name is a NUL-terminated
  * string at the caller's IPC buffer's msg[0]. seL4 halts the machine on a
  * bad capability, a missing buffer or an unterminated name; tsos reports
- * and stops the caller instead. A thread the kernel started from a boot
- * module without a CSpace names itself (until the root task starts them).
+ * and stops the caller instead.
  */
 function debugNameThread(t: usize): void {
   const cptr = load<u32>(t, CTX_EBX);
-  let target = t;
-  if (!isNullCap(tcbSlot(t, TCB_CTABLE))) {
-    const slot = lookupSlot(tcbSlot(t, TCB_CTABLE), cptr);
-    if (slot == 0 || capTag(slot) != CAP_THREAD_CAP) {
-      debugCallRefused(t, "DebugNameThread: the capability is not a TCB");
-      return;
-    }
-    target = tcbOfObject(window(capObjectPhys(slot)));
+  const slot = lookupSlot(tcbSlot(t, TCB_CTABLE), cptr);
+  if (slot == 0 || capTag(slot) != CAP_THREAD_CAP) {
+    debugCallRefused(t, "DebugNameThread: the capability is not a TCB");
+    return;
   }
+  const target = tcbOfObject(window(capObjectPhys(slot)));
   const buffer = lookupIpcBuffer(t, true);
   if (buffer == 0) {
     debugCallRefused(t, "DebugNameThread: the caller has no IPC buffer");

@@ -30,7 +30,7 @@
 //   0x3C    priority       0..255
 //   0x40    schedNext      ready-queue link (TCB address or 0)
 //   0x44    schedPrev      ready-queue link
-//   0x48    vspaceRoot     physical address of the page directory
+//   0x48    (unused: the VSpace root is the tcbVTable capability, kernel/arch/x86/vm-root.ts)
 //   0x4C    ipcBuffer      user virtual address of the IPC buffer
 //   0x50    timeSlice      ticks left in the current slice
 //   0x54    faultVector    the last fault, for reports
@@ -83,8 +83,6 @@ import { CTX_SIZE } from "../arch/x86/machine.gen";
 @inline export const TCB_SCHED_NEXT: usize = 0x40;
 // @ts-ignore: decorator
 @inline export const TCB_SCHED_PREV: usize = 0x44;
-// @ts-ignore: decorator
-@inline export const TCB_VSPACE_ROOT: usize = 0x48;
 // @ts-ignore: decorator
 @inline export const TCB_IPC_BUFFER: usize = 0x4C;
 // @ts-ignore: decorator
@@ -207,8 +205,6 @@ export enum ThreadState {
 @inline export function tcbSchedPrev(t: usize): usize { return load<usize>(t, TCB_SCHED_PREV); }
 // @ts-ignore: decorator
 @inline export function setTcbSchedPrev(t: usize, p: usize): void { store<usize>(t, p, TCB_SCHED_PREV); }
-// @ts-ignore: decorator
-@inline export function tcbVSpaceRoot(t: usize): u32 { return load<u32>(t, TCB_VSPACE_ROOT); }
 // @ts-ignore: decorator
 @inline export function tcbTimeSlice(t: usize): u32 { return load<u32>(t, TCB_TIME_SLICE); }
 // @ts-ignore: decorator

@@ -22,7 +22,7 @@ import { tssSetKernelEntry } from "../arch/x86/gdt";
 import { vspaceSwitch } from "../arch/x86/vspace";
 import { threadVSpaceRoot } from "../arch/x86/vm-root";
 import {
-  CONTEXT_SIZE, ThreadState, tcbPriority, tcbState, setTcbState, tcbVSpaceRoot,
+  CONTEXT_SIZE, ThreadState, tcbPriority, tcbState, setTcbState,
   tcbTimeSlice, setTcbTimeSlice, setTcbPriority,
 } from "../object/tcb";
 import { readyEnqueue, readyDequeue, readyChooseThread, schedRoundRobinRotate } from "./ready";

@@ -87,6 +87,10 @@ function test(i: i32, run: bool): string {
     case 57: if (run) misc.retypeDevice(); return "RETYPE0000-device";
     case 58: if (run) misc.ipcBufferDeviceConfigure(); return "FRAMEDIPC0001";
     case 59: if (run) misc.ipcBufferDeviceSwitch(); return "FRAMEDIPC0002";
+    case 60: if (run) vspace.pageTableDeleteUnmaps(); return "VSPACE0001-page-table";
+    case 61: if (run) vspace.revokeUntypedUnmaps(); return "CNODEOP0007-untyped";
+    case 62: if (run) vspace.retypeAfterRevokeIsZero(); return "RETYPE0001-cleared";
+    case 63: if (run) tcb.tlsOtherThread(); return "TLS0001-other";
     default: return "";
   }
 }

@@ -265,3 +265,11 @@ export function fpuSetFlags(): void {
   checkEq(seL4_TCB_SetFlags(t, 0, 0x80), seL4_NoError, "an unknown flag");
   checkEq(seL4_TCB_SetFlags_flags(), 0, "is ignored");
 }
+
+/** TLS0001 (another thread): TCB_SetTLSBase on a thread shows as its gs_base. */
+export function tlsOtherThread(): void {
+  const t = make(OBJ_TCB, 0);
+  checkEq(seL4_TCB_SetTLSBase(t, 0x7000), seL4_NoError, "set another thread's TLS base");
+  checkEq(seL4_TCB_ReadRegisters(t, false, 0, <u32>USER_CONTEXT_SIZE >> 2, regs), seL4_NoError, "read its registers");
+  checkEq(load<u32>(regs + USER_CONTEXT_GS_BASE), 0x7000, "gs_base is the TLS base");
+}

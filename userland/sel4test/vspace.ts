@@ -19,6 +19,7 @@ import {
   seL4_X86_Page_Map, seL4_X86_Page_Unmap, seL4_X86_Page_GetAddress, seL4_X86_Page_GetAddress_paddr, seL4_X86_PageTable_Map,
   seL4_X86_PageTable_Unmap, seL4_X86_PageDirectory_GetStatusBits, seL4_X86_PageDirectory_GetStatusBits_accessed,
   seL4_X86_PageDirectory_GetStatusBits_dirty, seL4_X86_ASIDPool_Assign, seL4_X86_ASIDControl_MakePool, seL4_CNode_Delete,
+  seL4_Untyped_Retype, seL4_CNode_Revoke,
 } from "../../libs/user/invocations.gen";
 import { seL4_DebugCapIdentify } from "../../libs/user/ipc";
 import { MY_CNODE, MY_VSPACE, DEPTH, freeSlot, check, checkEq } from "../../libs/user/testing";
@@ -304,4 +305,54 @@ export function asidPoolFull(): void {
   check(assigned == n || assigned == n - 1, "the pool took all its ASIDs");
   checkEq(seL4_X86_ASIDPool_Assign(pool, make(OBJ_X86_PAGE_DIRECTORY, 0)), seL4_DeleteFirst, "one more is refused");
   checkEq(seL4_DebugCapIdentify(freeSlot()), CAP_NULL_CAP, "slots are still free");
+}
+
+/** VSPACE0001 (page table): deleting a page table's last capability takes every page under it out of the address space. */
+export function pageTableDeleteUnmaps(): void {
+  const pt = pageTable(SCRATCH);
+  const f = make(OBJ_X86_4K, 0);
+  checkEq(map(f, SCRATCH + 0x3000), seL4_NoError, "map a frame through the table");
+  store<u32>(SCRATCH + 0x3000, 9);
+  checkEq(statusBits(MY_VSPACE, SCRATCH + 0x3000), 3, "present, accessed and dirty");
+  checkEq(del(pt), seL4_NoError, "delete the page table");
+  checkEq(statusBits(MY_VSPACE, SCRATCH + 0x3000), NOT_MAPPED, "the page is gone with it");
+  checkEq(map(f, SCRATCH + 0x3000), seL4_FailedLookup, "no table there any more");
+  pageTable(SCRATCH);
+  checkEq(map(f, SCRATCH + 0x3000), seL4_NoError, "a new table takes the frame again");
+  checkEq(load<u32>(SCRATCH + 0x3000), 9, "with its contents");
+}
+
+/** CNODEOP0007 (untyped): revoking an untyped deletes every object made from it and takes its mapped frames out of the address space. */
+export function revokeUntypedUnmaps(): void {
+  const ut = make(OBJ_UNTYPED, 16);
+  pageTable(SCRATCH);
+  const first = freeSlot();
+  freeSlot();
+  checkEq(seL4_Untyped_Retype(ut, OBJ_X86_4K, 0, MY_CNODE, 0, 0, first, 2), seL4_NoError, "two frames from a child untyped");
+  checkEq(map(first, SCRATCH), seL4_NoError, "map the first");
+  checkEq(map(first + 1, SCRATCH + 0x1000), seL4_NoError, "map the second");
+  store<u32>(SCRATCH, 1);
+  store<u32>(SCRATCH + 0x1000, 2);
+  checkEq(seL4_CNode_Revoke(MY_CNODE, ut, DEPTH), seL4_NoError, "revoke the untyped");
+  checkEq(seL4_DebugCapIdentify(first), CAP_NULL_CAP, "the frame capabilities are gone");
+  checkEq(statusBits(MY_VSPACE, SCRATCH), NOT_MAPPED, "the first page is unmapped");
+  checkEq(statusBits(MY_VSPACE, SCRATCH + 0x1000), NOT_MAPPED, "the second too");
+}
+
+/** RETYPE0001 (cleared): memory an untyped gave out comes back cleared after a revoke: a new frame there reads zero. */
+export function retypeAfterRevokeIsZero(): void {
+  const ut = make(OBJ_UNTYPED, 12);
+  pageTable(SCRATCH);
+  const f = freeSlot();
+  checkEq(seL4_Untyped_Retype(ut, OBJ_X86_4K, 0, MY_CNODE, 0, 0, f, 1), seL4_NoError, "a frame");
+  checkEq(map(f, SCRATCH), seL4_NoError, "map it");
+  for (let i: u32 = 0; i < 1024; i++) store<u32>(SCRATCH + i * 4, 0xDEAD0000 | i);
+  checkEq(seL4_CNode_Revoke(MY_CNODE, ut, DEPTH), seL4_NoError, "revoke the untyped");
+  const g = freeSlot();
+  checkEq(seL4_Untyped_Retype(ut, OBJ_X86_4K, 0, MY_CNODE, 0, 0, g, 1), seL4_NoError, "a new frame in the same memory");
+  checkEq(seL4_X86_Page_GetAddress(g), seL4_NoError, "its address");
+  checkEq(map(g, SCRATCH), seL4_NoError, "map it where the old one was");
+  let zero = true;
+  for (let i: u32 = 0; i < 1024; i++) zero = zero && load<u32>(SCRATCH + i * 4) == 0;
+  check(zero, "it reads zero: nothing of the old frame is left");
 }

@@ -11,20 +11,14 @@
 //
 // see: seL4 src/arch/x86/32/kernel/vspace.c (setVMRoot), facts only.
 
-import { TCB_VTABLE, TCB_VSPACE_ROOT, tcbSlot } from "../../object/tcb";
-import { capTag, capPagePhys, isNullCap, tableIsMapped, tableMappedAsid, CAP_PAGE_DIRECTORY_CAP } from "../../cspace/cte";
+import { TCB_VTABLE, tcbSlot } from "../../object/tcb";
+import { capTag, capPagePhys, tableIsMapped, tableMappedAsid, CAP_PAGE_DIRECTORY_CAP } from "../../cspace/cte";
 import { findVSpaceForASID } from "./asid";
 import { vspaceKernelPd } from "./vspace";
 
 /** The physical address of the page directory thread `t` runs in. */
 export function threadVSpaceRoot(t: usize): u32 {
   const s = tcbSlot(t, TCB_VTABLE);
-  if (isNullCap(s)) {
-    // A thread the kernel started from a boot module without capabilities
-    // (until the root task starts them) keeps its page directory here.
-    const legacy = load<u32>(t, TCB_VSPACE_ROOT);
-    return legacy != 0 ? legacy : vspaceKernelPd();
-  }
   if (capTag(s) != CAP_PAGE_DIRECTORY_CAP || !tableIsMapped(s)) return vspaceKernelPd();
   const pd = capPagePhys(s);
   return findVSpaceForASID(tableMappedAsid(s)) == pd ? pd : vspaceKernelPd();
