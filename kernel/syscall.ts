@@ -5,11 +5,13 @@
 // results go back there, and schedule() leaves the kernel. seL4 ia32
 // registers: eax number, ebx capability/badge, esi message info, edi MR0,
 // ebp MR1.
-// Call, Send and NBSend invoke a capability (kernel/api/invoke.ts). The
-// receive calls and endpoint invocations arrive with IPC (the next issue):
-// until then a receive on an endpoint or notification is reported as not
-// available and the thread stopped. An unknown number takes the fault
-// path, as does `int 0x80` (a #GP).
+// Call, Send and NBSend invoke a capability (kernel/api/invoke.ts: an
+// endpoint send, a Signal, a reply, or an object's invocation); Recv and
+// NBRecv receive on an endpoint or wait on a notification (a Wait and a
+// Poll are a Recv and an NBRecv); Reply answers the last caller
+// (kernel/object/reply.ts); ReplyRecv is a Reply then a Recv. An unknown
+// number is an unknown-syscall fault (kernel/api/faults.ts); `int 0x80`
+// is a #GP, a user exception.
 // Must not: trust any user register or pointer, or stop the kernel on a
 // user's bad input (where seL4's debug calls halt the machine, the caller
 // is stopped instead).
@@ -22,12 +24,15 @@ import {
 import { SYS_DEBUG_THREAD_EXIT, SYS_DEBUG_POWER_OFF } from "../libs/abi/tsos.gen";
 import { CTX_EAX, CTX_EBX, ThreadState, TCB_CTABLE, tcbSlot, tcbOfObject } from "./object/tcb";
 import { currentThread, schedule, threadStop, threadYield } from "./sched/scheduler";
+import { handleUnknownSyscall, capFault } from "./api/faults";
+import { receiveIPC, endpointOf, endpointCanReceive, endpointCanGrant } from "./object/endpoint";
+import { receiveSignal, notificationOf, notificationCanReceive } from "./object/notification";
+import { handleReply, deleteCallerCap } from "./object/reply";
 import { putc, puts, putNewline, putLineStart, putLine } from "./console";
-import { putDec32, putSigned, putHex } from "./lib/format";
+import { putDec32 } from "./lib/format";
 import { haltSystem, EXIT_STATUS_OK, EXIT_STATUS_FAILURE } from "./power";
 import { putThreadName, setNameFromBuffer } from "./object/tcb-name";
 import { dumpThreads } from "./debug/dump";
-import { userFault, capFault, FAULT_UNKNOWN_SYSCALL } from "./trap";
 import { handleInvocation } from "./api/invoke";
 import { lookupIpcBuffer } from "./api/message";
 import { lookupSlot, setMissingCapabilityFault } from "./cspace/lookup";
@@ -53,12 +58,18 @@ export function handleSyscall(): void {
     case SYS_NB_SEND:
       handleInvocation(t, false, false);
       break;
-    case SYS_REPLY:
-      break; // no thread holds a reply capability until IPC exists: nothing to reply to, as in seL4
     case SYS_RECV:
+      handleRecv(t, true);
+      break;
     case SYS_NB_RECV:
+      handleRecv(t, false);
+      break;
+    case SYS_REPLY:
+      handleReply(t);
+      break;
     case SYS_REPLY_RECV:
-      handleRecv(t);
+      handleReply(t);
+      handleRecv(t, true);
       break;
     case SYS_DEBUG_PUT_CHAR:
       putc(load<u32>(t, CTX_EBX) & 0xFF);
@@ -108,21 +119,18 @@ export function handleSyscall(): void {
       break;
     }
     default:
-      putLineStart();
-      puts("kernel: unknown system call ");
-      putSigned(<i64>number);
-      putNewline();
-      userFault(t, FAULT_UNKNOWN_SYSCALL, <u32>number, 0);
+      handleUnknownSyscall(t, <u32>number);
   }
   schedule();
 }
 
 /**
- * Recv, NBRecv and ReplyRecv: the capability must be an endpoint or a
- * notification (else a capability fault in the receive phase, as seL4).
- * Receiving arrives with IPC in the next issue.
+ * seL4's handleRecv: the capability must be an endpoint with Read (the
+ * caller's unused reply capability goes first) or a notification with
+ * Read that is bound to no other thread; anything else is a capability
+ * fault in the receive phase.
  */
-function handleRecv(t: usize): void {
+function handleRecv(t: usize, blocking: bool): void {
   const cptr = load<u32>(t, CTX_EBX);
   const slot = lookupSlot(tcbSlot(t, TCB_CTABLE), cptr);
   if (slot == 0) {
@@ -130,18 +138,17 @@ function handleRecv(t: usize): void {
     return;
   }
   const tag = capTag(slot);
-  if (tag != CAP_ENDPOINT_CAP && tag != CAP_NOTIFICATION_CAP) {
-    setMissingCapabilityFault(0);
-    capFault(t, cptr, true);
+  if (tag == CAP_ENDPOINT_CAP && endpointCanReceive(slot)) {
+    deleteCallerCap(t);
+    receiveIPC(t, endpointOf(slot), endpointCanGrant(slot), blocking);
     return;
   }
-  putLineStart();
-  puts("kernel: thread ");
-  putThreadName(t);
-  puts(" receives on capability ");
-  putHex(cptr, 8);
-  putLine(": IPC is not implemented yet; thread stopped");
-  threadStop(t, ThreadState.Faulted);
+  if (tag == CAP_NOTIFICATION_CAP && notificationCanReceive(slot, t)) {
+    receiveSignal(t, notificationOf(slot), blocking);
+    return;
+  }
+  setMissingCapabilityFault(0);
+  capFault(t, cptr, true);
 }
 
 /**

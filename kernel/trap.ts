@@ -4,9 +4,9 @@
 //  - IRQs (0x20-0x2F): the timer tick, spurious IRQ filtering, EOI;
 //  - #NM (device not available) in user mode: the lazy FPU switch
 //    (arch/x86/fpu.ts), after which the thread resumes; not a fault;
-//  - a CPU exception in user mode: a fault report naming the thread,
-//    vector, error code, CR2 and EIP; the thread is stopped and the others
-//    go on (fault IPC replaces this once endpoints exist);
+//  - a CPU exception in user mode: a fault (kernel/api/faults.ts): a VM
+//    fault for a page fault, a user exception otherwise, sent to the
+//    thread's fault handler, or reported if it has none;
 //  - a CPU exception in kernel mode: a panic with a full register dump,
 //    the faulting EIP as a kernel symbol, and a backtrace.
 // Must not: return to user mode except through schedule().
@@ -15,16 +15,14 @@ import { readCr0, readCr2, readCr3, readCr4 } from "./arch/x86/intrinsics";
 import { IRQ_BASE_VECTOR, picIsSpurious, picEndOfInterrupt } from "./arch/x86/pic";
 import {
   CTX_EDI, CTX_ESI, CTX_EBP, CTX_EBX, CTX_EDX, CTX_ECX, CTX_EAX, CTX_VECTOR, CTX_ERROR,
-  CTX_EIP, CTX_CS, CTX_EFLAGS, CTX_ESP, ThreadState,
-  TCB_FAULT_VECTOR, TCB_FAULT_ERROR, TCB_FAULT_ADDRESS,
+  CTX_EIP, CTX_CS, CTX_EFLAGS, CTX_ESP,
 } from "./object/tcb";
-import { currentThread, schedule, schedulerTick, threadStop } from "./sched/scheduler";
+import { currentThread, schedule, schedulerTick } from "./sched/scheduler";
+import { handleUserException } from "./api/faults";
 import { puts, putc, putNewline, putLineStart } from "./console";
 import { putHex, putDec32 } from "./lib/format";
 import { putSymbol, putBacktrace } from "./debug/ksyms";
-import { putThreadName } from "./object/tcb-name";
 import { panicBegin, panicEnd } from "./panic";
-import { lookupFaultName, lookupFaultType, lookupFaultBitsLeft } from "./cspace/lookup";
 import { pathEnter, PathKind } from "./debug/path-stats";
 import { fpuDeviceNotAvailable } from "./arch/x86/fpu";
 
@@ -77,50 +75,6 @@ function isIrq(vector: u32): bool {
   return vector >= IRQ_BASE_VECTOR && vector < IRQ_BASE_VECTOR + 16;
 }
 
-/** Reports a user fault and stops the thread; the kernel carries on. */
-export function userFault(t: usize, vector: u32, error: u32, address: u32): void {
-  store<u32>(t, vector, TCB_FAULT_VECTOR);
-  store<u32>(t, error, TCB_FAULT_ERROR);
-  store<u32>(t, address, TCB_FAULT_ADDRESS);
-  putLineStart();
-  puts("fault: thread ");
-  putThreadName(t);
-  puts(" vector ");
-  putDec32(vector);
-  puts(" (");
-  puts(exceptionName(vector));
-  puts(") error ");
-  putHex(error, 4);
-  puts(" cr2 ");
-  putHex(address, 8);
-  puts(" eip ");
-  putHex(load<u32>(t, CTX_EIP), 8);
-  puts(": thread stopped");
-  putNewline();
-  threadStop(t, ThreadState.Faulted);
-}
-
-/**
- * A capability fault: the capability at `cptr` could not be looked up for
- * a blocking system call (seL4_Fault_CapFault; the lookup failure is in
- * kernel/cspace/lookup.ts). Until fault IPC exists the thread is reported
- * and stopped, as any fault without a handler.
- */
-export function capFault(t: usize, cptr: u32, inReceivePhase: bool): void {
-  putLineStart();
-  puts("fault: thread ");
-  putThreadName(t);
-  puts(" cannot look up capability ");
-  putHex(cptr, 8);
-  puts(inReceivePhase ? " to receive on: " : ": ");
-  puts(lookupFaultName(lookupFaultType));
-  puts(", ");
-  putDec32(lookupFaultBitsLeft);
-  puts(" bits left");
-  putNewline();
-  userFault(t, FAULT_CAP, 0, cptr);
-}
-
 /** Entered from boot/trap.S after a trap in ring 3; the context is in the current TCB. */
 export function handleUserTrap(): void {
   const t = currentThread();
@@ -131,7 +85,7 @@ export function handleUserTrap(): void {
   } else if (vector == VECTOR_DEVICE_NOT_AVAILABLE) {
     fpuDeviceNotAvailable(t);
   } else {
-    userFault(t, vector, load<u32>(t, CTX_ERROR), vector == VECTOR_PAGE_FAULT ? readCr2() : 0);
+    handleUserException(t, vector, load<u32>(t, CTX_ERROR), vector == VECTOR_PAGE_FAULT ? readCr2() : 0);
   }
   schedule();
 }

@@ -9,16 +9,20 @@
 // kernel/api/invocation.ts; the reply goes through kernel/api/reply.ts.
 // Must not: check arguments itself: each object's file does.
 //
-// Capabilities whose objects act only through IPC (endpoints,
-// notifications, replies) and IRQ and I/O port capabilities are decoded by
-// the next issue's code; until then invoking one is an IllegalOperation.
+// An endpoint capability sends (kernel/object/endpoint.ts), a
+// notification capability signals (notification.ts), a reply capability
+// answers its caller (reply.ts).
 //
 // see: seL4 src/object/objecttype.c (decodeInvocation), facts only.
 
 import {
   capTag, CAP_NULL_CAP, CAP_ZOMBIE_CAP, CAP_UNTYPED_CAP, CAP_CNODE_CAP, CAP_DOMAIN_CAP, CAP_FRAME_CAP, CAP_PAGE_TABLE_CAP,
-  CAP_PAGE_DIRECTORY_CAP, CAP_ASID_CONTROL_CAP, CAP_ASID_POOL_CAP, CAP_THREAD_CAP,
+  CAP_PAGE_DIRECTORY_CAP, CAP_ASID_CONTROL_CAP, CAP_ASID_POOL_CAP, CAP_THREAD_CAP, CAP_ENDPOINT_CAP,
+  CAP_NOTIFICATION_CAP, CAP_REPLY_CAP,
 } from "../cspace/cte";
+import { decodeEndpointInvocation, invokeEndpoint } from "../object/endpoint";
+import { decodeNotificationInvocation, invokeNotification } from "../object/notification";
+import { decodeReplyInvocation, invokeReply } from "../object/reply";
 import { errorInvalidCapability, errorIllegalOperation } from "./invocation";
 import { decodeUntypedInvocation, invokeUntypedRetype } from "../object/untyped";
 import { decodeCNodeInvocation, invokeCNode } from "../object/cnode";
@@ -48,6 +52,9 @@ export function decodeInvocation(slot: usize): u32 {
     case CAP_NULL_CAP:
     case CAP_ZOMBIE_CAP:
       return errorInvalidCapability(0);
+    case CAP_ENDPOINT_CAP: return decodeEndpointInvocation(slot);
+    case CAP_NOTIFICATION_CAP: return decodeNotificationInvocation(slot);
+    case CAP_REPLY_CAP: return decodeReplyInvocation(slot);
     case CAP_UNTYPED_CAP: return decodeUntypedInvocation(slot);
     case CAP_CNODE_CAP: return decodeCNodeInvocation(slot);
     case CAP_DOMAIN_CAP: return decodeDomainInvocation();
@@ -62,14 +69,18 @@ export function decodeInvocation(slot: usize): u32 {
 }
 
 /**
- * Carries out the invocation decodeInvocation accepted. The reply starts
+ * Carries out the invocation decodeInvocation accepted (`isBlocking` and
+ * `isCall` say how an endpoint is sent on). The reply starts
  * empty; an invocation that returns words sets them (kernel/api/reply.ts).
  * Returns Preempted when a long operation stopped at a preemption point
  * and the system call must be restarted.
  */
-export function performInvocation(): DeleteResult {
+export function performInvocation(isBlocking: bool, isCall: bool): DeleteResult {
   replyEmpty();
   switch (invokedTag) {
+    case CAP_ENDPOINT_CAP: invokeEndpoint(isBlocking, isCall); break;
+    case CAP_NOTIFICATION_CAP: invokeNotification(); break;
+    case CAP_REPLY_CAP: invokeReply(); break;
     case CAP_UNTYPED_CAP: return invokeUntypedRetype(invokedSlot);
     case CAP_CNODE_CAP: return invokeCNode();
     case CAP_THREAD_CAP: return invokeTCB();

@@ -1,4 +1,4 @@
-// kernel/api/invoke.ts: a Call, Send or NBSend on a capability that is not an endpoint.
+// kernel/api/invoke.ts: a Call, Send or NBSend on a capability.
 //
 // Owns: seL4's handleInvocation for the calling thread: look the invoked
 // capability up in the caller's CSpace (EBX, all 32 bits), read the
@@ -7,35 +7,35 @@
 // caps_or_badges, each looked up the same way); decode; on success
 // perform; and for a Call, reply: the message info in ESI (label = the
 // error code, or 0), badge 0 in EBX, the reply's words in MR0, MR1 and
-// the buffer.
+// the buffer. As in seL4, the caller is in the Restart state while the
+// invocation runs: an endpoint send that blocks, a Call that waits for
+// its reply, or a suspend of itself changes that; a kernel reply goes
+// only to a caller still in Restart, which then runs on.
 // A capability that cannot be looked up is a capability fault for a Call
 // (blocking); a Send or NBSend ignores it, as in seL4. An invocation that
 // stops at a preemption point is restarted: the thread's EIP goes back to
-// its sysenter instruction (seL4 ia32: 2 bytes before the resume address).
+// its sysenter instruction (seL4 ia32: 2 bytes before the resume address),
+// which the scheduler does for a thread left in Restart.
 // Must not: trust any register or buffer word; every one is checked by a
 // lookup or a decoder.
 //
 // see: seL4 src/api/syscall.c (handleInvocation), src/kernel/thread.c
 // (replyFromKernel_*), facts only.
 
-import { CTX_EBX, CTX_ESI, CTX_EIP, TCB_CTABLE, tcbSlot, tcbState, ThreadState } from "../object/tcb";
+import { CTX_EBX, CTX_ESI, TCB_CTABLE, tcbSlot, tcbState, setTcbState, ThreadState } from "../object/tcb";
 import { lookupSlot } from "../cspace/lookup";
 import { invocationBegin, invocationSetArg, invocationAddExtraCap, INVOCATION_MAX_ARGS } from "./invocation";
 import { buildErrorReply, replyInfo, replyWord } from "./reply";
 import { decodeInvocation, performInvocation } from "./decode";
 import { DeleteResult } from "../cspace/delete";
 import { lookupIpcBuffer, getMR, setMR } from "./message";
-import { capFault } from "../trap";
+import { capFault } from "./faults";
 import { pathRefine, PathKind } from "../debug/path-stats";
 import {
   seL4_NoError, seL4_MsgMaxLength, seL4_FastMessageRegisters, IPC_BUFFER_CAPS_OR_BADGES,
   MSGINFO_LABEL_SHIFT, MSGINFO_LABEL_MASK, MSGINFO_LENGTH_SHIFT, MSGINFO_LENGTH_MASK,
   MSGINFO_EXTRA_CAPS_SHIFT, MSGINFO_EXTRA_CAPS_MASK,
 } from "../../libs/abi/sel4.gen";
-
-/** The length of sysenter: a restarted system call resumes this many bytes before its saved EIP. */
-// @ts-ignore: decorator
-@inline const SYSENTER_LENGTH: u32 = 2;
 
 /**
  * seL4's handleInvocation for thread `t`. `isCall`: reply to the caller;
@@ -77,12 +77,14 @@ export function handleInvocation(t: usize, isCall: bool, isBlocking: bool): void
     if (isCall) replyError(t);
     return;
   }
-  if (performInvocation() == DeleteResult.Preempted) {
-    store<u32>(t, load<u32>(t, CTX_EIP) - SYSENTER_LENGTH, CTX_EIP);
-    return;
+  // Running and Restart are both live and runnable: the state word alone changes (setThreadState would do no more).
+  setTcbState(t, ThreadState.Restart);
+  if (performInvocation(isBlocking, isCall) == DeleteResult.Preempted) return; // stays in Restart: runs again
+  // An invocation may have blocked or stopped the caller: then there is no kernel reply.
+  if (tcbState(t) == ThreadState.Restart) {
+    if (isCall) reply(t, replyInfo);
+    setTcbState(t, ThreadState.Running);
   }
-  // An invocation may have stopped the caller (TCB_Suspend of itself): then there is no reply.
-  if (isCall && tcbState(t) == ThreadState.Running) reply(t, replyInfo);
 }
 
 /** The error reply for the decode that just failed. */

@@ -53,6 +53,7 @@ import { tscMeasureMHz } from "../arch/x86/tsc";
 import { puts, putNewline, putBytes, putLine } from "../console";
 import { putDec32, putHex, putSize } from "../lib/format";
 import { threadStart } from "../sched/scheduler";
+import { setupReplyMaster } from "../object/reply";
 import { PAGE_SIZE, LARGE_PAGE_BITS, EFLAGS_IF, EFLAGS_RESERVED1, KERNEL_WINDOW_SIZE } from "../arch/x86/machine.gen";
 import { USER_TOP } from "../../libs/abi/layout.gen";
 import {
@@ -392,6 +393,7 @@ export function finishRootTask(): void {
     putSize(untypedLeftOut());
     putLine(" of memory left out");
   }
+  setupReplyMaster(t);
   threadStart(t);
 }
 

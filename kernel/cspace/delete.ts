@@ -7,7 +7,9 @@
 // seL4's Arch_finaliseCap: a mapped frame capability is unmapped whether
 // it is the last or not; the last capability to a mapped page table takes
 // it out of its directory; the last to a page directory frees its ASID,
-// the last to an ASID pool its block of ASIDs).
+// the last to an ASID pool its block of ASIDs; the last capability to an
+// endpoint or notification releases every thread waiting on it, which
+// runs its system call again, and unbinds a bound thread).
 // A CNode's last capability becomes a zombie: a capability that remembers
 // the CNode's slots and how many are left, and stays in the slot while
 // they are deleted one by one from the last. Deleting one of those slots
@@ -28,13 +30,15 @@ import {
   zombieCap, zombiePtr, zombieNumber, zombieType, setZombieNumber, ZOMBIE_TCB,
   frameIsLarge, frameMappedAsid, frameMappedVaddr, tableIsMapped, tableMappedAsid, tableMappedVaddr, asidPoolBase,
   CAP_CNODE_CAP, CAP_ZOMBIE_CAP, CAP_THREAD_CAP, CAP_FRAME_CAP, CAP_PAGE_TABLE_CAP, CAP_PAGE_DIRECTORY_CAP,
-  CAP_ASID_POOL_CAP,
+  CAP_ASID_POOL_CAP, CAP_ENDPOINT_CAP, CAP_NOTIFICATION_CAP,
 } from "./cte";
 import { cteEmpty, cteSwap, isFinalCapability, isParentOf } from "./cdt";
 import { slotAtPhys } from "./lookup";
-import { tcbOfObject, TCB_BOUND_NTFN } from "../object/tcb";
+import { tcbOfObject } from "../object/tcb";
 import { threadDestroyed } from "../sched/scheduler";
-import { setNotificationBoundTcb } from "../object/notification";
+import { unbindNotification, unbindMaybeNotification, cancelAllSignals } from "../object/notification";
+import { cancelAllIPC } from "../object/endpoint";
+import { suspendThread } from "../object/thread-control";
 import { preemptionPoint } from "../api/preemption";
 import { vspacePhysWindow } from "../arch/x86/vspace";
 import { unmapFrame } from "../object/frame";
@@ -99,20 +103,26 @@ function finaliseCap(s: usize, final: bool): u64 {
     case CAP_ASID_POOL_CAP:
       if (final) deleteASIDPool(asidPoolBase(s), capPagePhys(s));
       return 0;
+    case CAP_ENDPOINT_CAP:
+      if (final) cancelAllIPC(vspacePhysWindow() + <usize>capObjectPhys(s));
+      return 0;
+    case CAP_NOTIFICATION_CAP:
+      if (final) {
+        unbindMaybeNotification(capObjectPhys(s));
+        cancelAllSignals(vspacePhysWindow() + <usize>capObjectPhys(s));
+      }
+      return 0;
     default:
-      // Untyped: the memory returns with a Revoke of its parent. Endpoints
-      // and notifications have no waiters until IPC exists.
+      // Untyped: the memory returns with a Revoke of its parent. Reply
+      // capabilities: nothing (the caller keeps waiting, as in seL4).
       return 0;
   }
 }
 
-/** seL4's finalisation of a TCB (unbind, suspend, drop its FPU state), before its slots are cleared. */
+/** seL4's finalisation of a TCB (unbind, suspend: out of every queue, drop its FPU state), before its slots are cleared. */
 function tcbFinalise(t: usize): void {
-  const ntfn = load<u32>(t, TCB_BOUND_NTFN);
-  if (ntfn != 0) {
-    setNotificationBoundTcb(ntfn, 0);
-    store<u32>(t, 0, TCB_BOUND_NTFN);
-  }
+  unbindNotification(t);
+  suspendThread(t);
   threadDestroyed(t);
 }
 

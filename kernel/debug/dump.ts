@@ -14,8 +14,12 @@ import { putDec32 } from "../lib/format";
 
 function stateName(s: ThreadState): string {
   switch (s) {
-    case ThreadState.Running: return "runnable";
-    case ThreadState.Blocked: return "blocked";
+    case ThreadState.Running:
+    case ThreadState.Restart: return "runnable";
+    case ThreadState.BlockedOnReceive: return "blocked receiving";
+    case ThreadState.BlockedOnSend: return "blocked sending";
+    case ThreadState.BlockedOnReply: return "blocked waiting for a reply";
+    case ThreadState.BlockedOnNotification: return "blocked waiting on a notification";
     case ThreadState.Faulted: return "faulted";
     case ThreadState.Exited: return "exited";
     default: return "inactive";

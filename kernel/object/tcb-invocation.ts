@@ -33,13 +33,14 @@ import {
 } from "../api/invocation";
 import { replyValue, replyValues } from "../api/reply";
 import { vspacePhysWindow } from "../arch/x86/vspace";
-import { notificationBoundTcb, setNotificationBoundTcb } from "./notification";
+import { notificationBoundTcb, notificationHasWaiters, bindNotification, unbindNotification } from "./notification";
+import { suspendThread, restartThread } from "./thread-control";
 import { tcbSetTlsBase, tcbTlsBase } from "../arch/x86/tls";
 import {
-  currentThread, threadStop, threadRestart, threadSetPriority, threadVSpaceChanged,
+  currentThread, threadSetPriority, threadVSpaceChanged,
 } from "../sched/scheduler";
-import { ThreadState } from "./tcb";
-import { EFLAGS_IF, EFLAGS_RESERVED1, EFLAGS_ID } from "../arch/x86/machine.gen";
+import { EFLAGS_IF } from "../arch/x86/machine.gen";
+import { sanitiseEflags } from "../arch/x86/context";
 import {
   LABEL_TCB_READ_REGISTERS, LABEL_TCB_WRITE_REGISTERS, LABEL_TCB_COPY_REGISTERS, LABEL_TCB_CONFIGURE,
   LABEL_TCB_SET_PRIORITY, LABEL_TCB_SET_MC_PRIORITY, LABEL_TCB_SET_SCHED_PARAMS, LABEL_TCB_SET_IPC_BUFFER,
@@ -53,11 +54,6 @@ import {
 @inline const FRAME_REGISTERS: u32 = 3;
 // @ts-ignore: decorator
 @inline const USER_CONTEXT_WORDS: u32 = <u32>USER_CONTEXT_SIZE >> 2;
-// @ts-ignore: decorator
-@inline const EFLAGS_AC: u32 = 1 << 18;
-/** The flags a user may set in its eflags: CF, PF, AF, ZF, SF, DF, OF (bits 0..11 but TF, IF, IOPL), AC and ID. */
-// @ts-ignore: decorator
-@inline const EFLAGS_USER_MASK: u32 = 0xCD5 | EFLAGS_AC | EFLAGS_ID;
 /** The seL4_TCBFlag bits tsos knows. */
 // @ts-ignore: decorator
 @inline const TCB_FLAGS_MASK: u32 = seL4_TCBFlag_fpuDisabled;
@@ -132,7 +128,7 @@ function writeRegister(t: usize, i: u32, v: u32): void {
   switch (i) {
     case 0: store<u32>(t, v, CTX_EIP); break;
     case 1: store<u32>(t, v, CTX_ESP); break;
-    case 2: store<u32>(t, (v & EFLAGS_USER_MASK) | EFLAGS_IF | EFLAGS_RESERVED1, CTX_EFLAGS); break;
+    case 2: store<u32>(t, sanitiseEflags(v), CTX_EFLAGS); break;
     case 3: store<u32>(t, v, CTX_EAX); break;
     case 4: store<u32>(t, v, CTX_EBX); break;
     case 5: store<u32>(t, v, CTX_ECX); break;
@@ -327,8 +323,8 @@ export function decodeTCBInvocation(slot: usize): u32 {
       if (load<u32>(target, TCB_BOUND_NTFN) != 0) return errorIllegalOperation();
       if (capTag(n) != CAP_NOTIFICATION_CAP) return errorInvalidCapability(1);
       if ((capRights(n) & RIGHT_READ) == 0) return errorIllegalOperation();
-      // A notification bound to another thread, or with waiters, refuses (the waiters arrive with IPC).
-      if (notificationBoundTcb(capObjectPhys(n)) != 0) return errorIllegalOperation();
+      // A notification bound to another thread, or with waiters, refuses.
+      if (notificationBoundTcb(capObjectPhys(n)) != 0 || notificationHasWaiters(capObjectPhys(n))) return errorIllegalOperation();
       ntfn = capObjectPhys(n);
       return seL4_NoError;
     }
@@ -351,7 +347,7 @@ export function invokeTCB(): DeleteResult {
   const t = target;
   switch (label) {
     case LABEL_TCB_READ_REGISTERS: {
-      if (flags & READ_SUSPEND) threadStop(t, ThreadState.Inactive);
+      if (flags & READ_SUSPEND) suspendThread(t);
       for (let i: u32 = 0; i < count; i++) replyValue(<i32>i, readRegister(t, i));
       replyValues(count);
       break;
@@ -360,22 +356,22 @@ export function invokeTCB(): DeleteResult {
       const n = count < USER_CONTEXT_WORDS ? count : USER_CONTEXT_WORDS;
       for (let i: u32 = 0; i < n; i++) writeRegister(t, i, invArgAt(i + 2));
       leaveByIret(t);
-      if (flags & WRITE_RESUME) threadRestart(t);
+      if (flags & WRITE_RESUME) restartThread(t);
       break;
     }
     case LABEL_TCB_COPY_REGISTERS: {
-      if (flags & COPY_SUSPEND_SOURCE) threadStop(source, ThreadState.Inactive);
-      if (flags & COPY_RESUME_TARGET) threadRestart(t);
+      if (flags & COPY_SUSPEND_SOURCE) suspendThread(source);
+      if (flags & COPY_RESUME_TARGET) restartThread(t);
       if (flags & COPY_TRANSFER_FRAME) for (let i: u32 = 0; i < FRAME_REGISTERS; i++) writeRegister(t, i, readRegister(source, i));
       if (flags & COPY_TRANSFER_INTEGER) for (let i = FRAME_REGISTERS; i < USER_CONTEXT_WORDS; i++) writeRegister(t, i, readRegister(source, i));
       if (flags & (COPY_TRANSFER_FRAME | COPY_TRANSFER_INTEGER)) leaveByIret(t);
       break;
     }
     case LABEL_TCB_SUSPEND:
-      threadStop(t, ThreadState.Inactive);
+      suspendThread(t);
       break;
     case LABEL_TCB_RESUME:
-      threadRestart(t);
+      restartThread(t);
       break;
     case LABEL_TCB_SET_PRIORITY:
     case LABEL_TCB_SET_MC_PRIORITY:
@@ -388,15 +384,11 @@ export function invokeTCB(): DeleteResult {
     case LABEL_TCB_SET_IPC_BUFFER:
       return invokeThreadControl(t);
     case LABEL_TCB_BIND_NOTIFICATION:
-      store<u32>(t, ntfn, TCB_BOUND_NTFN);
-      setNotificationBoundTcb(ntfn, capObjectPhys(targetSlot));
+      bindNotification(t, capObjectPhys(targetSlot), ntfn);
       break;
-    case LABEL_TCB_UNBIND_NOTIFICATION: {
-      const bound = load<u32>(t, TCB_BOUND_NTFN);
-      setNotificationBoundTcb(bound, 0);
-      store<u32>(t, 0, TCB_BOUND_NTFN);
+    case LABEL_TCB_UNBIND_NOTIFICATION:
+      unbindNotification(t);
       break;
-    }
     case LABEL_TCB_SET_TLS_BASE:
       tcbSetTlsBase(t, invArgAt(0));
       break;

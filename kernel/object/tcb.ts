@@ -30,7 +30,8 @@
 //   0x3C    priority       0..255
 //   0x40    schedNext      ready-queue link (TCB address or 0)
 //   0x44    schedPrev      ready-queue link
-//   0x48    (unused: the VSpace root is the tcbVTable capability, kernel/arch/x86/vm-root.ts)
+//   0x48    blockingObject kernel address of the endpoint or notification the thread waits on
+//                          (kernel/object/endpoint.ts, notification.ts), or 0
 //   0x4C    ipcBuffer      user virtual address of the IPC buffer
 //   0x50    timeSlice      ticks left in the current slice
 //   0x54    faultVector    the last fault, for reports
@@ -39,7 +40,14 @@
 //   0x60    id             small number for logs
 //   0x64    flags          TCB_FLAG_*
 //   0x68    name[32]       NUL-terminated (NameThread)
-//   0x88    (unused)
+//   0x88    epNext         endpoint or notification queue link (TCB address or 0)
+//   0x8C    epPrev         "
+//   0x90    blockingBadge  the badge of the capability a blocked sender sent with
+//   0x94    blockingFlags  TCB_BLOCKING_*: what a blocked sender or receiver may do (grant, call)
+//   0x98    fault[4]       seL4's fault (kernel/api/faults.ts): type, then up to three words
+//   0xA8    lookup[4]      the lookup failure of a capability fault: type (seL4_LookupFailureType),
+//                          bits left, bits found or guard found, bits found
+//   0xB8    (unused)
 //   0xC0    mcp            maximum controlled priority, 0..255
 //   0xC4    faultHandler   the fault endpoint's CPtr (TCB_Configure, SetSpace; used with IPC)
 //   0xC8    boundNtfn      physical address of the bound notification, or 0
@@ -101,6 +109,20 @@ import { CTX_SIZE } from "../arch/x86/machine.gen";
 @inline export const TCB_NAME: usize = 0x68;
 // @ts-ignore: decorator
 @inline export const TCB_NAME_CAPACITY: usize = 32;
+// @ts-ignore: decorator
+@inline export const TCB_BLOCKING_OBJECT: usize = 0x48;
+// @ts-ignore: decorator
+@inline export const TCB_EP_NEXT: usize = 0x88;
+// @ts-ignore: decorator
+@inline export const TCB_EP_PREV: usize = 0x8C;
+// @ts-ignore: decorator
+@inline export const TCB_BLOCKING_BADGE: usize = 0x90;
+// @ts-ignore: decorator
+@inline export const TCB_BLOCKING_FLAGS: usize = 0x94;
+// @ts-ignore: decorator
+@inline export const TCB_FAULT: usize = 0x98;
+// @ts-ignore: decorator
+@inline export const TCB_LOOKUP_FAILURE: usize = 0xA8;
 // @ts-ignore: decorator
 @inline export const TCB_MCP: usize = 0xC0;
 // @ts-ignore: decorator
@@ -168,13 +190,59 @@ export function allocThreadId(): u32 {
 }
 
 
+/**
+ * seL4's thread states (non-MCS), and two kinds of Inactive that tsos
+ * keeps apart for its reports. Running and Restart are runnable: the
+ * thread is the current one or in a ready queue. Restart runs the
+ * thread's last system call again (the scheduler moves EIP back to its
+ * sysenter when it next runs it; kernel/sched/scheduler.ts).
+ */
 export enum ThreadState {
   Inactive = 0,
-  Running = 1,   // runnable: in a ready queue or current
-  Blocked = 2,
-  Faulted = 3,   // stopped after a fault it could not be told about
-  Exited = 4,
+  Running = 1,
+  Restart = 2,
+  BlockedOnReceive = 3,
+  BlockedOnSend = 4,
+  BlockedOnReply = 5,
+  BlockedOnNotification = 6,
+  Faulted = 7,   // Inactive: stopped after a fault nobody could be told about
+  Exited = 8,    // Inactive: ended by DebugThreadExit
 }
+
+/** Running or Restart: the thread is the current one or sits in a ready queue. */
+// @ts-ignore: decorator
+@inline export function isRunnableState(s: ThreadState): bool {
+  return s == ThreadState.Running || s == ThreadState.Restart;
+}
+
+/** Blocked in an IPC or notification wait: a queue (or a caller's reply) holds it. */
+// @ts-ignore: decorator
+@inline export function isBlockedState(s: ThreadState): bool {
+  return s >= ThreadState.BlockedOnReceive && s <= ThreadState.BlockedOnNotification;
+}
+
+/** seL4's isStopped: neither runnable nor idle (blocked, or one of the inactive states). */
+// @ts-ignore: decorator
+@inline export function isStoppedState(s: ThreadState): bool {
+  return !isRunnableState(s);
+}
+
+/** A live thread: runnable or blocked; the machine stops when none is left. */
+// @ts-ignore: decorator
+@inline export function isLiveState(s: ThreadState): bool {
+  return s >= ThreadState.Running && s <= ThreadState.BlockedOnNotification;
+}
+
+// Bits of blockingFlags (TCB_BLOCKING_FLAGS).
+/** The capability the thread sends or receives with has Grant. */
+// @ts-ignore: decorator
+@inline export const TCB_BLOCKING_CAN_GRANT: u32 = 1 << 0;
+/** The sender's capability has GrantReply. */
+// @ts-ignore: decorator
+@inline export const TCB_BLOCKING_CAN_GRANT_REPLY: u32 = 1 << 1;
+/** A blocked sender did a Call: it waits for the reply once its message is taken. */
+// @ts-ignore: decorator
+@inline export const TCB_BLOCKING_IS_CALL: u32 = 1 << 2;
 
 /** The number of priorities (0 lowest .. 255 highest). */
 // @ts-ignore: decorator

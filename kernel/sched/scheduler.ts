@@ -1,50 +1,93 @@
 // kernel/sched/scheduler.ts: which thread runs next, and the way out of the kernel.
 //
-// Owns: the current thread, time slices, the live-thread count (and
-// telling the debug thread list, kernel/debug/thread-list.ts, when a
-// thread first runs and when its TCB goes), and
-// schedule(), the single exit path of every kernel entry: it picks the
-// head of the highest non-empty ready queue (kernel/sched/ready.ts), makes
-// its address space current, points TSS.esp0 at the end of its saved
-// context (where the next entry will save it) and restores it. With no
-// runnable thread the kernel idles in hlt with interrupts on; when no live
-// thread is left at all, the machine stops. Only a real switch (a thread
-// other than the one that ran last) touches the per-thread CPU state that
-// the entry paths leave alone: the FPU (arch/x86/fpu.ts) and the TLS
-// segment (arch/x86/tls.ts). A system call that returns to its caller
-// pays nothing for them.
-// Runnable threads stay in their ready queue while they run; round robin
-// within a priority rotates the queue when a slice ends or a thread yields.
+// Owns: the current thread, the scheduler action, thread states (every
+// change of a thread's state goes through setThreadState, which keeps the
+// live-thread count), time slices, telling the debug thread list
+// (kernel/debug/thread-list.ts) when a thread first runs and when its TCB
+// goes, and schedule(), the single exit path of every kernel entry.
+//
+// The model is seL4's (non-MCS, one domain). The current thread is not in
+// a ready queue while it runs; every other runnable thread is. A kernel
+// entry that wakes a thread does not decide at once whether to run it: it
+// records a scheduler action (possibleSwitchTo), which schedule() settles
+// on the way out:
+//   RESUME_CURRENT  the current thread goes on (or the kernel idles);
+//   CHOOSE_NEW      the head of the highest non-empty ready queue runs;
+//   a TCB address   that thread is the candidate: it runs if no ready
+//                   thread has a higher priority (seL4's fastfail and
+//                   isHighestPrio rules), so an IPC partner takes over
+//                   straight away without a trip through the queues.
+// Then it makes the chosen thread's address space current, points
+// TSS.esp0 at the end of its saved context (where the next entry saves
+// it), turns Restart into Running by moving EIP back to the sysenter
+// instruction, and restores it. With no runnable thread the kernel idles
+// in hlt with interrupts on; when no live thread is left, or every live
+// thread is blocked and no interrupt can wake one, the machine stops.
+// Only a real switch (a thread other than the one that ran last) touches
+// the per-thread CPU state that the entry paths leave alone: the FPU
+// (arch/x86/fpu.ts) and the TLS segment (arch/x86/tls.ts).
 // Must not: decide about faults or syscalls (kernel/trap.ts, kernel/syscall.ts).
+//
+// see: seL4 src/kernel/thread.c (schedule, chooseThread, switchToThread,
+// possibleSwitchTo, rescheduleRequired, setThreadState, timerTick,
+// activateThread), src/object/tcb.c (setPriority), facts only.
 
 import { restoreUserContext, idleWait } from "../arch/x86/intrinsics";
 import { tssSetKernelEntry } from "../arch/x86/gdt";
 import { vspaceSwitch } from "../arch/x86/vspace";
 import { threadVSpaceRoot } from "../arch/x86/vm-root";
 import {
-  CONTEXT_SIZE, ThreadState, tcbPriority, tcbState, setTcbState,
-  tcbTimeSlice, setTcbTimeSlice, setTcbPriority,
+  CONTEXT_SIZE, CTX_EIP, CTX_VECTOR, CTX_EFLAGS, VECTOR_SYSCALL, ThreadState, tcbPriority, tcbState,
+  tcbTimeSlice, setTcbTimeSlice, setTcbPriority, isRunnableState, isLiveState,
 } from "../object/tcb";
-import { readyEnqueue, readyDequeue, readyChooseThread, schedRoundRobinRotate } from "./ready";
+import { EFLAGS_IF } from "../arch/x86/machine.gen";
+import {
+  readyEnqueue, readyEnqueueFront, readyDequeue, readyChooseThread, readyHighestPriority,
+} from "./ready";
 import { putLine, puts, putLineStart } from "../console";
 import { putDec, putDec32 } from "../lib/format";
 import { haltSystem, EXIT_STATUS_OK } from "../power";
 import { fpuSwitchTo, fpuThreadGone, fpuTrapCount, fpuSaveCount } from "../arch/x86/fpu";
 import { tlsSwitchTo } from "../arch/x86/tls";
 import { debugThreadAdd, debugThreadRemove } from "../debug/thread-list";
+import { dumpThreads } from "../debug/dump";
 import { pathLeave } from "../debug/path-stats";
+import { TCB_STATE } from "../object/tcb";
 
 /** Timer ticks per time slice. */
 // @ts-ignore: decorator
 @inline export const TIME_SLICE_TICKS: u32 = 5;
 
+/** The length of sysenter: a restarted system call resumes this many bytes before its saved EIP. */
+// @ts-ignore: decorator
+@inline export const SYSENTER_LENGTH: u32 = 2;
+
+// Scheduler actions (any other value is the candidate thread's address).
+// @ts-ignore: decorator
+@inline const RESUME_CURRENT: usize = 0;
+// @ts-ignore: decorator
+@inline const CHOOSE_NEW: usize = 1;
+
+/** The running thread (seL4's ksCurThread), or 0 while the kernel idles. */
 let current: usize = 0;
+/** seL4's ksSchedulerAction. */
+let action: usize = RESUME_CURRENT;
+/** The thread whose FPU, TLS and address space are loaded: the one that ran last. */
+let lastRun: usize = 0;
 let liveThreads: u32 = 0;
 let ticks: u64 = 0;
 let switches: u32 = 0;
 
+/**
+ * How many interrupts could still wake a blocked thread (user-level IRQ
+ * handlers with a notification; kernel/object/irq.ts counts them). With
+ * none, all threads blocked means no thread will ever run again.
+ */
+let wakeSources: u32 = 0;
+
 /** The running thread, or 0 while the kernel idles. */
-export function currentThread(): usize {
+// @ts-ignore: decorator
+@inline export function currentThread(): usize {
   return current;
 }
 
@@ -56,65 +99,126 @@ export function timerTicks(): u64 {
   return ticks;
 }
 
-/** A new thread becomes runnable. */
+/** The number of interrupts that could wake a blocked thread changed (kernel/object/irq.ts). */
+export function schedulerSetWakeSources(n: u32): void {
+  wakeSources = n;
+}
+
+// ── Thread states ────────────────────────────────────────────────────
+
+/**
+ * seL4's setThreadState: every state change goes through here. The live
+ * count follows; if the current thread can no longer run, a new one must
+ * be chosen. It does not touch the ready queues: whoever makes a
+ * non-current thread runnable enqueues it, and whoever stops one that is
+ * queued dequeues it.
+ */
+export function setThreadState(t: usize, s: ThreadState): void {
+  const was = tcbState(t);
+  if (isLiveState(was) != isLiveState(s)) {
+    if (isLiveState(s)) liveThreads++;
+    else liveThreads--;
+  }
+  store<u32>(t, s, TCB_STATE);
+  if (t == current && action == RESUME_CURRENT && !isRunnableState(s)) rescheduleRequired();
+}
+
+/** seL4's rescheduleRequired: a candidate goes back to its queue, and the next exit chooses afresh. */
+export function rescheduleRequired(): void {
+  if (action != RESUME_CURRENT && action != CHOOSE_NEW) readyEnqueueFront(action);
+  action = CHOOSE_NEW;
+}
+
+/**
+ * seL4's possibleSwitchTo: `t` has become runnable (it is not current).
+ * It becomes the candidate if there is none yet; otherwise it waits in
+ * its queue and the next exit chooses.
+ */
+export function possibleSwitchTo(t: usize): void {
+  if (action != RESUME_CURRENT) {
+    rescheduleRequired();
+    readyEnqueueFront(t);
+  } else {
+    action = t;
+  }
+}
+
+/** A thread the kernel itself made (the root task) becomes runnable. */
 export function threadStart(t: usize): void {
-  setTcbState(t, ThreadState.Running);
   setTcbTimeSlice(t, TIME_SLICE_TICKS);
+  setThreadState(t, ThreadState.Running);
   readyEnqueue(t);
-  liveThreads++;
+  rescheduleRequired();
   debugThreadAdd(t);
 }
 
 /**
- * A thread stops: it faulted without a handler, exited, or was suspended
- * (`state` says which). It can be restarted (TCB_Resume); until then it
- * is not live. Its FPU state stays where it is (in the FPU, or saved in
- * its TCB when another thread takes the FPU): only deleting the TCB
- * drops it (threadDestroyed). Stopping a thread that is not live changes
- * only its state.
+ * seL4's restart, for a stopped thread (TCB_Resume, WriteRegisters and
+ * CopyRegisters with resume, a fault handler's reply): it runs again from
+ * where it stopped, re-executing a system call it was blocked in. The
+ * caller has already taken it out of any IPC wait (cancelIPC).
  */
-export function threadStop(t: usize, state: ThreadState): void {
-  const was = tcbState(t);
-  if (was == ThreadState.Running) readyDequeue(t);
-  setTcbState(t, state);
-  if (was == ThreadState.Running || was == ThreadState.Blocked) liveThreads--;
-  if (current == t) current = 0;
+export function threadRestart(t: usize): void {
+  setThreadState(t, ThreadState.Restart);
+  readyEnqueueFront(t);
+  possibleSwitchTo(t);
+  debugThreadAdd(t);
 }
 
-/** seL4's restart: a stopped thread becomes runnable again (nothing happens to a live one). */
-export function threadRestart(t: usize): void {
-  const s = tcbState(t);
-  if (s == ThreadState.Running || s == ThreadState.Blocked) return;
-  threadStart(t);
+/**
+ * A thread stops and is not live (Inactive, or the Faulted and Exited
+ * kinds of it): it leaves the ready queues. A thread that had finished
+ * its last system call will not repeat it when resumed (seL4's
+ * updateRestartPC): its context is marked to leave by iret at its EIP.
+ */
+export function threadStop(t: usize, state: ThreadState): void {
+  if (tcbState(t) == ThreadState.Running) keepEip(t);
+  setThreadState(t, state);
+  readyDequeue(t);
+}
+
+/** A context saved by sysenter is made an iret context, so a later Restart does not move EIP back. */
+export function keepEip(t: usize): void {
+  if (load<u32>(t, CTX_VECTOR) == VECTOR_SYSCALL) {
+    store<u32>(t, load<u32>(t, CTX_EFLAGS) | EFLAGS_IF, CTX_EFLAGS); // sysenter contexts keep IF clear (boot/trap.S)
+    store<u32>(t, 0, CTX_VECTOR);
+  }
 }
 
 /** A TCB is being deleted: the thread stops, and its FPU state is dropped without a save. */
 export function threadDestroyed(t: usize): void {
   threadStop(t, ThreadState.Inactive);
+  if (action == t) action = CHOOSE_NEW;
+  if (lastRun == t) lastRun = 0;
+  if (current == t) current = 0;
   fpuThreadGone(t);
   debugThreadRemove(t);
 }
 
-/** Sets a thread's priority, moving it to its new ready queue if it is queued. */
+/** seL4's setPriority: a runnable thread moves to the queue of its new priority. */
 export function threadSetPriority(t: usize, priority: i32): void {
-  const queued = tcbState(t) == ThreadState.Running;
-  if (queued) readyDequeue(t);
+  readyDequeue(t);
   setTcbPriority(t, priority);
-  if (queued) readyEnqueue(t);
+  if (isRunnableState(tcbState(t))) {
+    if (t == current) rescheduleRequired();
+    else possibleSwitchTo(t);
+  }
 }
 
-/** Thread `t`'s VSpace root may have changed (TCB_Configure, SetSpace): take it now if `t` is running. */
+/** Thread `t`'s VSpace root may have changed (TCB_Configure, SetSpace): take it now if its space is loaded. */
 export function threadVSpaceChanged(t: usize): void {
-  if (t == current) vspaceSwitch(threadVSpaceRoot(t));
+  if (t == lastRun) vspaceSwitch(threadVSpaceRoot(t));
 }
 
-/** The running thread gives up the rest of its slice. */
+/** The running thread gives up the rest of its slice (seL4's handleYield). */
 export function threadYield(t: usize): void {
   setTcbTimeSlice(t, TIME_SLICE_TICKS);
-  schedRoundRobinRotate(tcbPriority(t));
+  readyDequeue(t);
+  readyEnqueue(t);
+  rescheduleRequired();
 }
 
-/** One timer tick: charge the running thread; rotate its queue when its slice ends. */
+/** One timer tick: charge the running thread; it goes to the back of its queue when its slice ends. */
 export function schedulerTick(): void {
   ticks++;
   const t = current;
@@ -124,41 +228,97 @@ export function schedulerTick(): void {
     setTcbTimeSlice(t, left - 1);
     return;
   }
-  threadYield(t);
+  setTcbTimeSlice(t, TIME_SLICE_TICKS);
+  readyEnqueue(t);
+  rescheduleRequired();
+}
+
+// ── Choosing ─────────────────────────────────────────────────────────
+
+/** seL4's isHighestPrio: nothing ready has a higher priority than `prio`. */
+function isHighestPriority(prio: i32): bool {
+  return readyHighestPriority() <= prio;
+}
+
+/** seL4's chooseThread: the head of the highest non-empty queue leaves it and becomes current; 0 if none. */
+function chooseNewThread(): void {
+  const t = readyChooseThread();
+  if (t != 0) readyDequeue(t);
+  current = t;
+}
+
+/** seL4's schedule: settles the scheduler action. */
+function settleAction(): void {
+  if (action == RESUME_CURRENT) return;
+  const cur = current;
+  const wasRunnable = cur != 0 && isRunnableState(tcbState(cur));
+  if (wasRunnable) readyEnqueueFront(cur);
+  if (action == CHOOSE_NEW) {
+    chooseNewThread();
+  } else {
+    const candidate = action;
+    const prio = tcbPriority(candidate);
+    const fastfail = cur == 0 || prio < tcbPriority(cur);
+    if (fastfail && !isHighestPriority(prio)) {
+      readyEnqueueFront(candidate);
+      chooseNewThread();
+    } else if (wasRunnable && prio == tcbPriority(cur)) {
+      // The current thread keeps its place at the head; the candidate waits its turn.
+      readyEnqueue(candidate);
+      chooseNewThread();
+    } else {
+      readyDequeue(candidate);
+      current = candidate;
+    }
+  }
+  action = RESUME_CURRENT;
 }
 
 /** Leaves the kernel: runs the chosen thread, idles, or stops the machine. Never returns. */
 export function schedule(): void {
-  const t = readyChooseThread();
+  settleAction();
+  const t = current;
   if (t == 0) {
-    current = 0;
-    if (liveThreads == 0) {
+    if (liveThreads == 0) stopMachine("kernel: no threads left; stopping");
+    if (wakeSources == 0) {
       putLineStart();
-      puts("kernel: ");
-      putDec(ticks);
-      puts(" timer ticks, ");
-      putDec32(switches);
-      putLine(" thread switches");
-      puts("kernel: ");
-      putDec32(fpuTrapCount());
-      puts(" FPU traps (#NM), ");
-      putDec32(fpuSaveCount());
-      putLine(" FPU state saves");
-      putLine("kernel: no threads left; stopping");
-      haltSystem(EXIT_STATUS_OK);
+      putLine("kernel: every live thread is blocked and no interrupt can wake one:");
+      dumpThreads();
+      stopMachine("kernel: stopping");
     }
     pathLeave();
     idleWait();
     return;
   }
-  if (t != current) {
+  if (t != lastRun) {
     switches++;
     fpuSwitchTo(t);
     tlsSwitchTo(t);
     vspaceSwitch(threadVSpaceRoot(t)); // checked on each switch: its page directory may be gone
+    lastRun = t;
   }
-  current = t;
+  if (tcbState(t) == ThreadState.Restart) {
+    // seL4's activateThread: run the system call again from its sysenter.
+    if (load<u32>(t, CTX_VECTOR) == VECTOR_SYSCALL) store<u32>(t, load<u32>(t, CTX_EIP) - SYSENTER_LENGTH, CTX_EIP);
+    store<u32>(t, ThreadState.Running, TCB_STATE); // both runnable and live: nothing else changes
+  }
   tssSetKernelEntry(<u32>(t + CONTEXT_SIZE));
   pathLeave();
   restoreUserContext(<u32>t);
+}
+
+function stopMachine(why: string): void {
+  putLineStart();
+  puts("kernel: ");
+  putDec(ticks);
+  puts(" timer ticks, ");
+  putDec32(switches);
+  putLine(" thread switches");
+  puts("kernel: ");
+  putDec32(fpuTrapCount());
+  puts(" FPU traps (#NM), ");
+  putDec32(fpuSaveCount());
+  putLine(" FPU state saves");
+  putLine(why);
+  haltSystem(EXIT_STATUS_OK);
 }

@@ -121,7 +121,7 @@ describe("TCB_ReadRegisters and TCB_WriteRegisters", () => {
 
   it("resume the target on request, and CopyRegisters copies the frame and integer registers", () => {
     expect(invoke(TCB_A, L.TCBWriteRegisters, [1, 2, 0x402000, 0x1000])).toBe(0);
-    expect(x.threadState(tcbPhys(TCB_A))).toBe(1); // Running
+    expect(x.threadState(tcbPhys(TCB_A))).toBe(2); // Restart (seL4: a resumed thread runs its last system call again first)
     expect(invoke(TCB_B, L.TCBCopyRegisters, [0])).toBe(ERR.seL4_TruncatedMessage);
     expect(invoke(TCB_B, L.TCBCopyRegisters, [0], [EP])).toBe(ERR.seL4_InvalidCapability);
     expect(x.errorNumber()).toBe(1);
@@ -188,7 +188,7 @@ describe("TCB_Suspend, Resume, SetTLSBase, SetFlags, notifications and the Domai
   it("suspend and resume", () => {
     const t = tcbPhys(TCB_A);
     expect(invoke(TCB_A, L.TCBResume, [])).toBe(0);
-    expect(x.threadState(t)).toBe(1);
+    expect(x.threadState(t)).toBe(2); // Restart, runnable
     expect(invoke(TCB_A, L.TCBResume, [])).toBe(0); // a live thread: nothing happens
     expect(invoke(TCB_A, L.TCBSuspend, [])).toBe(0);
     expect(x.threadState(t)).toBe(0);

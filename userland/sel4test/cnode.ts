@@ -11,7 +11,7 @@ import {
   ERROR_MR_FAILED_LOOKUP_DEPTH_MISMATCH_BITS_FOUND, ERROR_MR_FAILED_LOOKUP_GUARD_MISMATCH_GUARD_FOUND,
   ERROR_MR_FAILED_LOOKUP_GUARD_MISMATCH_BITS_FOUND, ERROR_MR_RANGE_ERROR_MIN, ERROR_MR_RANGE_ERROR_MAX,
   CAP_NULL_CAP, CAP_ENDPOINT_CAP, CAP_NOTIFICATION_CAP, CAP_CNODE_CAP, CAP_UNTYPED_CAP,
-  OBJ_ENDPOINT, OBJ_NOTIFICATION, OBJ_CAP_TABLE, OBJ_UNTYPED, CNODE_CAPDATA_GUARD_SHIFT, CNODE_CAPDATA_GUARD_SIZE_SHIFT,
+  OBJ_ENDPOINT, OBJ_NOTIFICATION, OBJ_X86_4K, OBJ_CAP_TABLE, OBJ_UNTYPED, CNODE_CAPDATA_GUARD_SHIFT, CNODE_CAPDATA_GUARD_SIZE_SHIFT,
 } from "../../libs/abi/sel4.gen";
 import {
   seL4_CNode_Copy, seL4_CNode_Delete, seL4_CNode_Move, seL4_CNode_Mutate, seL4_CNode_Revoke, seL4_CNode_Rotate,
@@ -223,7 +223,9 @@ export function cspaceInvalidRoot(): void {
   checkEq(seL4_CNode_Copy(MY_CNODE, freeSlot(), DEPTH, n, ep, DEPTH, R_ALL), seL4_FailedLookup, "a notification as the source root");
   checkEq(detail(ERROR_MR_FAILED_LOOKUP_WAS_SOURCE), 1, "the source failed");
   checkEq(detail(ERROR_MR_FAILED_LOOKUP_TYPE), seL4_InvalidRoot, "an invalid root");
-  checkEq(seL4_CNode_Delete(ep, 0, 1), seL4_IllegalOperation, "invoking an endpoint with a CNode label");
+  // (An endpoint would take the invocation as a message to send: a frame is not a CNode and takes no CNode label.)
+  const frame = make(OBJ_X86_4K, 0);
+  checkEq(seL4_CNode_Delete(frame, 0, 1), seL4_IllegalOperation, "invoking a frame with a CNode label");
   checkEq(seL4_CNode_Delete(freeSlot(), 0, 1), seL4_InvalidCapability, "invoking an empty slot");
 }
 

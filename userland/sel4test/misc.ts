@@ -40,7 +40,9 @@ export function domainNonexistent(): void {
 export function domainWrongCap(): void {
   const t = make(OBJ_TCB, 0);
   const ep = make(OBJ_ENDPOINT, 0);
-  checkEq(seL4_DomainSet_Set(ep, 0, t), seL4_IllegalOperation, "an endpoint as the Domain capability");
+  const frame = make(OBJ_X86_4K, 0);
+  // (An endpoint invoked would take the invocation as a message to send: a frame stands for "not a Domain capability".)
+  checkEq(seL4_DomainSet_Set(frame, 0, t), seL4_IllegalOperation, "a frame as the Domain capability");
   checkEq(seL4_DomainSet_Set(PROCESS_SLOT_DOMAIN, 0, ep), seL4_InvalidArgument, "an endpoint as the thread");
   checkEq(detail(ERROR_MR_INVALID_ARGUMENT_NUMBER), 1, "argument 1");
   checkEq(seL4_DomainSet_Set(PROCESS_SLOT_DOMAIN, 0, freeSlot()), seL4_InvalidArgument, "an empty slot as the thread");

@@ -86,8 +86,9 @@ export function retypeErrors(): void {
   const busy = make(OBJ_ENDPOINT, 0);
   checkEq(retype(ut, OBJ_ENDPOINT, 0, busy, 1), seL4_DeleteFirst, "an occupied destination");
   checkEq(seL4_Untyped_Retype(ut, OBJ_ENDPOINT, 0, MY_CNODE, 5, 8, 0, 1), seL4_FailedLookup, "a destination CNode that does not resolve");
-  const ep = make(OBJ_ENDPOINT, 0);
-  checkEq(retype(ep, OBJ_ENDPOINT, 0, freeSlot(), 1), seL4_IllegalOperation, "retype of an endpoint");
+  // (An endpoint would take the invocation as a message to send.)
+  const frame = make(OBJ_X86_4K, 0);
+  checkEq(retype(frame, OBJ_ENDPOINT, 0, freeSlot(), 1), seL4_IllegalOperation, "retype of a frame");
 }
 
 /** RETYPE0001: objects are carved in order from the watermark until the untyped is full. */

@@ -5,9 +5,23 @@
 // with CS or SS 0 is a #GP in the kernel), EFLAGS with IF and the reserved
 // bit 1 (0x202), and the iret exit (vector 0), as seL4 ia32's
 // Arch_initContext sets them. Every other register stays 0.
+// Also owns sanitiseEflags: what of a user-supplied EFLAGS value a thread
+// may run with (TCB_WriteRegisters, a fault handler's reply).
 // Must not: touch anything but the context's words (the object is already zeroed).
 
-import { CTX_EFLAGS, CTX_CS, CTX_SS, CTX_VECTOR, EFLAGS_IF, EFLAGS_RESERVED1, SEL_USER_CS, SEL_USER_DS } from "./machine.gen";
+import { CTX_EFLAGS, CTX_CS, CTX_SS, CTX_VECTOR, EFLAGS_IF, EFLAGS_RESERVED1, EFLAGS_ID, SEL_USER_CS, SEL_USER_DS } from "./machine.gen";
+
+// @ts-ignore: decorator
+@inline const EFLAGS_AC: u32 = 1 << 18;
+/** The flags a user may set in its eflags: CF, PF, AF, ZF, SF, DF, OF (bits 0..11 but TF, IF, IOPL), AC and ID. */
+// @ts-ignore: decorator
+@inline const EFLAGS_USER_MASK: u32 = 0xCD5 | EFLAGS_AC | EFLAGS_ID;
+
+/** A user-supplied EFLAGS, sanitised as seL4 does: IF and bit 1 set; no IOPL, TF, NT, RF or VM. */
+// @ts-ignore: decorator
+@inline export function sanitiseEflags(v: u32): u32 {
+  return (v & EFLAGS_USER_MASK) | EFLAGS_IF | EFLAGS_RESERVED1;
+}
 
 /** Initialises the saved context of the thread `t` (the TCB's thread part, kernel address). */
 export function archInitContext(t: usize): void {
