@@ -101,6 +101,8 @@ export const INTRINSICS: Intrinsic[] = [
   { name: "readGs32", params: ["i32"], result: "i32", scope: "user", body: `u32 v; __asm__ volatile("mov %%gs:(%1), %0" : "=r"(v) : "r"(a) : "memory"); return v;` },
   // The address of a test helper thread's code (build/rt/user-rt.c): 0 counts forever, 1 counts once and suspends itself.
   { name: "threadEntry", params: ["i32"], result: "i32", scope: "user", body: `extern char user_thread_count[], user_thread_count_once[]; return a == 0 ? (u32)(uintptr_t)user_thread_count : (u32)(uintptr_t)user_thread_count_once;` },
+  // Where a thread started by libs/user/thread.ts begins (build/rt/user-rt.c; only in programs that export threadMain).
+  { name: "threadStartAddress", params: [], result: "i32", scope: "user", body: `extern char user_thread_start[]; return (u32)(uintptr_t)user_thread_start;` },
   // A compiler barrier: memory another thread may change is read again after it (a busy-wait's loop body).
   { name: "compilerBarrier", params: [], result: null, scope: "user", body: `__asm__ volatile("" ::: "memory");` },
   // Raw instructions that user-mode fault tests execute on purpose.

@@ -176,6 +176,8 @@ export function wasmToObject(m: NativeModule): void {
       `#define WASM_INIT_MODULE Z_${mangled}_init_module`,
       `#define WASM_INSTANTIATE() Z_${mangled}_instantiate(${instantiateArgs})`,
       `#define WASM_ENTRY Z_${mangled}Z_${m.entry}`,
+      // A program that exports threadMain can start threads in its own address space (build/rt/user-rt.c).
+      ...(new RegExp(`\\bZ_${mangled}Z_threadMain\\(`).test(header) ? [`#define WASM_THREAD_ENTRY Z_${mangled}Z_threadMain`] : []),
       `#include "${m.runtime}"`,
       "",
     ].join("\n"),

@@ -3,7 +3,10 @@
 // Owns: the kernel side of every IDT vector (entered from boot/trap.S):
 //  - IRQs (0x20-0x2F): the timer tick, spurious IRQ filtering, EOI;
 //  - #NM (device not available) in user mode: the lazy FPU switch
-//    (arch/x86/fpu.ts), after which the thread resumes; not a fault;
+//    (arch/x86/fpu.ts), after which the thread resumes; not a fault,
+//    unless the thread's FPU is disabled (seL4_TCBFlag_fpuDisabled: it
+//    never owns the FPU, CR0.TS stays set while it runs), which makes it
+//    a user exception;
 //  - a CPU exception in user mode: a fault (kernel/api/faults.ts): a VM
 //    fault for a page fault, a user exception otherwise, sent to the
 //    thread's fault handler, or reported if it has none;
@@ -15,8 +18,9 @@ import { readCr0, readCr2, readCr3, readCr4 } from "./arch/x86/intrinsics";
 import { IRQ_BASE_VECTOR, picIsSpurious, picEndOfInterrupt } from "./arch/x86/pic";
 import {
   CTX_EDI, CTX_ESI, CTX_EBP, CTX_EBX, CTX_EDX, CTX_ECX, CTX_EAX, CTX_VECTOR, CTX_ERROR,
-  CTX_EIP, CTX_CS, CTX_EFLAGS, CTX_ESP,
+  CTX_EIP, CTX_CS, CTX_EFLAGS, CTX_ESP, TCB_TCB_FLAGS,
 } from "./object/tcb";
+import { seL4_TCBFlag_fpuDisabled } from "../libs/abi/sel4.gen";
 import { currentThread, schedule, schedulerTick } from "./sched/scheduler";
 import { handleUserException } from "./api/faults";
 import { puts, putc, putNewline, putLineStart } from "./console";
@@ -82,7 +86,7 @@ export function handleUserTrap(): void {
   pathEnter(PathKind.Trap, <i32>vector);
   if (isIrq(vector)) {
     handleIrq(vector - IRQ_BASE_VECTOR);
-  } else if (vector == VECTOR_DEVICE_NOT_AVAILABLE) {
+  } else if (vector == VECTOR_DEVICE_NOT_AVAILABLE && (load<u32>(t, TCB_TCB_FLAGS) & seL4_TCBFlag_fpuDisabled) == 0) {
     fpuDeviceNotAvailable(t);
   } else {
     handleUserException(t, vector, load<u32>(t, CTX_ERROR), vector == VECTOR_PAGE_FAULT ? readCr2() : 0);

@@ -17,12 +17,15 @@
 // (decodeCNodeInvocation), facts only.
 
 import {
-  capTag, capWords, isNullCap, capRights, CAP_ENDPOINT_CAP, RIGHT_READ, RIGHT_WRITE, RIGHT_GRANT, RIGHT_GRANT_REPLY,
+  capTag, capWords, isNullCap, capRights, capBadge, replyIsMaster, CAP_ENDPOINT_CAP, CAP_REPLY_CAP, RIGHT_READ, RIGHT_WRITE, RIGHT_GRANT, RIGHT_GRANT_REPLY,
 } from "../cspace/cte";
 import { maskCapRights, updateCapData, deriveCap, derivedCap, DeriveResult } from "../cspace/derive";
 import { cteInsert, cteMove, cteSwap, hasChildren } from "../cspace/cdt";
 import { cteDelete, cteRevoke, DeleteResult } from "../cspace/delete";
 import { lookupSlotForCNodeOp, setMissingCapabilityFault } from "../cspace/lookup";
+import { tcbSlot, TCB_CALLER } from "./tcb";
+import { currentThread } from "../sched/scheduler";
+import { cancelBadgedSends, endpointOf } from "./endpoint";
 import {
   invLabel, invLength, invArg, invExtraCap, errorIllegalOperation, errorTruncatedMessage,
   errorFailedLookup, errorDeleteFirst, errorRevokeFirst, errorCode,
@@ -160,12 +163,18 @@ export function invokeCNode(): DeleteResult {
         cteMove(newCap, srcSlot, pivotSlot);
       }
       return DeleteResult.Done;
-    case CNodeOp.SaveCaller:
-      // The caller's reply capability arrives with IPC; until then no thread has one, and seL4 does nothing then.
+    case CNodeOp.SaveCaller: {
+      // The reply capability the last Call left in the caller's tcbCaller slot moves here (none: nothing, as in seL4).
+      const caller = tcbSlot(currentThread(), TCB_CALLER);
+      if (capTag(caller) == CAP_REPLY_CAP && !replyIsMaster(caller)) cteMove(capWords(caller), caller, destSlot);
       return DeleteResult.Done;
-    case CNodeOp.CancelBadgedSends:
-      // No thread waits on an endpoint until IPC exists, so there is nothing to cancel.
+    }
+    case CNodeOp.CancelBadgedSends: {
+      // An unbadged capability cancels nothing (seL4: only badged sends can be told apart).
+      const badge = capBadge(destSlot);
+      if (badge != 0) cancelBadgedSends(endpointOf(destSlot), badge);
       return DeleteResult.Done;
+    }
     default:
       return DeleteResult.Done;
   }

@@ -91,6 +91,16 @@ let wakeSources: u32 = 0;
   return current;
 }
 
+/**
+ * Makes `t` the current thread without a switch: for harnesses that run
+ * kernel code without a kernel entry (test/kernel/*.entry.ts), where an
+ * invocation needs a thread that makes it.
+ */
+export function schedulerSetCurrent(t: usize): void {
+  current = t;
+  action = RESUME_CURRENT;
+}
+
 export function liveThreadCount(): u32 {
   return liveThreads;
 }

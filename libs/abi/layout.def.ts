@@ -10,6 +10,8 @@
 //   0x00400000  USER_TEXT_BASE: program text and read-only data (ELF)
 //   0x00800000  USER_WASM_BASE: the program's AssemblyScript data (asc --memoryBase)
 //   ...         C data and bss follow it (userland/user.ld)
+//   0xB0000000  USER_THREAD_AREA: 4 MiB for threads a program starts in its own
+//               address space (libs/user/thread.ts): one 64 KiB area each
 //   0xBFFE0000  USER_BOOTINFO: one page, the process information page
 //   0xBFFE8000  USER_IPC_BUFFER: one page
 //   0xBFFF0000  stack, USER_STACK_PAGES pages, growing down from USER_STACK_TOP
@@ -102,4 +104,34 @@ export const BOOTINFO_LIMITS: ConstantGroup = {
   doc: "Bounds of the BootInfo fields.",
   source: "tsos",
   entries: [{ name: "CMDLINE_MAX", value: 255, doc: "Longest command line kept; longer ones are cut." }],
+};
+
+export const USER_THREADS: ConstantGroup = {
+  title: "Threads in a program's own address space",
+  prefix: "THREAD_",
+  type: "u32",
+  doc: "Where libs/user/thread.ts puts a new thread's stack, IPC buffer and thread control words.",
+  source: "tsos",
+  entries: [
+    { name: "AREA_BASE", value: 0xb0000000, doc: "The 4 MiB region (one page table) that holds every thread's area." },
+    { name: "AREA_PAGES", value: 16, doc: "Pages of one thread's area: a guard page, the stack, the IPC buffer page, unused pages." },
+    { name: "MAX", value: 64, doc: "Threads the region holds." },
+    { name: "STACK_PAGES", value: 4, doc: "Pages of stack, above the area's unmapped guard page." },
+    { name: "IPC_BUFFER_PAGE", value: 5, doc: "The page of the area that holds the IPC buffer, and the thread control words after it." },
+    { name: "TLS_OFFSET", value: 0x800, doc: "Where the thread control words (TLS_*) start in the IPC buffer page." },
+  ],
+};
+
+export const TLS_BLOCK: ByteLayout = {
+  title: "Thread control words",
+  prefix: "TLS_",
+  size: 0x20,
+  doc: "Per-thread words of the user runtime, below the thread pointer: GS's base (GDT entry 7, SetTLSBase) is the address of SELF, so %gs:0 is the thread pointer (i386 TLS variant II) and the rest lies at negative offsets from it.",
+  source: "tsos (the IPC-buffer pointer is libsel4's __sel4_ipc_buffer, a TLS variable)",
+  fields: [
+    { name: "START_SP", offset: 0x00, size: 4, doc: "ESP where build/rt/user-rt.c called into a thread started by libs/user/thread.ts (a test reads it)." },
+    { name: "REGS", offset: 0x04, size: 4, count: 5, doc: "The system-call register block: eax, ebx, esi, edi, ebp in and out (libs/user/syscall.ts)." },
+    { name: "IPC_BUFFER", offset: 0x18, size: 4, doc: "The thread's IPC buffer address (libs/user/ipc.ts)." },
+    { name: "SELF", offset: 0x1c, size: 4, doc: "The thread pointer: its own address; GS's base points here." },
+  ],
 };

@@ -105,6 +105,27 @@
 // @ts-ignore: decorator
 @inline export const PROCESS_STATUS_FAILED: u32 = 0x4641494C;
 
+// ── Thread control words: Per-thread words of the user runtime, below the thread pointer: GS's base (GDT entry 7, SetTLSBase) is the address of SELF, so %gs:0 is the thread pointer (i386 TLS variant II) and the rest lies at negative offsets from it.
+
+/** @0, 4 bytes: ESP where build/rt/user-rt.c called into a thread started by libs/user/thread.ts (a test reads it). */
+// @ts-ignore: decorator
+@inline export const TLS_START_SP: usize = 0;
+/** @4, 20 bytes: The system-call register block: eax, ebx, esi, edi, ebp in and out (libs/user/syscall.ts). */
+// @ts-ignore: decorator
+@inline export const TLS_REGS: usize = 4;
+/** Elements in REGS. */
+// @ts-ignore: decorator
+@inline export const TLS_REGS_COUNT: u32 = 5;
+/** @24, 4 bytes: The thread's IPC buffer address (libs/user/ipc.ts). */
+// @ts-ignore: decorator
+@inline export const TLS_IPC_BUFFER: usize = 24;
+/** @28, 4 bytes: The thread pointer: its own address; GS's base points here. */
+// @ts-ignore: decorator
+@inline export const TLS_SELF: usize = 28;
+/** Bytes in the thread control words. */
+// @ts-ignore: decorator
+@inline export const TLS_SIZE: usize = 32;
+
 // ── User address space: Where a user program's parts go.
 
 /** Program text and read-only data are linked here. */
@@ -128,3 +149,24 @@
 /** The first address that is not user space: the kernel window. */
 // @ts-ignore: decorator
 @inline export const USER_TOP: u32 = 0xE0000000;
+
+// ── Threads in a program's own address space: Where libs/user/thread.ts puts a new thread's stack, IPC buffer and thread control words.
+
+/** The 4 MiB region (one page table) that holds every thread's area. */
+// @ts-ignore: decorator
+@inline export const THREAD_AREA_BASE: u32 = 0xB0000000;
+/** Pages of one thread's area: a guard page, the stack, the IPC buffer page, unused pages. */
+// @ts-ignore: decorator
+@inline export const THREAD_AREA_PAGES: u32 = 16;
+/** Threads the region holds. */
+// @ts-ignore: decorator
+@inline export const THREAD_MAX: u32 = 64;
+/** Pages of stack, above the area's unmapped guard page. */
+// @ts-ignore: decorator
+@inline export const THREAD_STACK_PAGES: u32 = 4;
+/** The page of the area that holds the IPC buffer, and the thread control words after it. */
+// @ts-ignore: decorator
+@inline export const THREAD_IPC_BUFFER_PAGE: u32 = 5;
+/** Where the thread control words (TLS_*) start in the IPC buffer page. */
+// @ts-ignore: decorator
+@inline export const THREAD_TLS_OFFSET: u32 = 0x800;

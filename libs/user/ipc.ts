@@ -29,31 +29,37 @@ import {
   MSGINFO_EXTRA_CAPS_SHIFT, MSGINFO_EXTRA_CAPS_MASK, MSGINFO_LENGTH_SHIFT, MSGINFO_LENGTH_MASK,
   seL4_NoError, seL4_WordSizeBits,
 } from "../abi/sel4.gen";
-import { syscall, regs, REG_EBX, REG_ESI, REG_EDI, REG_EBP } from "./syscall";
-import { USER_IPC_BUFFER } from "../abi/layout.gen";
+import { syscall, sysRegs, threadIpcBuffer, threadBlock, REG_EBX, REG_ESI, REG_EDI, REG_EBP } from "./syscall";
+import { TLS_IPC_BUFFER } from "../abi/layout.gen";
 
 // ── The IPC buffer ────────────────────────────────────────────────────────
 
 /**
- * The IPC buffer's address. A program started by tsos's process builder (or
- * by the kernel from a boot module) has it at USER_IPC_BUFFER; the root
- * task learns its own from BootInfo (bootinfo.ts initFromBootInfo).
+ * The calling thread's IPC buffer address lives in its control words
+ * (libs/abi/layout.def.ts TLS_BLOCK), as libsel4's __sel4_ipc_buffer is a
+ * TLS variable. A program's first thread starts with USER_IPC_BUFFER
+ * there (build/rt/user-rt.c), where the process builder maps it; the root
+ * task takes its own from BootInfo (bootinfo.ts initFromBootInfo), and
+ * libs/user/thread.ts sets each thread's.
  */
-let ipcBufferAddress: usize = USER_IPC_BUFFER;
+// @ts-ignore: decorator
+@inline function ipcBuffer(): usize {
+  return threadIpcBuffer();
+}
 
 /** Sets the calling thread's IPC buffer address (once, before any call that uses MRs). */
 export function setIpcBuffer(addr: usize): void {
-  ipcBufferAddress = addr;
+  store<u32>(threadBlock() + TLS_IPC_BUFFER, <u32>addr);
 }
 
-/** The IPC buffer address (USER_IPC_BUFFER unless setIpcBuffer changed it). */
+/** The calling thread's IPC buffer address. */
 export function seL4_GetIPCBuffer(): usize {
-  return ipcBufferAddress;
+  return ipcBuffer();
 }
 
 // @ts-ignore: decorator
 @inline function msgAddress(i: i32): usize {
-  return ipcBufferAddress + IPC_BUFFER_MSG + (<usize>i << seL4_WordSizeBits);
+  return ipcBuffer() + IPC_BUFFER_MSG + (<usize>i << seL4_WordSizeBits);
 }
 
 /** Message register i (0 .. IPC_BUFFER_MSG_COUNT - 1), from the IPC buffer. */
@@ -68,28 +74,28 @@ export function seL4_SetMR(i: i32, value: u32): void {
 
 /** The IPC buffer's userData word (libsel4 keeps the buffer's own address there). */
 export function seL4_GetUserData(): u32 {
-  return load<u32>(ipcBufferAddress + IPC_BUFFER_USER_DATA);
+  return load<u32>(ipcBuffer() + IPC_BUFFER_USER_DATA);
 }
 
 export function seL4_SetUserData(value: u32): void {
-  store<u32>(ipcBufferAddress + IPC_BUFFER_USER_DATA, value);
+  store<u32>(ipcBuffer() + IPC_BUFFER_USER_DATA, value);
 }
 
 /** Sets extra capability i (caps_or_badges[i]) of the next message to send. */
 export function seL4_SetCap(i: i32, cptr: u32): void {
-  store<u32>(ipcBufferAddress + IPC_BUFFER_CAPS_OR_BADGES + (<usize>i << seL4_WordSizeBits), cptr);
+  store<u32>(ipcBuffer() + IPC_BUFFER_CAPS_OR_BADGES + (<usize>i << seL4_WordSizeBits), cptr);
 }
 
 /** caps_or_badges[i]: an extra capability to send, or a received capability's badge. */
 export function seL4_GetBadge(i: i32): u32 {
-  return load<u32>(ipcBufferAddress + IPC_BUFFER_CAPS_OR_BADGES + (<usize>i << seL4_WordSizeBits));
+  return load<u32>(ipcBuffer() + IPC_BUFFER_CAPS_OR_BADGES + (<usize>i << seL4_WordSizeBits));
 }
 
 /** Where a received capability goes: CNode `root`, slot `index` resolved with `depth` bits. */
 export function seL4_SetCapReceivePath(root: u32, index: u32, depth: u32): void {
-  store<u32>(ipcBufferAddress + IPC_BUFFER_RECEIVE_CNODE, root);
-  store<u32>(ipcBufferAddress + IPC_BUFFER_RECEIVE_INDEX, index);
-  store<u32>(ipcBufferAddress + IPC_BUFFER_RECEIVE_DEPTH, depth);
+  store<u32>(ipcBuffer() + IPC_BUFFER_RECEIVE_CNODE, root);
+  store<u32>(ipcBuffer() + IPC_BUFFER_RECEIVE_INDEX, index);
+  store<u32>(ipcBuffer() + IPC_BUFFER_RECEIVE_DEPTH, depth);
 }
 
 // ── The message info word ─────────────────────────────────────────────────
@@ -123,6 +129,7 @@ export function seL4_MessageInfo_get_length(info: u32): u32 {
 // After a call that receives: MR0/MR1 from EDI/EBP into the IPC buffer,
 // the badge (EBX) to *sender when sender is not 0; returns the info (ESI).
 function received(sender: usize): u32 {
+  const regs = sysRegs();
   seL4_SetMR(0, load<u32>(regs, REG_EDI));
   seL4_SetMR(1, load<u32>(regs, REG_EBP));
   if (sender != 0) store<u32>(sender, load<u32>(regs, REG_EBX));
@@ -172,6 +179,49 @@ export function seL4_Poll(src: u32, sender: usize): u32 {
   return seL4_NBRecv(src, sender);
 }
 
+// The *WithMRs forms (libsel4 ia32): MR0 and MR1 travel in registers, taken
+// from and written back through the given addresses (0: not used, 0 sent)
+// instead of the IPC buffer.
+
+// @ts-ignore: decorator
+@inline function mrIn(p: usize): u32 { return p == 0 ? 0 : load<u32>(p); }
+// @ts-ignore: decorator
+@inline function mrOut(p: usize, v: u32): void { if (p != 0) store<u32>(p, v); }
+
+/** seL4_SendWithMRs: Send with MR0/MR1 from *mr0, *mr1. */
+export function seL4_SendWithMRs(dest: u32, info: u32, mr0: usize, mr1: usize): void {
+  syscall(SYS_SEND, dest, info, mrIn(mr0), mrIn(mr1));
+}
+
+/** seL4_NBSendWithMRs: NBSend with MR0/MR1 from *mr0, *mr1. */
+export function seL4_NBSendWithMRs(dest: u32, info: u32, mr0: usize, mr1: usize): void {
+  syscall(SYS_NB_SEND, dest, info, mrIn(mr0), mrIn(mr1));
+}
+
+/** seL4_CallWithMRs: Call with MR0/MR1 from *mr0, *mr1; the reply's MR0/MR1 go back there. Returns the reply's info. */
+export function seL4_CallWithMRs(dest: u32, info: u32, mr0: usize, mr1: usize): u32 {
+  syscall(SYS_CALL, dest, info, mrIn(mr0), mrIn(mr1));
+  const regs = sysRegs();
+  mrOut(mr0, load<u32>(regs, REG_EDI));
+  mrOut(mr1, load<u32>(regs, REG_EBP));
+  return load<u32>(regs, REG_ESI);
+}
+
+/** seL4_ReplyWithMRs: Reply with MR0/MR1 from *mr0, *mr1. */
+export function seL4_ReplyWithMRs(info: u32, mr0: usize, mr1: usize): void {
+  syscall(SYS_REPLY, 0, info, mrIn(mr0), mrIn(mr1));
+}
+
+/** seL4_RecvWithMRs: Recv; the badge goes to *sender, MR0/MR1 to *mr0, *mr1 (not to the IPC buffer). */
+export function seL4_RecvWithMRs(src: u32, sender: usize, mr0: usize, mr1: usize): u32 {
+  syscall(SYS_RECV, src, 0, 0, 0);
+  const regs = sysRegs();
+  mrOut(sender, load<u32>(regs, REG_EBX));
+  mrOut(mr0, load<u32>(regs, REG_EDI));
+  mrOut(mr1, load<u32>(regs, REG_EBP));
+  return load<u32>(regs, REG_ESI);
+}
+
 /** Reply to the last caller (non-MCS reply slot). */
 export function seL4_Reply(info: u32): void {
   syscall(SYS_REPLY, 0, info, seL4_GetMR(0), seL4_GetMR(1));
@@ -190,41 +240,36 @@ export function seL4_Yield(): void {
 
 // ── Invocations (the Call behind invocations.gen.ts) ──────────────────────
 
-let replyInfo: u32 = 0;
-let replyMR0: u32 = 0;
-let replyMR1: u32 = 0;
-
 /**
  * Invokes a kernel object: Call `service` with a message of `label`,
  * `extraCaps` capabilities (already in caps_or_badges) and `length`
  * words, MR0/MR1 passed here and MR2 and up already in the IPC buffer.
- * Returns the reply's label, the seL4 error code. The reply's MR0/MR1
- * are kept for invocationReplyMR(); on an error they are also written to
- * the IPC buffer, where the error's details are (ERROR_MR_*), as
- * libsel4's generated stubs do.
+ * Returns the reply's label, the seL4 error code. The reply's info and
+ * MR0/MR1 stay in the thread's register block for invocationReplyInfo()
+ * and invocationReplyMR() until its next system call; on an error they
+ * are also written to the IPC buffer, where the error's details are
+ * (ERROR_MR_*), as libsel4's generated stubs do.
  */
 export function invoke(service: u32, label: u32, extraCaps: u32, length: u32, mr0: u32, mr1: u32): u32 {
   syscall(SYS_CALL, service, seL4_MessageInfo_new(label, 0, extraCaps, length), mr0, mr1);
-  replyInfo = load<u32>(regs, REG_ESI);
-  replyMR0 = load<u32>(regs, REG_EDI);
-  replyMR1 = load<u32>(regs, REG_EBP);
-  const error = seL4_MessageInfo_get_label(replyInfo);
+  const regs = sysRegs();
+  const error = seL4_MessageInfo_get_label(load<u32>(regs, REG_ESI));
   if (error != seL4_NoError) {
-    seL4_SetMR(0, replyMR0);
-    seL4_SetMR(1, replyMR1);
+    seL4_SetMR(0, load<u32>(regs, REG_EDI));
+    seL4_SetMR(1, load<u32>(regs, REG_EBP));
   }
   return error;
 }
 
 /** The message info of the last invoke()'s reply. */
 export function invocationReplyInfo(): u32 {
-  return replyInfo;
+  return load<u32>(sysRegs(), REG_ESI);
 }
 
 /** Message register i of the last invoke()'s reply: MR0/MR1 from its registers, the rest from the IPC buffer. */
 export function invocationReplyMR(i: i32): u32 {
-  if (i == 0) return replyMR0;
-  if (i == 1) return replyMR1;
+  if (i == 0) return load<u32>(sysRegs(), REG_EDI);
+  if (i == 1) return load<u32>(sysRegs(), REG_EBP);
   return seL4_GetMR(i);
 }
 
@@ -253,14 +298,14 @@ export function seL4_DebugSnapshot(): void {
 /** The type tag (CAP_*) of the capability at `cap`, 0 if the slot is empty. */
 export function seL4_DebugCapIdentify(cap: u32): u32 {
   syscall(SYS_DEBUG_CAP_IDENTIFY, cap, 0, 0, 0);
-  return load<u32>(regs, REG_EBX);
+  return load<u32>(sysRegs(), REG_EBX);
 }
 
 /** Name the thread `tcb` after `n` bytes at `addr`: copied, NUL-terminated, into the IPC buffer's msg. */
 export function seL4_DebugNameThreadBytes(tcb: u32, addr: usize, n: u32): void {
   const max: u32 = (IPC_BUFFER_MSG_COUNT << seL4_WordSizeBits) - 1;
   const m = n < max ? n : max;
-  const dst = ipcBufferAddress + IPC_BUFFER_MSG;
+  const dst = ipcBuffer() + IPC_BUFFER_MSG;
   memory.copy(dst, addr, m);
   store<u8>(dst + m, 0);
   syscall(SYS_DEBUG_NAME_THREAD, tcb, 0, 0, 0);
@@ -270,7 +315,7 @@ export function seL4_DebugNameThreadBytes(tcb: u32, addr: usize, n: u32): void {
 export function seL4_DebugNameThread(tcb: u32, name: string): void {
   const max = <i32>(IPC_BUFFER_MSG_COUNT << seL4_WordSizeBits) - 1;
   const m = name.length < max ? name.length : max;
-  const dst = ipcBufferAddress + IPC_BUFFER_MSG;
+  const dst = ipcBuffer() + IPC_BUFFER_MSG;
   for (let i = 0; i < m; i++) store<u8>(dst + i, <u8>name.charCodeAt(i));
   store<u8>(dst + m, 0);
   syscall(SYS_DEBUG_NAME_THREAD, tcb, 0, 0, 0);

@@ -22,7 +22,7 @@ import {
 // @ts-ignore: decorator
 @external("x86", "startRegister") export declare function startRegister(): u32;
 
-export { regs, syscall } from "./syscall";
+export { sysRegs, syscall } from "./syscall";
 
 export function putChar(c: u32): void {
   seL4_DebugPutChar(c);

@@ -14,6 +14,10 @@ import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { INTRINSICS, INTRINSIC_MODULE } from "../../build/intrinsics";
+import { TLS_BLOCK } from "../../libs/abi/layout.def";
+
+/** Offset of the thread pointer in the thread control words. */
+const TLS_SELF = TLS_BLOCK.fields.find((f) => f.name === "SELF")!.offset;
 
 /** Thrown by the mocks of kernel exits (restoreUserContext, idleWait), which never return. */
 export class KernelExit extends Error {
@@ -319,6 +323,8 @@ export class X86Mock {
   /** The FS and GS selectors. */
   fs = 0;
   gs = 0;
+  /** GS's base, for the user-mode readGs32: the user thread's thread pointer (KernelInstance sets one up). */
+  gsBase = 0;
   /** The CRT controller's registers, by index. */
   crtc = new Array<number>(256).fill(0);
   crtcIndex = 0;
@@ -486,8 +492,9 @@ export class X86Mock {
       readGs: () => this.gs,
       writeFs: (v: number) => void (this.fs = v & 0xffff),
       writeGs: (v: number) => void (this.gs = v & 0xffff),
-      readGs32: () => {
-        throw new Error("X86Mock: readGs32 is a user-mode intrinsic");
+      readGs32: (offset: number) => {
+        if (this.gsBase === 0) throw new Error("X86Mock: readGs32 with GS base 0 (no thread control words)");
+        return new DataView(this.memory().buffer).getUint32((this.gsBase + offset) >>> 0, true);
       },
       loadGdt: () => {},
       // Kernel exits never return: in Node they end the call with an exception.
@@ -504,6 +511,7 @@ export class X86Mock {
       },
       startRegister: () => this.options.startRegister ?? 0,
       threadEntry: (kind: number) => 0x400000 + kind * 0x10,
+      threadStartAddress: () => 0x400100,
       compilerBarrier: () => {},
       benchSysenter: () => 0n,
       benchSysenterNop: () => 0n,
@@ -577,6 +585,14 @@ export class KernelInstance {
   readonly scratchEnd: number;
   private next: number;
 
+  /**
+   * The user thread's control words (libs/abi/layout.def.ts TLS_BLOCK), in
+   * a page below scratch memory that resetScratch leaves alone (scratch
+   * still ends where memory ends): the mocked GS base points at its SELF
+   * word, as build/rt/user-rt.c sets it up.
+   */
+  readonly tlsBlock: number;
+
   constructor(
     readonly module: CompiledEntry,
     readonly instance: WebAssembly.Instance,
@@ -584,10 +600,14 @@ export class KernelInstance {
     scratchPages = 16,
   ) {
     const pagesBefore = this.memory.buffer.byteLength >>> 16;
-    this.memory.grow(scratchPages);
-    this.scratchBase = pagesBefore << 16;
+    this.memory.grow(scratchPages + 1);
+    this.tlsBlock = pagesBefore << 16;
+    this.scratchBase = this.tlsBlock + 0x10000;
     this.scratchEnd = this.memory.buffer.byteLength;
     this.next = this.scratchBase;
+    const self = this.tlsBlock + TLS_SELF;
+    this.view.setUint32(self, self, true);
+    x86.gsBase = self;
   }
 
   // eslint-disable-next-line @typescript-eslint/no-explicit-any

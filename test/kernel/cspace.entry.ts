@@ -16,6 +16,7 @@ import * as preemption from "../../kernel/api/preemption";
 export { picUnmask, picMask } from "../../kernel/arch/x86/pic";
 
 export { vspaceSetPhysWindow, vspaceInit } from "../../kernel/arch/x86/vspace";
+export { schedulerSetCurrent, currentThread } from "../../kernel/sched/scheduler";
 export { invocationBegin, invocationSetArg, invocationAddExtraCap } from "../../kernel/api/invocation";
 export { decodeUntypedInvocation, invokeUntypedRetype, decodeCNodeInvocation, invokeCNode };
 import { decodeUntypedInvocation, invokeUntypedRetype } from "../../kernel/object/untyped";

@@ -22,6 +22,8 @@ const KERNEL_VBASE = KERNEL_SPACE.entries.find((e) => e.name === "KERNEL_VBASE")
 /** The saved context's offsets in the thread part (kernel/arch/x86/machine.def.ts: CTX_EIP is the field EIP). */
 const CTX = Object.fromEntries(SAVED_CONTEXT.fields.map((f) => [`${SAVED_CONTEXT.prefix}${f.name}`, f.offset]));
 const REGS = USER_CONTEXT.fields.length; // 12 on ia32
+/** Where a TCB object's thread part starts (kernel/object/tcb.ts TCB_THREAD_OFFSET). */
+const TCB_THREAD_OFFSET = 1024;
 
 let k: KernelInstance;
 let x: any;
@@ -33,6 +35,8 @@ const slotOf = (i: number) => root + 16 * i;
 // Root CNode slots of the fixture.
 const UT = 1, POOL = 2, ASID_CONTROL = 3, DOMAIN = 4, IRQ_CONTROL = 5, IOPORT_CONTROL = 6;
 const TCB_A = 10, TCB_B = 11, CNODE = 12, EP = 13, NTFN = 14, FRAME = 15, PT = 16, PD = 17, PD2 = 18, FRAME2 = 19;
+/** The thread that makes the invocations (the kernel's current thread). */
+const CALLER = 20;
 
 function setCap(i: number, make: () => void): void {
   make();
@@ -92,6 +96,8 @@ beforeEach(async () => {
   expect(retype(OBJ.X86_PageDirectory, 0, PD, 2)).toBe(0);
   expect(retype(OBJ.X86_4K, 0, FRAME2)).toBe(0);
   expect(invoke(POOL, L.X86ASIDPoolAssign, [], [PD])).toBe(0); // PD gets an ASID; PD2 does not
+  expect(retype(OBJ.TCB, 0, CALLER)).toBe(0);
+  x.schedulerSetCurrent(tcbPhys(CALLER) + TCB_THREAD_OFFSET);
 }, 120_000);
 
 describe("TCB_ReadRegisters and TCB_WriteRegisters", () => {

@@ -3,7 +3,8 @@
 // Owns: small helpers over the user library for the tests in this
 // directory: rights words, making objects from the test's untyped share,
 // copying and deleting within the test's CNode, and the seL4 error
-// details a failed invocation leaves in the IPC buffer.
+// details a failed invocation leaves in the IPC buffer, and starting
+// threads in the test's own address space.
 // Must not: check anything itself (the tests do, through libs/user/testing.ts).
 
 import {
@@ -12,7 +13,8 @@ import {
 } from "../../libs/abi/sel4.gen";
 import { seL4_Untyped_Retype, seL4_CNode_Copy, seL4_CNode_Delete, seL4_CNode_Mint } from "../../libs/user/invocations.gen";
 import { seL4_GetMR } from "../../libs/user/ipc";
-import { MY_CNODE, DEPTH, myUntyped, freeSlot, freeSlots, checkEq } from "../../libs/user/testing";
+import { MY_CNODE, MY_VSPACE, MY_TCB, DEPTH, myUntyped, freeSlot, freeSlots, checkEq } from "../../libs/user/testing";
+import { threadAreaInit, threadCreate, threadResume, THREAD_SLOTS } from "../../libs/user/thread";
 
 // @ts-ignore: decorator
 @inline export const R_WRITE: u32 = <u32>1 << CAP_RIGHTS_CAP_ALLOW_WRITE_SHIFT;
@@ -59,4 +61,26 @@ export function del(slot: u32): u32 {
 /** Message register `i` of the last reply (a failed invocation's details: libs/abi/sel4.def.ts ERROR_MR_*). */
 export function detail(i: i32): u32 {
   return seL4_GetMR(i);
+}
+
+// ── Threads in the test's own address space (libs/user/thread.ts) ─────────
+
+let threadAreaReady = false;
+let threadsMade: u32 = 0;
+
+/**
+ * Starts a thread in the test's CSpace and VSpace running threadMain(kind,
+ * arg) (userland/sel4test/main.ts) at `prio`, with `faultEp` (a slot of
+ * ours, 0 for none) as its fault endpoint; resumed unless `resume` is
+ * false. Returns its TCB's slot (checked).
+ */
+export function spawn(kind: i32, arg: u32, prio: u32, faultEp: u32 = 0, resume: bool = true): u32 {
+  if (!threadAreaReady) {
+    checkEq(threadAreaInit(myUntyped(), MY_CNODE, MY_VSPACE, freeSlot()), seL4_NoError, "map the thread area's page table");
+    threadAreaReady = true;
+  }
+  const first = freeSlots(THREAD_SLOTS);
+  checkEq(threadCreate(myUntyped(), MY_CNODE, MY_VSPACE, first, threadsMade++, kind, arg, prio, MY_TCB, faultEp), seL4_NoError, "make a thread");
+  if (resume) checkEq(threadResume(first), seL4_NoError, "resume it");
+  return first;
 }

@@ -18,6 +18,8 @@ import * as untyped from "./untyped";
 import * as tcb from "./tcb";
 import * as vspace from "./vspace";
 import * as misc from "./misc";
+import * as ipc from "./ipc";
+import * as faults from "./faults";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
 
@@ -91,6 +93,40 @@ function test(i: i32, run: bool): string {
     case 61: if (run) vspace.revokeUntypedUnmaps(); return "CNODEOP0007-untyped";
     case 62: if (run) vspace.retypeAfterRevokeIsZero(); return "RETYPE0001-cleared";
     case 63: if (run) tcb.tlsOtherThread(); return "TLS0001-other";
+    case 64: if (run) ipc.syscallSend(); return "SYSCALL0001";
+    case 65: if (run) ipc.syscallNBSend(); return "SYSCALL0002";
+    case 66: if (run) ipc.syscallReply(); return "SYSCALL0003";
+    case 67: if (run) ipc.syscallSignal(); return "SYSCALL0004";
+    case 68: if (run) ipc.syscallCall(); return "SYSCALL0005";
+    case 69: if (run) ipc.syscallRecv(); return "SYSCALL0010";
+    case 70: if (run) ipc.syscallReplyRecv(); return "SYSCALL0011";
+    case 71: if (run) ipc.syscallNBRecv(); return "SYSCALL0012";
+    case 72: if (run) ipc.syscallWait(); return "SYSCALL0013";
+    case 73: if (run) ipc.syscallSendWithMRs(); return "SYSCALL0014";
+    case 74: if (run) ipc.syscallNBSendWithMRs(); return "SYSCALL0015";
+    case 75: if (run) ipc.syscallReplyWithMRs(); return "SYSCALL0016";
+    case 76: if (run) ipc.syscallCallWithMRs(); return "SYSCALL0017";
+    case 77: if (run) ipc.ipcSendRecv(); return "IPC0001";
+    case 78: if (run) ipc.ipcCallReplyRecv(); return "IPC0002";
+    case 79: if (run) ipc.ipcSendReplyRecv(); return "IPC0003";
+    case 80: if (run) ipc.ipcNBSendRecv(); return "IPC0004";
+    case 81: if (run) ipc.ipcSuspendMidCall(); return "IPC0010";
+    case 82: if (run) ipc.ipcRightsSend(); return "IPCRIGHTS0001";
+    case 83: if (run) ipc.ipcRightsRecv(); return "IPCRIGHTS0002";
+    case 84: if (run) ipc.ipcRightsGrant(); return "IPCRIGHTS0003";
+    case 85: if (run) ipc.ipcRightsCall(); return "IPCRIGHTS0004";
+    case 86: if (run) ipc.ipcRightsReplyGrant(); return "IPCRIGHTS0005";
+    case 87: if (run) ipc.nbWait(); return "NBWAIT0001";
+    case 88: if (run) ipc.schedIpcPriorities(); return "SCHED0006";
+    case 89: if (run) ipc.ipcCapTransfer(); return "IPC0001-caps";
+    case 90: if (run) ipc.ipcCapBadSlot(); return "IPC0001-bad-slot";
+    case 91: if (run) faults.pageFaultRead(); return "PAGEFAULT0001";
+    case 92: if (run) faults.pageFaultWrite(); return "PAGEFAULT0002";
+    case 93: if (run) faults.pageFaultExecute(); return "PAGEFAULT0003";
+    case 94: if (run) faults.unknownSyscall(); return "PAGEFAULT0004";
+    case 95: if (run) faults.undefinedInstruction(); return "PAGEFAULT0005";
+    case 96: if (run) faults.fpuDisabled(); return "FPU0004";
+    case 97: if (run) faults.stackAlignment(); return "STACK_ALIGNMENT_001";
     default: return "";
   }
 }
@@ -99,6 +135,11 @@ function testCount(): i32 {
   let n = 0;
   while (test(n, false).length != 0) n++;
   return n;
+}
+
+/** Where the threads a test starts in its own address space begin (libs/user/thread.ts, env.ts spawn). */
+export function threadMain(kind: i32, arg: u32): void {
+  if (!faults.faultHelperMain(kind, arg)) ipc.helperMain(kind, arg);
 }
 
 export function main(): u32 {

@@ -20,7 +20,8 @@ import {
   seL4_TCB_WriteRegisters, seL4_TCB_ReadRegisters, seL4_TCB_CopyRegisters, seL4_TCB_Suspend, seL4_TCB_Resume,
   seL4_TCB_SetTLSBase, seL4_TCB_SetFlags, seL4_TCB_SetFlags_flags, seL4_TCB_SetIPCBuffer,
 } from "../../libs/user/invocations.gen";
-import { seL4_Yield, seL4_DebugCapIdentify, seL4_SetTLSBase } from "../../libs/user/ipc";
+import { seL4_Yield, seL4_DebugCapIdentify, seL4_SetTLSBase, seL4_GetIPCBuffer } from "../../libs/user/ipc";
+import { TLS_SELF, TLS_IPC_BUFFER } from "../../libs/abi/layout.gen";
 import { MY_CNODE, MY_VSPACE, MY_TCB, freeSlot, check, checkEq, myPriority } from "../../libs/user/testing";
 import { make, detail } from "./env";
 
@@ -236,12 +237,34 @@ export function threadsIpcBuffer(): void {
 
 /** TLS0001: the TLS base set by seL4_SetTLSBase is where %gs points. */
 export function tlsSetBase(): void {
-  const block = memory.data<u32>([0x11111111, 0x22222222, 0x33333333]);
-  seL4_SetTLSBase(<u32>block);
-  checkEq(readGs32(0), 0x11111111, "%gs:0 reads the first word");
-  checkEq(readGs32(8), 0x33333333, "%gs:8 the third");
-  checkEq(seL4_TCB_SetTLSBase(MY_TCB, <u32>block + 4), seL4_NoError, "TCB_SetTLSBase on ourselves");
-  checkEq(readGs32(0), 0x22222222, "takes effect at once");
+  // Two blocks laid out as the runtime wants them (libs/abi/layout.def.ts TLS_BLOCK): its words below
+  // the thread pointer, which points at itself (i386 TLS variant II), then two words of our own.
+  const a = tlsBlock(0x11111111, 0x22222222);
+  const b = tlsBlock(0x33333333, 0x44444444);
+  const mine = readGs32(0);
+  seL4_SetTLSBase(a);
+  checkEq(readGs32(0), a, "%gs:0 reads the thread pointer");
+  checkEq(readGs32(4), 0x11111111, "%gs:4 the first word after it");
+  checkEq(readGs32(8), 0x22222222, "%gs:8 the second");
+  checkEq(seL4_TCB_SetTLSBase(MY_TCB, b), seL4_NoError, "TCB_SetTLSBase on ourselves");
+  checkEq(readGs32(0), b, "takes effect at once");
+  checkEq(readGs32(4), 0x33333333, "with the other block's words");
+  seL4_SetTLSBase(mine);
+  checkEq(readGs32(0), mine, "and back");
+}
+
+const tlsBlocks = memory.data(2 * 64, 64);
+let tlsBlocksUsed: u32 = 0;
+
+/** A thread pointer whose block carries our IPC buffer pointer and the words `w1`, `w2` after the pointer. */
+function tlsBlock(w1: u32, w2: u32): u32 {
+  const block = tlsBlocks + (tlsBlocksUsed++ << 6);
+  const tp = <u32>block + TLS_SELF;
+  store<u32>(block + TLS_IPC_BUFFER, <u32>seL4_GetIPCBuffer());
+  store<u32>(tp, tp);
+  store<u32>(tp + 4, w1);
+  store<u32>(tp + 8, w2);
+  return tp;
 }
 
 /** FPU0000: simple floating-point operations give exact results. */

@@ -5,15 +5,21 @@
 // of this program have different bases), writes the block's address at
 // offset 0 (the thread pointer of i386 TLS variant II) and a value of its
 // own at offset 4, then reads %gs:0 and %gs:4 <rounds> times with busy work
-// in between, never yielding, counting reads that differ. With "clobber"
-// it loads FS and GS with the flat data selector before its busy work
-// instead (ring 3 may), which must not reach another thread. Prints
+// in between, never yielding, counting reads that differ. The runtime's
+// own per-thread words lie below the thread pointer (libs/abi/layout.def.ts
+// TLS_BLOCK), so each slot keeps room for them and carries the IPC buffer
+// pointer over. With "clobber" it loads FS and GS with the flat data
+// selector before its busy work instead (ring 3 may), which must not
+// reach another thread; it loads GS 0x3B again before its next system
+// call, which needs its thread pointer. Prints
 //   "tls <name> start fs <fs> gs <gs> end fs <fs> gs <gs> base <base> bad <count>"
 // with the selectors read at its start and after its work; the system test
 // (test/system/fpu.test.ts) runs several at a high timer rate.
 
 import { nameThreadFromArgs, print, printBytes, printDec, printHex, printLine, argNumber, hasArg, setTlsBase, yieldCpu } from "../../libs/user/sys";
-import { SEL_USER_DS } from "../../kernel/arch/x86/machine.gen";
+import { SEL_USER_DS, SEL_USER_GS } from "../../kernel/arch/x86/machine.gen";
+import { TLS_SELF, TLS_IPC_BUFFER } from "../../libs/abi/layout.gen";
+import { seL4_GetIPCBuffer } from "../../libs/user/ipc";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
 
@@ -51,8 +57,9 @@ export function main(): u32 {
   const fs = readFs();
   const gs = readGs();
 
-  const base = blocks + slot * SLOT_SIZE;
+  const base = blocks + slot * SLOT_SIZE + TLS_SELF; // the thread pointer, above the runtime's words
   const mine: u32 = 0x7150000 | (slot << 8) | <u32>load<u8>(nameBuf);
+  store<u32>(base - TLS_SELF + TLS_IPC_BUFFER, <u32>seL4_GetIPCBuffer());
   store<u32>(base, <u32>base);
   store<u32>(base + 4, mine);
   setTlsBase(base);
@@ -71,6 +78,7 @@ export function main(): u32 {
   store<u32>(sinkCell, sink);
   const fsEnd = readFs();
   const gsEnd = readGs();
+  writeGs(SEL_USER_GS); // the thread pointer back for the system calls below (its base is still ours)
 
   yieldCpu(); // a fresh time slice, so the line is rarely split by a switch
   print("tls ");
