@@ -202,6 +202,101 @@ describe("Untyped_Retype", () => {
     }
   });
 
+  /** Runs CNode_Delete of root slot `i` with IRQ 0 unmasked and always pending, restarting it as the kernel does until it finishes; `each` sees every stop. Returns the stops. */
+  function deleteWithPendingInterrupt(i: number, each: () => void = () => {}): number {
+    x.picUnmask(0);
+    const was = k.x86.options.inPort;
+    k.x86.options.inPort = (port: number) => (port === 0x20 ? 0x01 : undefined);
+    try {
+      let stops = 0;
+      for (;;) {
+        x.invocationBegin(L.CNodeDelete, 2);
+        x.invocationSetArg(0, i);
+        x.invocationSetArg(1, 8);
+        expect(x.decodeCNodeInvocation(rootCap)).toBe(0);
+        if (x.invokeCNode() === 0) return stops;
+        stops++;
+        expect(stops).toBeLessThan(1000);
+        each();
+      }
+    } finally {
+      x.picMask(0);
+      k.x86.options.inPort = was;
+    }
+  }
+
+  it("deletes a large CNode's last capability with preemption points: a pending interrupt stops it, and the restarted Delete finishes it", () => {
+    expect(retype(4, 10, 10)).toBe(0); // 1024 slots, 16 KiB
+    expect(retype(2, 0, 11, 3)).toBe(0);
+    const c = x.objectPhys(slotOf(10));
+    // Endpoints in its slots 0, 517 and 1023: addressed from the root, 8 bits to slot 10, then 10 bits.
+    [0, 517, 1023].forEach((j, n) => expect(invoke(rootCap, L.CNodeMove, [(10 << 10) | j, 18, 11 + n, 8], [rootCap])).toBe(0));
+    let left = 1 << 10;
+    const stops = deleteWithPendingInterrupt(10, () => {
+      // Stopped: the slot holds the CNode's zombie, with fewer slots left to clear each time, and the rest already empty.
+      expect(tagAt(10)).toBe(TAG.zombie_cap);
+      expect([x.zombiePtr(slotOf(10)), x.zombieType(slotOf(10))]).toEqual([c, 10]);
+      const n = x.zombieNumber(slotOf(10));
+      expect(n).toBeLessThan(left);
+      for (let j = n; j < left; j++) expect(x.tag(c + 16 * j)).toBe(0);
+      left = n;
+    });
+    expect(stops).toBeGreaterThan(30); // 1024 slots, a check every 16 points
+    expect(tagAt(10)).toBe(0);
+    for (let j = 0; j < 1 << 10; j++) expect(x.tag(c + 16 * j)).toBe(0);
+    expect(x.hasChildren(slotOf(UT))).toBe(0);
+    expect(retype(4, 10, 10)).toBe(0);
+    expect(x.objectPhys(slotOf(10))).toBe(utBase); // the memory is free again
+  });
+
+  it("deletes a TCB whose CSpace root is the last capability to a large CNode, with preemption points: the restarted Delete finishes, and a preempted revoke of the untyped clears the CNode", () => {
+    expect(retype(1, 0, 10)).toBe(0); // a TCB
+    expect(retype(4, 10, 11)).toBe(0); // 1024 slots
+    expect(retype(2, 0, 12)).toBe(0);
+    const t = x.objectPhys(slotOf(10));
+    const c = x.objectPhys(slotOf(11));
+    expect(invoke(rootCap, L.CNodeMove, [(11 << 10) | 700, 18, 12, 8], [rootCap])).toBe(0);
+    x.move(slotOf(11), x.threadSlot(t, 0)); // the CNode's only capability is now the thread's CSpace root
+    expect(x.tag(x.threadSlot(t, 0))).toBe(TAG.cnode_cap);
+    // Line the preemption points up so that the deletion's first one reads the PIC (every 16th does):
+    // each revoke of one copy passes one point.
+    expect(retype(2, 0, 13)).toBe(0);
+    for (let n = 0; x.deleteWork() % 16 !== 15; n++) {
+      expect(n).toBeLessThan(64);
+      expect(copy(14, 13)).toBe(0);
+      expect(revoke(13)).toBe(0);
+    }
+    const stops = deleteWithPendingInterrupt(10, () => expect([tagAt(10), x.zombieType(slotOf(10))]).toEqual([TAG.zombie_cap, 63]));
+    expect(stops).toBeGreaterThan(0);
+    expect(tagAt(10)).toBe(0);
+    for (let j = 0; j < 5; j++) expect(x.tag(x.threadSlot(t, j))).toBe(0);
+    // As in seL4, the CNode met by a deletion nobody named is parked as a zombie in its own first slot...
+    expect([x.tag(c), x.zombiePtr(c), x.zombieType(c)]).toEqual([TAG.zombie_cap, c, 10]);
+    expect(x.tag(c + 16 * 700)).toBe(TAG.endpoint_cap);
+    // ...and a revoke of the untyped finishes it, stopped and restarted many times.
+    x.picUnmask(0);
+    const was = k.x86.options.inPort;
+    k.x86.options.inPort = (port: number) => (port === 0x20 ? 0x01 : undefined);
+    try {
+      let stops = 0;
+      for (;;) {
+        x.invocationBegin(L.CNodeRevoke, 2);
+        x.invocationSetArg(0, UT);
+        x.invocationSetArg(1, 8);
+        expect(x.decodeCNodeInvocation(rootCap)).toBe(0);
+        if (x.invokeCNode() === 0) break;
+        stops++;
+        expect(stops).toBeLessThan(1000);
+      }
+      expect(stops).toBeGreaterThan(30);
+    } finally {
+      x.picMask(0);
+      k.x86.options.inPort = was;
+    }
+    for (let j = 0; j < 1 << 10; j++) expect(x.tag(c + 16 * j)).toBe(0);
+    expect(x.hasChildren(slotOf(UT))).toBe(0);
+  });
+
   it("checks its arguments in seL4's order, with seL4's errors", () => {
     const ut = slotOf(UT);
     expect(invoke(ut, L.UntypedRetype + 1, [0, 0, 0, 0, 10, 1], [rootCap])).toBe(ERR.IllegalOperation);

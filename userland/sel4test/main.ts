@@ -95,6 +95,7 @@ function test(i: i32, run: bool): string {
     case 62: if (run) vspace.retypeAfterRevokeIsZero(); return "RETYPE0001-cleared";
     case 63: if (run) tcb.tlsOtherThread(); return "TLS0001-other";
     case 64: if (run) tcb.cnodeDeleteRunningThread(); return "CNODEOP0002-thread";
+    case 65: if (run) tcb.cnodeDeletePreempted(); return "CNODEOP0002-preempted";
     default: return "";
   }
 }

@@ -3,8 +3,8 @@
 // Owns: the tests that re-express sel4test's scheduler.c (SCHED0002-0005,
 // SCHED0020, SCHED0021), threads.c (THREADS0004, THREADS0005),
 // regression.c (REGRESSIONS0001), tls.c (TLS0001) and fpu.c (FPU0000,
-// FPU0003), and deleting a running thread's last capability (CNODEOP0002,
-// the thread case). Helper threads run in the test's own address space on
+// FPU0003), and two CNode deletions that need threads (CNODEOP0002: a
+// running thread's last capability; a huge CNode's, preempted by the timer). Helper threads run in the test's own address space on
 // the tiny loops of build/rt/user-rt.c (threadEntry): one counts forever,
 // one counts once and suspends itself.
 // Must not: depend on another test's leftovers (each runs in a fresh process).
@@ -15,16 +15,17 @@ import {
   USER_CONTEXT_EIP, USER_CONTEXT_ESP, USER_CONTEXT_EFLAGS, USER_CONTEXT_EAX, USER_CONTEXT_EBX, USER_CONTEXT_ECX,
   USER_CONTEXT_EDX, USER_CONTEXT_ESI, USER_CONTEXT_EDI, USER_CONTEXT_EBP, USER_CONTEXT_FS_BASE, USER_CONTEXT_GS_BASE,
   USER_CONTEXT_SIZE, seL4_TCBFlag_fpuDisabled, OBJ_UNTYPED, OBJ_X86_PAGE_TABLE, CAP_NULL_CAP, seL4_X86_Default_VMAttributes,
+  OBJ_CAP_TABLE, CAP_ENDPOINT_CAP,
 } from "../../libs/abi/sel4.gen";
 import {
   seL4_TCB_Configure, seL4_TCB_SetSpace, seL4_TCB_SetPriority, seL4_TCB_SetMCPriority, seL4_TCB_SetSchedParams,
   seL4_TCB_WriteRegisters, seL4_TCB_ReadRegisters, seL4_TCB_CopyRegisters, seL4_TCB_Suspend, seL4_TCB_Resume,
   seL4_TCB_SetTLSBase, seL4_TCB_SetFlags, seL4_TCB_SetFlags_flags, seL4_TCB_SetIPCBuffer, seL4_Untyped_Retype,
-  seL4_X86_PageTable_Map, seL4_X86_Page_Map,
+  seL4_X86_PageTable_Map, seL4_X86_Page_Map, seL4_CNode_Copy,
 } from "../../libs/user/invocations.gen";
 import { seL4_Yield, seL4_DebugCapIdentify, seL4_SetTLSBase } from "../../libs/user/ipc";
-import { MY_CNODE, MY_VSPACE, MY_TCB, freeSlot, check, checkEq, myPriority } from "../../libs/user/testing";
-import { make, del, detail, R_RW } from "./env";
+import { MY_CNODE, MY_VSPACE, MY_TCB, DEPTH, freeSlot, check, checkEq, myPriority } from "../../libs/user/testing";
+import { make, del, detail, R_RW, R_ALL } from "./env";
 
 // @ts-ignore: decorator
 @external("x86", "threadEntry") declare function threadEntry(kind: i32): u32;
@@ -324,4 +325,41 @@ export function cnodeDeleteRunningThread(): void {
   helper(COUNT_FOREVER, 1, myPriority(), true, ut);
   check(waitFor(1, 0, 100) > 0, "a new thread made where it was runs");
   checkEq(counter(0), stopped, "and the old one stays gone");
+}
+
+/** The radix of the CNode CNODEOP0002-preempted deletes: 2^19 slots, 8 MiB of the test's 16 MiB share. */
+// @ts-ignore: decorator
+@inline const HUGE_RADIX: u32 = 19;
+
+/**
+ * CNODEOP0002 (preempted): deleting the last capability of a CNode of
+ * 2^19 slots (some 80 million instructions, several timer periods at
+ * 100 Hz on any machine this runs on; more under load) is stopped by the
+ * timer at its preemption points, the kernel restarts the call by moving
+ * EIP back to the sysenter (kernel/api/invoke.ts), and the re-executed
+ * call goes on where it stopped. Seen from here: a helper thread at our
+ * priority, which can run only when the kernel lets the timer in, counts
+ * during the one system call; the call returns NoError (a call resumed
+ * anywhere else would return its own message info as the error, or
+ * fault), and the slot is empty. The yield before the call returns to us
+ * just after a timer tick (the helper never yields), so no tick lands in
+ * the few instructions between reading the counter and the sysenter.
+ */
+export function cnodeDeletePreempted(): void {
+  const c = make(OBJ_CAP_TABLE, HUGE_RADIX);
+  const ep = make(OBJ_ENDPOINT, 0);
+  const last = (<u32>1 << HUGE_RADIX) - 1;
+  checkEq(seL4_CNode_Copy(c, 0, HUGE_RADIX, MY_CNODE, ep, DEPTH, R_ALL), seL4_NoError, "an endpoint in its first slot");
+  checkEq(seL4_CNode_Copy(c, last >> 1, HUGE_RADIX, MY_CNODE, ep, DEPTH, R_ALL), seL4_NoError, "one in the middle");
+  checkEq(seL4_CNode_Copy(c, last, HUGE_RADIX, MY_CNODE, ep, DEPTH, R_ALL), seL4_NoError, "one in the last");
+  helper(COUNT_FOREVER, 0, myPriority(), true);
+  check(waitFor(0, 0, 100) > 0, "the helper runs when we yield");
+  seL4_Yield();
+  const before = counter(0);
+  const err = del(c);
+  const after = counter(0);
+  checkEq(err, seL4_NoError, "the Delete returns NoError");
+  checkEq(seL4_DebugCapIdentify(c), CAP_NULL_CAP, "the slot is empty");
+  checkEq(seL4_DebugCapIdentify(ep), CAP_ENDPOINT_CAP, "the endpoint's original stays");
+  check(after > before, "the helper ran during the Delete: the timer preempted it, and the call was restarted");
 }
