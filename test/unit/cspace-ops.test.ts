@@ -4,8 +4,11 @@
 //
 // Each case sets up a CSpace in wasm memory (which plays physical memory),
 // sends one invocation as libsel4 would lay it out, and checks seL4's exact
-// error code and details, then the slots. The fuzz at the end runs random
-// invocations and checks the derivation list's invariants after each.
+// error code and details, then the slots. The two fuzzes at the end run
+// random invocations and check the invariants of the derivation list and
+// of memory after each (check()); the second also compares every result
+// and the list with a TypeScript model (test/helpers/cspace-model.ts),
+// for exactly 100 000 compared invocations.
 import { beforeEach, describe, expect, it } from "vitest";
 import { KernelInstance, loadKernelEntry } from "../helpers/kernel-wasm";
 import { rng } from "../helpers/rng";
@@ -491,6 +494,76 @@ describe("CNode invocations", () => {
 
 // ── Fuzz ───────────────────────────────────────────────────────────────
 
+/** Every slot the kernel might reach from the root CNode: its own, and those of CNodes named by capabilities or zombies in them. */
+function liveSlots(): number[] {
+  const seen = new Set<number>();
+  const out: number[] = [];
+  const visit = (base: number, n: number) => {
+    if (seen.has(base)) return;
+    seen.add(base);
+    for (let i = 0; i < n; i++) {
+      const s = base + 16 * i;
+      out.push(s);
+      const t = x.tag(s);
+      if (t === TAG.cnode_cap) visit(x.objectPhys(s), 1 << x.cnodeRadix(s));
+      else if (t === TAG.zombie_cap && x.zombieType(s) !== 63) visit(x.zombiePtr(s), 1 << x.zombieType(s));
+    }
+  };
+  visit(root, 256);
+  return out;
+}
+
+/**
+ * The invariants of the derivation tree and of memory, as the kernel's
+ * slots show them; returns the first broken one. Both fuzzes check them.
+ */
+function check(): string | null {
+  const ut = slotOf(UT);
+  const utEnd = utBase + (1 << 16);
+  const live = liveSlots();
+  const occupied = live.filter((s) => x.tag(s) !== 0);
+  // The derivation list from the root untyped visits every capability exactly once, with consistent links.
+  const listed = new Set<number>();
+  let prev = 0;
+  for (let s = ut; s !== 0; s = x.mdbNext(s)) {
+    if (x.mdbPrev(s) !== prev) return `broken link at 0x${s.toString(16)}`;
+    if (listed.has(s)) return "a cycle in the list";
+    if (x.tag(s) === 0) return `an empty slot 0x${s.toString(16)} in the list`;
+    listed.add(s);
+    // Everything was made from the untyped: every capability after it is in its subtree.
+    if (s !== ut && !x.isParentOf(ut, s)) return `0x${s.toString(16)} (tag ${x.tag(s)}) is not below the untyped`;
+    prev = s;
+  }
+  for (const s of occupied) if (!listed.has(s)) return `slot 0x${s.toString(16)} (tag ${x.tag(s)}) is not in the list`;
+  for (const s of live) if (x.tag(s) === 0 && (x.mdbPrev(s) !== 0 || x.mdbNext(s) !== 0)) return "an empty slot with links";
+  // No capability names memory above the watermark, and live objects do not overlap.
+  const top = utBase + 16 * x.untypedFreeIndex(ut);
+  const objects = new Map<number, number>();
+  for (const s of listed) {
+    if (s === ut) continue;
+    const t = x.tag(s);
+    let base = 0;
+    let size = 0;
+    if (t === TAG.endpoint_cap || t === TAG.notification_cap) [base, size] = [x.objectPhys(s), 16];
+    else if (t === TAG.cnode_cap) [base, size] = [x.objectPhys(s), 16 << x.cnodeRadix(s)];
+    else if (t === TAG.frame_cap || t === TAG.page_table_cap || t === TAG.page_directory_cap) [base, size] = [x.pagePhys(s), 4096];
+    else if (t === TAG.thread_cap) [base, size] = [x.objectPhys(s), 2048];
+    else if (t === TAG.untyped_cap) [base, size] = [x.objectPhys(s), 1 << x.untypedSizeBits(s)];
+    else if (t === TAG.zombie_cap) [base, size] = [x.zombiePtr(s), x.zombieType(s) === 63 ? 2048 : 16 << x.zombieType(s)];
+    else return `unexpected tag ${t}`;
+    if (base < utBase || base + size > top || base + size > utEnd) return `tag ${t} at 0x${base.toString(16)}+${size} is outside the used part of the untyped`;
+    if (t === TAG.untyped_cap) continue; // a child untyped covers its own children
+    const old = objects.get(base);
+    if (old !== undefined && old !== size) return `two objects at 0x${base.toString(16)}`;
+    objects.set(base, size);
+  }
+  const sorted = [...objects].sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i - 1][0] + sorted[i - 1][1] > sorted[i][0]) return `objects overlap at 0x${sorted[i][0].toString(16)}`;
+  }
+  return null;
+}
+
 describe("random invocations keep the derivation tree sound", () => {
   it("100 000 Copy, Mint, Move, Mutate, Rotate, Delete, Revoke and Retype invocations, with the invariants checked after each", () => {
     const seed = 0x7505c4;
@@ -501,72 +574,6 @@ describe("random invocations keep the derivation tree sound", () => {
     const LAST = 63;
     const counts: Record<string, number> = {};
     const errors: Record<string, number> = {};
-    const utEnd = utBase + (1 << 16);
-
-    /** Every slot the kernel might reach from the root CNode: its own, and those of CNodes named by capabilities or zombies in them. */
-    function liveSlots(): number[] {
-      const seen = new Set<number>();
-      const out: number[] = [];
-      const visit = (base: number, n: number) => {
-        if (seen.has(base)) return;
-        seen.add(base);
-        for (let i = 0; i < n; i++) {
-          const s = base + 16 * i;
-          out.push(s);
-          const t = x.tag(s);
-          if (t === TAG.cnode_cap) visit(x.objectPhys(s), 1 << x.cnodeRadix(s));
-          else if (t === TAG.zombie_cap && x.zombieType(s) !== 63) visit(x.zombiePtr(s), 1 << x.zombieType(s));
-        }
-      };
-      visit(root, 256);
-      return out;
-    }
-
-    /** The invariants; returns the first broken one. */
-    function check(): string | null {
-      const live = liveSlots();
-      const occupied = live.filter((s) => x.tag(s) !== 0);
-      // The derivation list from the root untyped visits every capability exactly once, with consistent links.
-      const listed = new Set<number>();
-      let prev = 0;
-      for (let s = ut; s !== 0; s = x.mdbNext(s)) {
-        if (x.mdbPrev(s) !== prev) return `broken link at 0x${s.toString(16)}`;
-        if (listed.has(s)) return "a cycle in the list";
-        if (x.tag(s) === 0) return `an empty slot 0x${s.toString(16)} in the list`;
-        listed.add(s);
-        // Everything was made from the untyped: every capability after it is in its subtree.
-        if (s !== ut && !x.isParentOf(ut, s)) return `0x${s.toString(16)} (tag ${x.tag(s)}) is not below the untyped`;
-        prev = s;
-      }
-      for (const s of occupied) if (!listed.has(s)) return `slot 0x${s.toString(16)} (tag ${x.tag(s)}) is not in the list`;
-      for (const s of live) if (x.tag(s) === 0 && (x.mdbPrev(s) !== 0 || x.mdbNext(s) !== 0)) return "an empty slot with links";
-      // No capability names memory above the watermark, and live objects do not overlap.
-      const top = utBase + 16 * x.untypedFreeIndex(ut);
-      const objects = new Map<number, number>();
-      for (const s of listed) {
-        if (s === ut) continue;
-        const t = x.tag(s);
-        let base = 0;
-        let size = 0;
-        if (t === TAG.endpoint_cap || t === TAG.notification_cap) [base, size] = [x.objectPhys(s), 16];
-        else if (t === TAG.cnode_cap) [base, size] = [x.objectPhys(s), 16 << x.cnodeRadix(s)];
-        else if (t === TAG.frame_cap || t === TAG.page_table_cap || t === TAG.page_directory_cap) [base, size] = [x.pagePhys(s), 4096];
-        else if (t === TAG.thread_cap) [base, size] = [x.objectPhys(s), 2048];
-        else if (t === TAG.untyped_cap) [base, size] = [x.objectPhys(s), 1 << x.untypedSizeBits(s)];
-        else if (t === TAG.zombie_cap) [base, size] = [x.zombiePtr(s), x.zombieType(s) === 63 ? 2048 : 16 << x.zombieType(s)];
-        else return `unexpected tag ${t}`;
-        if (base < utBase || base + size > top || base + size > utEnd) return `tag ${t} at 0x${base.toString(16)}+${size} is outside the used part of the untyped`;
-        if (t === TAG.untyped_cap) continue; // a child untyped covers its own children
-        const old = objects.get(base);
-        if (old !== undefined && old !== size) return `two objects at 0x${base.toString(16)}`;
-        objects.set(base, size);
-      }
-      const sorted = [...objects].sort((a, b) => a[0] - b[0]);
-      for (let i = 1; i < sorted.length; i++) {
-        if (sorted[i - 1][0] + sorted[i - 1][1] > sorted[i][0]) return `objects overlap at 0x${sorted[i][0].toString(16)}`;
-      }
-      return null;
-    }
 
     const rootSlot = () => FIRST + int(LAST - FIRST + 1);
     /** A slot address: usually a root slot (depth 8), sometimes one inside a CNode a root slot names. */
@@ -635,7 +642,7 @@ describe("random invocations keep the derivation tree sound", () => {
 });
 
 describe("the kernel against a plain TypeScript model of seL4's CSpace", () => {
-  it("agrees on every error and every slot over 100 000 random invocations", () => {
+  it("agrees on every error and every slot over 100 000 compared random invocations, with the invariants checked after each", () => {
     const seed = 0x5e14;
     const random = rng(seed);
     const int = (n: number) => Math.floor(random() * n);
@@ -646,7 +653,10 @@ describe("the kernel against a plain TypeScript model of seL4's CSpace", () => {
     const tagName: Record<number, string> = { [TAG.null_cap]: "null", [TAG.untyped_cap]: "untyped", [TAG.thread_cap]: "thread", [TAG.endpoint_cap]: "endpoint",
       [TAG.notification_cap]: "notification", [TAG.cnode_cap]: "cnode", [TAG.frame_cap]: "frame", [TAG.zombie_cap]: "zombie" };
     const LABELS = ["Copy", "Mint", "Move", "Mutate", "Rotate", "Delete", "Revoke"];
+    /** Invocations whose result was compared with the model's (a step with no CNode to use invokes nothing). */
+    const COMPARED = 100_000;
     let compared = 0;
+    let steps = 0;
     let zombieSteps = 0;
     let deletes = 0;
 
@@ -682,7 +692,9 @@ describe("the kernel against a plain TypeScript model of seL4's CSpace", () => {
       return [i, random() < 0.02 ? int(34) : 8];
     };
 
-    for (let step = 0; step < 100_000; step++) {
+    for (let step = 0; compared < COMPARED; step++) {
+      if (step >= 2 * COMPARED) expect.fail(`seed 0x${seed.toString(16)}: only ${compared} of ${step} steps compared`);
+      steps = step + 1;
       const op = int(100);
       let label: string;
       let got: number;
@@ -748,6 +760,9 @@ describe("the kernel against a plain TypeScript model of seL4's CSpace", () => {
       const klist: number[] = [];
       for (let s = ut; s !== 0 && klist.length <= m.list.length; s = x.mdbNext(s)) klist.push(s);
       if (klist.join() !== m.list.join()) expect.fail(`${where}: list ${klist.length} slots, model ${m.list.length}`);
+      // The invariant fuzz's invariants too: the list is sound, no capability names freed memory, no two live objects overlap.
+      const broken = check();
+      if (broken) expect.fail(`${where}: ${broken}`);
       // Every slot either side knows, every 25 steps (each check is thousands of reads).
       if (step % 25 !== 0) {
         compared++;
@@ -766,9 +781,10 @@ describe("the kernel against a plain TypeScript model of seL4's CSpace", () => {
       if (m.list.some((a) => m.cap(a).tag === "zombie")) zombieSteps++;
       if (label === "Delete" && got === 0) deletes++;
     }
-    // Most steps compared; CNode deletion left parked zombies (seL4's cyclic case) often enough to matter.
-    expect(compared).toBeGreaterThan(80_000);
+    // Every counted invocation was compared; CNode deletion left parked zombies (seL4's cyclic case) often enough to matter.
+    expect(compared).toBe(COMPARED);
+    expect(steps).toBeLessThan(1.1 * COMPARED);
     expect(zombieSteps).toBeGreaterThan(40); // of the fully compared steps
-    console.log(`cspace model fuzz seed 0x${seed.toString(16)}: ${compared} steps compared, ${deletes} deletes, ${zombieSteps} fully compared steps with a parked zombie`);
+    console.log(`cspace model fuzz seed 0x${seed.toString(16)}: ${compared} invocations compared in ${steps} steps, ${deletes} deletes, ${zombieSteps} fully compared steps with a parked zombie`);
   }, 600_000);
 });
