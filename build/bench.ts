@@ -106,9 +106,10 @@ export function parsePaths(run: string, serial: string): PathResult {
 
 /**
  * Boots the measuring kernel variant (asc --use TSOS_PATH_STATS=1) under
- * icount: the stress run (userland/pathstress: revoke a 10 000-capability
- * tree, retype 64 MiB into 4 KiB frames) and, when `suite` is set, the
- * in-OS test suite. Under KVM there is no instruction count, so nothing runs.
+ * icount, once per run (PATH_RUNS: the in-OS test suite, and the stress
+ * run, userland/pathstress: revoke a 10 000-capability tree, retype 64 MiB
+ * into 4 KiB frames). Under KVM there is no instruction count, so nothing
+ * runs. test/system/bench.test.ts holds the results to their ceilings.
  */
 export async function runPaths(runs: { name: string; modules: { program: string; args: string }[]; memoryMiB: number }[]): Promise<PathResult[]> {
   if (chooseAccel() !== "tcg") return [];

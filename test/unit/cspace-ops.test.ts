@@ -4,8 +4,11 @@
 //
 // Each case sets up a CSpace in wasm memory (which plays physical memory),
 // sends one invocation as libsel4 would lay it out, and checks seL4's exact
-// error code and details, then the slots. The fuzz at the end runs random
-// invocations and checks the derivation list's invariants after each.
+// error code and details, then the slots. The two fuzzes at the end run
+// random invocations and check the invariants of the derivation list and
+// of memory after each (check()); the second also compares every result
+// and the list with a TypeScript model (test/helpers/cspace-model.ts),
+// for exactly 100 000 compared invocations.
 import { beforeEach, describe, expect, it } from "vitest";
 import { KernelInstance, loadKernelEntry } from "../helpers/kernel-wasm";
 import { rng } from "../helpers/rng";
@@ -202,6 +205,101 @@ describe("Untyped_Retype", () => {
     }
   });
 
+  /** Runs CNode_Delete of root slot `i` with IRQ 0 unmasked and always pending, restarting it as the kernel does until it finishes; `each` sees every stop. Returns the stops. */
+  function deleteWithPendingInterrupt(i: number, each: () => void = () => {}): number {
+    x.picUnmask(0);
+    const was = k.x86.options.inPort;
+    k.x86.options.inPort = (port: number) => (port === 0x20 ? 0x01 : undefined);
+    try {
+      let stops = 0;
+      for (;;) {
+        x.invocationBegin(L.CNodeDelete, 2);
+        x.invocationSetArg(0, i);
+        x.invocationSetArg(1, 8);
+        expect(x.decodeCNodeInvocation(rootCap)).toBe(0);
+        if (x.invokeCNode() === 0) return stops;
+        stops++;
+        expect(stops).toBeLessThan(1000);
+        each();
+      }
+    } finally {
+      x.picMask(0);
+      k.x86.options.inPort = was;
+    }
+  }
+
+  it("deletes a large CNode's last capability with preemption points: a pending interrupt stops it, and the restarted Delete finishes it", () => {
+    expect(retype(4, 10, 10)).toBe(0); // 1024 slots, 16 KiB
+    expect(retype(2, 0, 11, 3)).toBe(0);
+    const c = x.objectPhys(slotOf(10));
+    // Endpoints in its slots 0, 517 and 1023: addressed from the root, 8 bits to slot 10, then 10 bits.
+    [0, 517, 1023].forEach((j, n) => expect(invoke(rootCap, L.CNodeMove, [(10 << 10) | j, 18, 11 + n, 8], [rootCap])).toBe(0));
+    let left = 1 << 10;
+    const stops = deleteWithPendingInterrupt(10, () => {
+      // Stopped: the slot holds the CNode's zombie, with fewer slots left to clear each time, and the rest already empty.
+      expect(tagAt(10)).toBe(TAG.zombie_cap);
+      expect([x.zombiePtr(slotOf(10)), x.zombieType(slotOf(10))]).toEqual([c, 10]);
+      const n = x.zombieNumber(slotOf(10));
+      expect(n).toBeLessThan(left);
+      for (let j = n; j < left; j++) expect(x.tag(c + 16 * j)).toBe(0);
+      left = n;
+    });
+    expect(stops).toBeGreaterThan(30); // 1024 slots, a check every 16 points
+    expect(tagAt(10)).toBe(0);
+    for (let j = 0; j < 1 << 10; j++) expect(x.tag(c + 16 * j)).toBe(0);
+    expect(x.hasChildren(slotOf(UT))).toBe(0);
+    expect(retype(4, 10, 10)).toBe(0);
+    expect(x.objectPhys(slotOf(10))).toBe(utBase); // the memory is free again
+  });
+
+  it("deletes a TCB whose CSpace root is the last capability to a large CNode, with preemption points: the restarted Delete finishes, and a preempted revoke of the untyped clears the CNode", () => {
+    expect(retype(1, 0, 10)).toBe(0); // a TCB
+    expect(retype(4, 10, 11)).toBe(0); // 1024 slots
+    expect(retype(2, 0, 12)).toBe(0);
+    const t = x.objectPhys(slotOf(10));
+    const c = x.objectPhys(slotOf(11));
+    expect(invoke(rootCap, L.CNodeMove, [(11 << 10) | 700, 18, 12, 8], [rootCap])).toBe(0);
+    x.move(slotOf(11), x.threadSlot(t, 0)); // the CNode's only capability is now the thread's CSpace root
+    expect(x.tag(x.threadSlot(t, 0))).toBe(TAG.cnode_cap);
+    // Line the preemption points up so that the deletion's first one reads the PIC (every 16th does):
+    // each revoke of one copy passes one point.
+    expect(retype(2, 0, 13)).toBe(0);
+    for (let n = 0; x.deleteWork() % 16 !== 15; n++) {
+      expect(n).toBeLessThan(64);
+      expect(copy(14, 13)).toBe(0);
+      expect(revoke(13)).toBe(0);
+    }
+    const stops = deleteWithPendingInterrupt(10, () => expect([tagAt(10), x.zombieType(slotOf(10))]).toEqual([TAG.zombie_cap, 63]));
+    expect(stops).toBeGreaterThan(0);
+    expect(tagAt(10)).toBe(0);
+    for (let j = 0; j < 5; j++) expect(x.tag(x.threadSlot(t, j))).toBe(0);
+    // As in seL4, the CNode met by a deletion nobody named is parked as a zombie in its own first slot...
+    expect([x.tag(c), x.zombiePtr(c), x.zombieType(c)]).toEqual([TAG.zombie_cap, c, 10]);
+    expect(x.tag(c + 16 * 700)).toBe(TAG.endpoint_cap);
+    // ...and a revoke of the untyped finishes it, stopped and restarted many times.
+    x.picUnmask(0);
+    const was = k.x86.options.inPort;
+    k.x86.options.inPort = (port: number) => (port === 0x20 ? 0x01 : undefined);
+    try {
+      let stops = 0;
+      for (;;) {
+        x.invocationBegin(L.CNodeRevoke, 2);
+        x.invocationSetArg(0, UT);
+        x.invocationSetArg(1, 8);
+        expect(x.decodeCNodeInvocation(rootCap)).toBe(0);
+        if (x.invokeCNode() === 0) break;
+        stops++;
+        expect(stops).toBeLessThan(1000);
+      }
+      expect(stops).toBeGreaterThan(30);
+    } finally {
+      x.picMask(0);
+      k.x86.options.inPort = was;
+    }
+    for (let j = 0; j < 1 << 10; j++) expect(x.tag(c + 16 * j)).toBe(0);
+    expect(x.hasChildren(slotOf(UT))).toBe(0);
+  });
+
   it("checks its arguments in seL4's order, with seL4's errors", () => {
     const ut = slotOf(UT);
     expect(invoke(ut, L.UntypedRetype + 1, [0, 0, 0, 0, 10, 1], [rootCap])).toBe(ERR.IllegalOperation);
@@ -396,6 +494,76 @@ describe("CNode invocations", () => {
 
 // ── Fuzz ───────────────────────────────────────────────────────────────
 
+/** Every slot the kernel might reach from the root CNode: its own, and those of CNodes named by capabilities or zombies in them. */
+function liveSlots(): number[] {
+  const seen = new Set<number>();
+  const out: number[] = [];
+  const visit = (base: number, n: number) => {
+    if (seen.has(base)) return;
+    seen.add(base);
+    for (let i = 0; i < n; i++) {
+      const s = base + 16 * i;
+      out.push(s);
+      const t = x.tag(s);
+      if (t === TAG.cnode_cap) visit(x.objectPhys(s), 1 << x.cnodeRadix(s));
+      else if (t === TAG.zombie_cap && x.zombieType(s) !== 63) visit(x.zombiePtr(s), 1 << x.zombieType(s));
+    }
+  };
+  visit(root, 256);
+  return out;
+}
+
+/**
+ * The invariants of the derivation tree and of memory, as the kernel's
+ * slots show them; returns the first broken one. Both fuzzes check them.
+ */
+function check(): string | null {
+  const ut = slotOf(UT);
+  const utEnd = utBase + (1 << 16);
+  const live = liveSlots();
+  const occupied = live.filter((s) => x.tag(s) !== 0);
+  // The derivation list from the root untyped visits every capability exactly once, with consistent links.
+  const listed = new Set<number>();
+  let prev = 0;
+  for (let s = ut; s !== 0; s = x.mdbNext(s)) {
+    if (x.mdbPrev(s) !== prev) return `broken link at 0x${s.toString(16)}`;
+    if (listed.has(s)) return "a cycle in the list";
+    if (x.tag(s) === 0) return `an empty slot 0x${s.toString(16)} in the list`;
+    listed.add(s);
+    // Everything was made from the untyped: every capability after it is in its subtree.
+    if (s !== ut && !x.isParentOf(ut, s)) return `0x${s.toString(16)} (tag ${x.tag(s)}) is not below the untyped`;
+    prev = s;
+  }
+  for (const s of occupied) if (!listed.has(s)) return `slot 0x${s.toString(16)} (tag ${x.tag(s)}) is not in the list`;
+  for (const s of live) if (x.tag(s) === 0 && (x.mdbPrev(s) !== 0 || x.mdbNext(s) !== 0)) return "an empty slot with links";
+  // No capability names memory above the watermark, and live objects do not overlap.
+  const top = utBase + 16 * x.untypedFreeIndex(ut);
+  const objects = new Map<number, number>();
+  for (const s of listed) {
+    if (s === ut) continue;
+    const t = x.tag(s);
+    let base = 0;
+    let size = 0;
+    if (t === TAG.endpoint_cap || t === TAG.notification_cap) [base, size] = [x.objectPhys(s), 16];
+    else if (t === TAG.cnode_cap) [base, size] = [x.objectPhys(s), 16 << x.cnodeRadix(s)];
+    else if (t === TAG.frame_cap || t === TAG.page_table_cap || t === TAG.page_directory_cap) [base, size] = [x.pagePhys(s), 4096];
+    else if (t === TAG.thread_cap) [base, size] = [x.objectPhys(s), 2048];
+    else if (t === TAG.untyped_cap) [base, size] = [x.objectPhys(s), 1 << x.untypedSizeBits(s)];
+    else if (t === TAG.zombie_cap) [base, size] = [x.zombiePtr(s), x.zombieType(s) === 63 ? 2048 : 16 << x.zombieType(s)];
+    else return `unexpected tag ${t}`;
+    if (base < utBase || base + size > top || base + size > utEnd) return `tag ${t} at 0x${base.toString(16)}+${size} is outside the used part of the untyped`;
+    if (t === TAG.untyped_cap) continue; // a child untyped covers its own children
+    const old = objects.get(base);
+    if (old !== undefined && old !== size) return `two objects at 0x${base.toString(16)}`;
+    objects.set(base, size);
+  }
+  const sorted = [...objects].sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < sorted.length; i++) {
+    if (sorted[i - 1][0] + sorted[i - 1][1] > sorted[i][0]) return `objects overlap at 0x${sorted[i][0].toString(16)}`;
+  }
+  return null;
+}
+
 describe("random invocations keep the derivation tree sound", () => {
   it("100 000 Copy, Mint, Move, Mutate, Rotate, Delete, Revoke and Retype invocations, with the invariants checked after each", () => {
     const seed = 0x7505c4;
@@ -406,72 +574,6 @@ describe("random invocations keep the derivation tree sound", () => {
     const LAST = 63;
     const counts: Record<string, number> = {};
     const errors: Record<string, number> = {};
-    const utEnd = utBase + (1 << 16);
-
-    /** Every slot the kernel might reach from the root CNode: its own, and those of CNodes named by capabilities or zombies in them. */
-    function liveSlots(): number[] {
-      const seen = new Set<number>();
-      const out: number[] = [];
-      const visit = (base: number, n: number) => {
-        if (seen.has(base)) return;
-        seen.add(base);
-        for (let i = 0; i < n; i++) {
-          const s = base + 16 * i;
-          out.push(s);
-          const t = x.tag(s);
-          if (t === TAG.cnode_cap) visit(x.objectPhys(s), 1 << x.cnodeRadix(s));
-          else if (t === TAG.zombie_cap && x.zombieType(s) !== 63) visit(x.zombiePtr(s), 1 << x.zombieType(s));
-        }
-      };
-      visit(root, 256);
-      return out;
-    }
-
-    /** The invariants; returns the first broken one. */
-    function check(): string | null {
-      const live = liveSlots();
-      const occupied = live.filter((s) => x.tag(s) !== 0);
-      // The derivation list from the root untyped visits every capability exactly once, with consistent links.
-      const listed = new Set<number>();
-      let prev = 0;
-      for (let s = ut; s !== 0; s = x.mdbNext(s)) {
-        if (x.mdbPrev(s) !== prev) return `broken link at 0x${s.toString(16)}`;
-        if (listed.has(s)) return "a cycle in the list";
-        if (x.tag(s) === 0) return `an empty slot 0x${s.toString(16)} in the list`;
-        listed.add(s);
-        // Everything was made from the untyped: every capability after it is in its subtree.
-        if (s !== ut && !x.isParentOf(ut, s)) return `0x${s.toString(16)} (tag ${x.tag(s)}) is not below the untyped`;
-        prev = s;
-      }
-      for (const s of occupied) if (!listed.has(s)) return `slot 0x${s.toString(16)} (tag ${x.tag(s)}) is not in the list`;
-      for (const s of live) if (x.tag(s) === 0 && (x.mdbPrev(s) !== 0 || x.mdbNext(s) !== 0)) return "an empty slot with links";
-      // No capability names memory above the watermark, and live objects do not overlap.
-      const top = utBase + 16 * x.untypedFreeIndex(ut);
-      const objects = new Map<number, number>();
-      for (const s of listed) {
-        if (s === ut) continue;
-        const t = x.tag(s);
-        let base = 0;
-        let size = 0;
-        if (t === TAG.endpoint_cap || t === TAG.notification_cap) [base, size] = [x.objectPhys(s), 16];
-        else if (t === TAG.cnode_cap) [base, size] = [x.objectPhys(s), 16 << x.cnodeRadix(s)];
-        else if (t === TAG.frame_cap || t === TAG.page_table_cap || t === TAG.page_directory_cap) [base, size] = [x.pagePhys(s), 4096];
-        else if (t === TAG.thread_cap) [base, size] = [x.objectPhys(s), 2048];
-        else if (t === TAG.untyped_cap) [base, size] = [x.objectPhys(s), 1 << x.untypedSizeBits(s)];
-        else if (t === TAG.zombie_cap) [base, size] = [x.zombiePtr(s), x.zombieType(s) === 63 ? 2048 : 16 << x.zombieType(s)];
-        else return `unexpected tag ${t}`;
-        if (base < utBase || base + size > top || base + size > utEnd) return `tag ${t} at 0x${base.toString(16)}+${size} is outside the used part of the untyped`;
-        if (t === TAG.untyped_cap) continue; // a child untyped covers its own children
-        const old = objects.get(base);
-        if (old !== undefined && old !== size) return `two objects at 0x${base.toString(16)}`;
-        objects.set(base, size);
-      }
-      const sorted = [...objects].sort((a, b) => a[0] - b[0]);
-      for (let i = 1; i < sorted.length; i++) {
-        if (sorted[i - 1][0] + sorted[i - 1][1] > sorted[i][0]) return `objects overlap at 0x${sorted[i][0].toString(16)}`;
-      }
-      return null;
-    }
 
     const rootSlot = () => FIRST + int(LAST - FIRST + 1);
     /** A slot address: usually a root slot (depth 8), sometimes one inside a CNode a root slot names. */
@@ -540,7 +642,7 @@ describe("random invocations keep the derivation tree sound", () => {
 });
 
 describe("the kernel against a plain TypeScript model of seL4's CSpace", () => {
-  it("agrees on every error and every slot over 100 000 random invocations", () => {
+  it("agrees on every error and every slot over 100 000 compared random invocations, with the invariants checked after each", () => {
     const seed = 0x5e14;
     const random = rng(seed);
     const int = (n: number) => Math.floor(random() * n);
@@ -551,7 +653,10 @@ describe("the kernel against a plain TypeScript model of seL4's CSpace", () => {
     const tagName: Record<number, string> = { [TAG.null_cap]: "null", [TAG.untyped_cap]: "untyped", [TAG.thread_cap]: "thread", [TAG.endpoint_cap]: "endpoint",
       [TAG.notification_cap]: "notification", [TAG.cnode_cap]: "cnode", [TAG.frame_cap]: "frame", [TAG.zombie_cap]: "zombie" };
     const LABELS = ["Copy", "Mint", "Move", "Mutate", "Rotate", "Delete", "Revoke"];
+    /** Invocations whose result was compared with the model's (a step with no CNode to use invokes nothing). */
+    const COMPARED = 100_000;
     let compared = 0;
+    let steps = 0;
     let zombieSteps = 0;
     let deletes = 0;
 
@@ -587,7 +692,9 @@ describe("the kernel against a plain TypeScript model of seL4's CSpace", () => {
       return [i, random() < 0.02 ? int(34) : 8];
     };
 
-    for (let step = 0; step < 100_000; step++) {
+    for (let step = 0; compared < COMPARED; step++) {
+      if (step >= 2 * COMPARED) expect.fail(`seed 0x${seed.toString(16)}: only ${compared} of ${step} steps compared`);
+      steps = step + 1;
       const op = int(100);
       let label: string;
       let got: number;
@@ -653,6 +760,9 @@ describe("the kernel against a plain TypeScript model of seL4's CSpace", () => {
       const klist: number[] = [];
       for (let s = ut; s !== 0 && klist.length <= m.list.length; s = x.mdbNext(s)) klist.push(s);
       if (klist.join() !== m.list.join()) expect.fail(`${where}: list ${klist.length} slots, model ${m.list.length}`);
+      // The invariant fuzz's invariants too: the list is sound, no capability names freed memory, no two live objects overlap.
+      const broken = check();
+      if (broken) expect.fail(`${where}: ${broken}`);
       // Every slot either side knows, every 25 steps (each check is thousands of reads).
       if (step % 25 !== 0) {
         compared++;
@@ -671,9 +781,10 @@ describe("the kernel against a plain TypeScript model of seL4's CSpace", () => {
       if (m.list.some((a) => m.cap(a).tag === "zombie")) zombieSteps++;
       if (label === "Delete" && got === 0) deletes++;
     }
-    // Most steps compared; CNode deletion left parked zombies (seL4's cyclic case) often enough to matter.
-    expect(compared).toBeGreaterThan(80_000);
+    // Every counted invocation was compared; CNode deletion left parked zombies (seL4's cyclic case) often enough to matter.
+    expect(compared).toBe(COMPARED);
+    expect(steps).toBeLessThan(1.1 * COMPARED);
     expect(zombieSteps).toBeGreaterThan(40); // of the fully compared steps
-    console.log(`cspace model fuzz seed 0x${seed.toString(16)}: ${compared} steps compared, ${deletes} deletes, ${zombieSteps} fully compared steps with a parked zombie`);
+    console.log(`cspace model fuzz seed 0x${seed.toString(16)}: ${compared} invocations compared in ${steps} steps, ${deletes} deletes, ${zombieSteps} fully compared steps with a parked zombie`);
   }, 600_000);
 });

@@ -9,6 +9,10 @@
 // verdict from the process information page (STATUS), destroys the process
 // (one Revoke), prints a summary, and powers off reporting success only if
 // every test passed (DebugPowerOff).
+// A module string of exactly "sel4test hidden" runs the hidden list
+// instead (userland/sel4test/hidden.ts: a test that fails, one that
+// passes, one that faults), so the failure path itself can be tested;
+// the driver adds the word "hidden" to each command line it builds.
 // Waiting without IPC: the driver drops the root task to priority 0 while
 // tests run at TEST_PRIORITY, so it runs only when nothing of the test can:
 // a verdict still "running" then means the test process stopped (a fault
@@ -39,20 +43,36 @@ import { programsInit, startFromModule, programRecord, infoPageFor } from "./pro
 
 const cmdline = memory.data(64);
 let cmdlineLength: u32 = 0;
+/** Running the hidden list: every command line ends in " hidden". */
+let hidden = false;
 
-/** The command line: `prefix`, then `n` in decimal if `withNumber`. */
+function append(s: string): void {
+  for (let i = 0; i < s.length; i++) store<u8>(cmdline + cmdlineLength++, <u8>s.charCodeAt(i));
+}
+
+/** The command line: `prefix`, then `n` in decimal if `withNumber`, then " hidden" for the hidden list. */
 function setCmdline(prefix: string, withNumber: bool, n: u32): void {
   cmdlineLength = 0;
-  for (let i = 0; i < prefix.length; i++) store<u8>(cmdline + cmdlineLength++, <u8>prefix.charCodeAt(i));
-  if (!withNumber) return;
-  const digits = memory.data(12);
-  let k = 0;
-  let v = n;
-  do {
-    store<u8>(digits + k++, <u8>(0x30 + v % 10));
-    v /= 10;
-  } while (v != 0);
-  while (k > 0) store<u8>(cmdline + cmdlineLength++, load<u8>(digits + --k));
+  append(prefix);
+  if (withNumber) {
+    const digits = memory.data(12);
+    let k = 0;
+    let v = n;
+    do {
+      store<u8>(digits + k++, <u8>(0x30 + v % 10));
+      v /= 10;
+    } while (v != 0);
+    while (k > 0) store<u8>(cmdline + cmdlineLength++, load<u8>(digits + --k));
+  }
+  if (hidden) append(" hidden");
+}
+
+/** Boot module `m`'s string is exactly `s`. */
+function moduleStringIs(bi: usize, m: u32, s: string): bool {
+  if (bootModuleCmdlineLength(bi, m) != <u32>s.length) return false;
+  const at = bootModuleCmdline(bi, m);
+  for (let k = 0; k < s.length; k++) if (<u32>load<u8>(at + k) != <u32>s.charCodeAt(k)) return false;
+  return true;
 }
 
 /** The index of the boot module whose string starts with "sel4test", or 0 if there is none. */
@@ -122,6 +142,7 @@ export function runTestSuite(bi: usize): void {
     return;
   }
   const device = deviceUntyped(bi);
+  hidden = moduleStringIs(bi, m, "sel4test hidden");
   // Below every test: the driver runs only when no test thread can.
   if (seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 0) != seL4_NoError) {
     printLine("sel4test: the root task cannot lower its priority");
@@ -137,7 +158,7 @@ export function runTestSuite(bi: usize): void {
   const count = detail;
   print("sel4test: running ");
   printDec(count);
-  printLine(" tests, each in a fresh process");
+  printLine(hidden ? " hidden tests (the driver's failure path, not the suite), each in a fresh process" : " tests, each in a fresh process");
   let passed: u32 = 0;
   let failed: u32 = 0;
   for (let i: u32 = 0; i < count; i++) {

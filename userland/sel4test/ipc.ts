@@ -219,6 +219,17 @@ function setUp(): void {
   orderLength = 0;
 }
 
+/**
+ * Starts a helper above us (we lower ourselves first): it runs at once, up
+ * to the point where it blocks, before we go on. Tests that need a helper
+ * already waiting (an NBSend, an NBRecv) use this; a helper at our own
+ * priority could be preempted by the timer before it got there.
+ */
+function spawnAbove(kind: i32, arg: u32): u32 {
+  lowerSelf();
+  return spawn(kind, arg, myPriority());
+}
+
 /** Waits for a helper's `done`. */
 function waitDone(): void {
   seL4_Wait(done, 0);
@@ -243,8 +254,7 @@ export function syscallNBSend(): void {
   setUp();
   fillMessage(MSG + 1, 2);
   seL4_NBSend(ep, seL4_MessageInfo_new(MSG + 1, 0, 0, 2)); // nobody waits: dropped, no block
-  spawn(H_RECV_ONCE, 0, myPriority());
-  seL4_Yield(); // the helper blocks in Recv
+  spawnAbove(H_RECV_ONCE, 0); // it waits in Recv
   fillMessage(MSG + 2, 3);
   seL4_NBSend(ep, seL4_MessageInfo_new(MSG + 2, 0, 0, 3));
   waitDone();
@@ -346,8 +356,7 @@ export function syscallNBRecv(): void {
   checkEq(mint(b, ep, R_ALL, 0x31), seL4_NoError, "a badged capability");
   sendLabel = MSG + 2;
   sendLength = 2;
-  spawn(H_SEND, b, myPriority());
-  seL4_Yield();
+  spawnAbove(H_SEND, b); // it waits in Send
   const info = seL4_NBRecv(ep, badgeCell);
   record(info, badge());
   checkMessage(MSG + 2, 2, 0x31, "a waiting sender's message");
@@ -370,8 +379,7 @@ const mr1 = memory.data(4, 4);
 /** SYSCALL0014: seL4_SendWithMRs sends MR0/MR1 from variables. */
 export function syscallSendWithMRs(): void {
   setUp();
-  spawn(H_RECV_ONCE, 0, myPriority());
-  seL4_Yield();
+  spawnAbove(H_RECV_ONCE, 0);
   store<u32>(mr0, pattern(MSG + 3, 0));
   store<u32>(mr1, pattern(MSG + 3, 1));
   seL4_SetMR(0, 0);
@@ -384,8 +392,7 @@ export function syscallSendWithMRs(): void {
 /** SYSCALL0015: seL4_NBSendWithMRs likewise, to a waiting receiver. */
 export function syscallNBSendWithMRs(): void {
   setUp();
-  spawn(H_RECV_ONCE, 0, myPriority());
-  seL4_Yield();
+  spawnAbove(H_RECV_ONCE, 0);
   store<u32>(mr0, pattern(MSG + 4, 0));
   seL4_NBSendWithMRs(ep, seL4_MessageInfo_new(MSG + 4, 0, 0, 1), mr0, 0);
   waitDone();
@@ -486,8 +493,7 @@ export function ipcSendReplyRecv(): void {
 /** IPC0004: NBSend to a waiting receiver is delivered; to nobody it is lost. */
 export function ipcNBSendRecv(): void {
   setUp();
-  spawn(H_RECV_LOOP, ep, myPriority());
-  seL4_Yield();
+  spawnAbove(H_RECV_LOOP, ep); // back in Recv before we run again, every time
   for (let n: u32 = 0; n <= seL4_MsgMaxLength; n += 8) {
     fillMessage(n + 2, n);
     seL4_NBSend(ep, seL4_MessageInfo_new(n + 2, 0, 0, n));
@@ -642,8 +648,7 @@ export function ipcRightsReplyGrant(): void {
 /** NBWAIT0001: seL4_NBRecv on an endpoint and seL4_Poll on a notification never block, and take what is there. */
 export function nbWait(): void {
   setUp();
-  spawn(H_NBRECV_THEN_RECV, 0, myPriority());
-  seL4_Yield(); // its NBRecv found nothing; now it blocks in Recv
+  spawnAbove(H_NBRECV_THEN_RECV, 0); // its NBRecv finds nothing; then it blocks in Recv
   checkEq(orderLength, 1, "the NBRecv returned");
   checkEq(ordered(0), 0, "with badge 0");
   const b = freeSlot();

@@ -3,9 +3,10 @@
 // Owns: the tests that re-express sel4test's scheduler.c (SCHED0002-0005,
 // SCHED0020, SCHED0021), threads.c (THREADS0004, THREADS0005),
 // regression.c (REGRESSIONS0001), tls.c (TLS0001) and fpu.c (FPU0000,
-// FPU0003). Helper threads run in the test's own address space on the
-// tiny loops of build/rt/user-rt.c (threadEntry): one counts forever, one
-// counts once and suspends itself.
+// FPU0003), and two CNode deletions that need threads (CNODEOP0002: a
+// running thread's last capability; a huge CNode's, preempted by the timer). Helper threads run in the test's own address space on
+// the tiny loops of build/rt/user-rt.c (threadEntry): one counts forever,
+// one counts once and suspends itself.
 // Must not: depend on another test's leftovers (each runs in a fresh process).
 
 import {
@@ -13,17 +14,19 @@ import {
   ERROR_MR_RANGE_ERROR_MAX, OBJ_TCB, OBJ_ENDPOINT, OBJ_X86_4K, CAP_THREAD_CAP,
   USER_CONTEXT_EIP, USER_CONTEXT_ESP, USER_CONTEXT_EFLAGS, USER_CONTEXT_EAX, USER_CONTEXT_EBX, USER_CONTEXT_ECX,
   USER_CONTEXT_EDX, USER_CONTEXT_ESI, USER_CONTEXT_EDI, USER_CONTEXT_EBP, USER_CONTEXT_FS_BASE, USER_CONTEXT_GS_BASE,
-  USER_CONTEXT_SIZE, seL4_TCBFlag_fpuDisabled,
+  USER_CONTEXT_SIZE, seL4_TCBFlag_fpuDisabled, OBJ_UNTYPED, OBJ_X86_PAGE_TABLE, CAP_NULL_CAP, seL4_X86_Default_VMAttributes,
+  OBJ_CAP_TABLE, CAP_ENDPOINT_CAP,
 } from "../../libs/abi/sel4.gen";
 import {
   seL4_TCB_Configure, seL4_TCB_SetSpace, seL4_TCB_SetPriority, seL4_TCB_SetMCPriority, seL4_TCB_SetSchedParams,
   seL4_TCB_WriteRegisters, seL4_TCB_ReadRegisters, seL4_TCB_CopyRegisters, seL4_TCB_Suspend, seL4_TCB_Resume,
-  seL4_TCB_SetTLSBase, seL4_TCB_SetFlags, seL4_TCB_SetFlags_flags, seL4_TCB_SetIPCBuffer,
+  seL4_TCB_SetTLSBase, seL4_TCB_SetFlags, seL4_TCB_SetFlags_flags, seL4_TCB_SetIPCBuffer, seL4_Untyped_Retype,
+  seL4_X86_PageTable_Map, seL4_X86_Page_Map, seL4_CNode_Copy,
 } from "../../libs/user/invocations.gen";
 import { seL4_Yield, seL4_DebugCapIdentify, seL4_SetTLSBase, seL4_GetIPCBuffer } from "../../libs/user/ipc";
 import { TLS_SELF, TLS_IPC_BUFFER } from "../../libs/abi/layout.gen";
-import { MY_CNODE, MY_VSPACE, MY_TCB, freeSlot, check, checkEq, myPriority } from "../../libs/user/testing";
-import { make, detail } from "./env";
+import { MY_CNODE, MY_VSPACE, MY_TCB, DEPTH, freeSlot, check, checkEq, myPriority } from "../../libs/user/testing";
+import { make, del, detail, R_RW, R_ALL } from "./env";
 
 // @ts-ignore: decorator
 @external("x86", "threadEntry") declare function threadEntry(kind: i32): u32;
@@ -73,8 +76,13 @@ export function stopHelpers(): void {
  * A TCB in our own CSpace and VSpace, at `prio`, set to run the helper loop
  * `kind` on counter `n` (its TCB capability in EDI); resumed if `resume`.
  */
-function helper(kind: i32, n: u32, prio: u32, resume: bool): u32 {
-  const t = make(OBJ_TCB, 0);
+function helper(kind: i32, n: u32, prio: u32, resume: bool, from: u32 = 0): u32 {
+  let t: u32;
+  if (from == 0) t = make(OBJ_TCB, 0);
+  else {
+    t = freeSlot();
+    checkEq(seL4_Untyped_Retype(from, OBJ_TCB, 0, MY_CNODE, 0, 0, t, 1), seL4_NoError, "a helper's TCB from the given untyped");
+  }
   checkEq(seL4_TCB_Configure(t, 0, MY_CNODE, 0, MY_VSPACE, 0, 0, 0), seL4_NoError, "configure a helper thread");
   checkEq(seL4_TCB_SetSchedParams(t, MY_TCB, prio, prio), seL4_NoError, "set its priority");
   memory.fill(regs, 0, USER_CONTEXT_SIZE);
@@ -295,4 +303,86 @@ export function tlsOtherThread(): void {
   checkEq(seL4_TCB_SetTLSBase(t, 0x7000), seL4_NoError, "set another thread's TLS base");
   checkEq(seL4_TCB_ReadRegisters(t, false, 0, <u32>USER_CONTEXT_SIZE >> 2, regs), seL4_NoError, "read its registers");
   checkEq(load<u32>(regs + USER_CONTEXT_GS_BASE), 0x7000, "gs_base is the TLS base");
+}
+
+/** A free 4 MiB region of the test's address space (as userland/sel4test/vspace.ts uses). */
+// @ts-ignore: decorator
+@inline const SCRATCH: u32 = 0x10000000;
+
+/**
+ * CNODEOP0002 (a running thread): deleting the last capability of a
+ * resumed, runnable thread destroys it: it leaves the scheduler (its
+ * counter stops while we yield, where before every yield let it run), its
+ * memory goes back to the untyped (a frame fills the untyped it came
+ * from), and overwriting that memory leaves the kernel scheduling on.
+ * (A thread the kernel kept scheduling would run without its VSpace root,
+ * whose slot the deletion cleared, and fault: the system test fails on
+ * any fault report.)
+ */
+export function cnodeDeleteRunningThread(): void {
+  const ut = make(OBJ_UNTYPED, 12); // room for exactly 2 TCBs, or one frame
+  const t = helper(COUNT_FOREVER, 0, myPriority(), true, ut);
+  check(waitFor(0, 0, 100) > 0, "the helper runs when we yield");
+  const before = counter(0);
+  check(waitFor(0, before, 100) > before, "and again");
+  checkEq(del(t), seL4_NoError, "delete its only capability");
+  helperCount--; // nothing left to suspend
+  checkEq(seL4_DebugCapIdentify(t), CAP_NULL_CAP, "the slot is empty");
+  const stopped = counter(0);
+  for (let i = 0; i < 100; i++) seL4_Yield();
+  checkEq(counter(0), stopped, "a deleted thread does not run: it left the ready queue");
+  // Its 2 KiB are free: the untyped, with no children left, is reset and gives one 4 KiB frame.
+  const f = freeSlot();
+  checkEq(seL4_Untyped_Retype(ut, OBJ_X86_4K, 0, MY_CNODE, 0, 0, f, 1), seL4_NoError, "the TCB's memory is back in its untyped");
+  const pt = make(OBJ_X86_PAGE_TABLE, 0);
+  checkEq(seL4_X86_PageTable_Map(pt, MY_VSPACE, SCRATCH, seL4_X86_Default_VMAttributes), seL4_NoError, "map a page table");
+  checkEq(seL4_X86_Page_Map(f, MY_VSPACE, SCRATCH, R_RW, seL4_X86_Default_VMAttributes), seL4_NoError, "map the frame");
+  let zero = true;
+  for (let i: u32 = 0; i < 1024; i++) zero = zero && load<u32>(SCRATCH + i * 4) == 0;
+  check(zero, "it reads zero: the thread's memory was cleared");
+  memory.fill(SCRATCH, 0xA5, 4096);
+  for (let i = 0; i < 100; i++) seL4_Yield();
+  checkEq(counter(0), stopped, "overwriting where the thread was changes nothing the kernel runs");
+  // A new thread from the same memory runs as any other.
+  checkEq(del(f), seL4_NoError, "give the memory back again");
+  helper(COUNT_FOREVER, 1, myPriority(), true, ut);
+  check(waitFor(1, 0, 100) > 0, "a new thread made where it was runs");
+  checkEq(counter(0), stopped, "and the old one stays gone");
+}
+
+/** The radix of the CNode CNODEOP0002-preempted deletes: 2^19 slots, 8 MiB of the test's 16 MiB share. */
+// @ts-ignore: decorator
+@inline const HUGE_RADIX: u32 = 19;
+
+/**
+ * CNODEOP0002 (preempted): deleting the last capability of a CNode of
+ * 2^19 slots (some 80 million instructions, several timer periods at
+ * 100 Hz on any machine this runs on; more under load) is stopped by the
+ * timer at its preemption points, the kernel restarts the call by moving
+ * EIP back to the sysenter (kernel/api/invoke.ts), and the re-executed
+ * call goes on where it stopped. Seen from here: a helper thread at our
+ * priority, which can run only when the kernel lets the timer in, counts
+ * during the one system call; the call returns NoError (a call resumed
+ * anywhere else would return its own message info as the error, or
+ * fault), and the slot is empty. The yield before the call returns to us
+ * just after a timer tick (the helper never yields), so no tick lands in
+ * the few instructions between reading the counter and the sysenter.
+ */
+export function cnodeDeletePreempted(): void {
+  const c = make(OBJ_CAP_TABLE, HUGE_RADIX);
+  const ep = make(OBJ_ENDPOINT, 0);
+  const last = (<u32>1 << HUGE_RADIX) - 1;
+  checkEq(seL4_CNode_Copy(c, 0, HUGE_RADIX, MY_CNODE, ep, DEPTH, R_ALL), seL4_NoError, "an endpoint in its first slot");
+  checkEq(seL4_CNode_Copy(c, last >> 1, HUGE_RADIX, MY_CNODE, ep, DEPTH, R_ALL), seL4_NoError, "one in the middle");
+  checkEq(seL4_CNode_Copy(c, last, HUGE_RADIX, MY_CNODE, ep, DEPTH, R_ALL), seL4_NoError, "one in the last");
+  helper(COUNT_FOREVER, 0, myPriority(), true);
+  check(waitFor(0, 0, 100) > 0, "the helper runs when we yield");
+  seL4_Yield();
+  const before = counter(0);
+  const err = del(c);
+  const after = counter(0);
+  checkEq(err, seL4_NoError, "the Delete returns NoError");
+  checkEq(seL4_DebugCapIdentify(c), CAP_NULL_CAP, "the slot is empty");
+  checkEq(seL4_DebugCapIdentify(ep), CAP_ENDPOINT_CAP, "the endpoint's original stays");
+  check(after > before, "the helper ran during the Delete: the timer preempted it, and the call was restarted");
 }

@@ -96,7 +96,25 @@ export function ptReuseFlushesTlb(): void {
   checkEq(load<u32>(SCRATCH), 0xBBBB, "b kept its own");
 }
 
-/** FRAMEDIPC0003: deleting a frame capability unmaps the frame. */
+/**
+ * A frame holding `word` at offset 0, written through a copy of its
+ * capability mapped at `at` (checked): the frame itself stays free to map.
+ */
+function frameHolding(word: u32, at: u32): u32 {
+  const g = make(OBJ_X86_4K, 0);
+  const gc = freeSlot();
+  checkEq(copy(gc, g, R_ALL), seL4_NoError, "a copy of the new frame");
+  checkEq(map(gc, at), seL4_NoError, "map the copy elsewhere");
+  store<u32>(at, word);
+  return g;
+}
+
+/**
+ * FRAMEDIPC0003: deleting a frame capability unmaps the frame. Each
+ * deletion comes after the page was written (so the TLB holds its
+ * translation), and a different frame mapped at the address afterwards
+ * reads as itself: the deletion left no stale translation behind.
+ */
 export function frameDeleteUnmaps(): void {
   pageTable(SCRATCH);
   const f = make(OBJ_X86_4K, 0);
@@ -107,10 +125,16 @@ export function frameDeleteUnmaps(): void {
   checkEq(statusBits(MY_VSPACE, SCRATCH), 3, "accessed and dirty");
   checkEq(del(c), seL4_NoError, "delete the mapped copy");
   checkEq(statusBits(MY_VSPACE, SCRATCH), NOT_MAPPED, "nothing is mapped there any more");
+  const g = frameHolding(0x600D0001, SCRATCH + 0x1000);
+  checkEq(map(g, SCRATCH), seL4_NoError, "a different frame maps there");
+  checkEq(load<u32>(SCRATCH), 0x600D0001, "and reads as itself, not as the deleted mapping's frame");
+  checkEq(seL4_X86_Page_Unmap(g), seL4_NoError, "unmap it");
   checkEq(map(f, SCRATCH), seL4_NoError, "the original can map there");
   checkEq(load<u32>(SCRATCH), 1, "the frame kept its contents");
   checkEq(seL4_CNode_Delete(MY_CNODE, f, DEPTH), seL4_NoError, "delete the original too");
   checkEq(statusBits(MY_VSPACE, SCRATCH), NOT_MAPPED, "unmapped again");
+  checkEq(map(g, SCRATCH), seL4_NoError, "the other frame maps there again");
+  checkEq(load<u32>(SCRATCH), 0x600D0001, "and reads as itself: the last capability's deletion left no stale translation either");
 }
 
 /** VSPACE0010: the accessed and dirty bits follow reads and writes. */
@@ -307,7 +331,12 @@ export function asidPoolFull(): void {
   checkEq(seL4_DebugCapIdentify(freeSlot()), CAP_NULL_CAP, "slots are still free");
 }
 
-/** VSPACE0001 (page table): deleting a page table's last capability takes every page under it out of the address space. */
+/**
+ * VSPACE0001 (page table): deleting a page table's last capability takes
+ * every page under it out of the address space, and leaves no stale
+ * translation: a different frame mapped there through a new table reads
+ * as itself.
+ */
 export function pageTableDeleteUnmaps(): void {
   const pt = pageTable(SCRATCH);
   const f = make(OBJ_X86_4K, 0);
@@ -318,6 +347,11 @@ export function pageTableDeleteUnmaps(): void {
   checkEq(statusBits(MY_VSPACE, SCRATCH + 0x3000), NOT_MAPPED, "the page is gone with it");
   checkEq(map(f, SCRATCH + 0x3000), seL4_FailedLookup, "no table there any more");
   pageTable(SCRATCH);
+  // The TLB held the old table's translation of the page (we wrote it): a different frame there must read as itself.
+  const g = frameHolding(0x600D0002, SCRATCH + 0x5000);
+  checkEq(map(g, SCRATCH + 0x3000), seL4_NoError, "a different frame, through the new table");
+  checkEq(load<u32>(SCRATCH + 0x3000), 0x600D0002, "reads as itself, not as the frame the deleted table mapped");
+  checkEq(seL4_X86_Page_Unmap(g), seL4_NoError, "unmap it");
   checkEq(map(f, SCRATCH + 0x3000), seL4_NoError, "a new table takes the frame again");
   checkEq(load<u32>(SCRATCH + 0x3000), 9, "with its contents");
 }
