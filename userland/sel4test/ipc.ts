@@ -11,7 +11,7 @@
 // Must not: depend on another test's leftovers (each runs in a fresh process).
 
 import {
-  seL4_NoError, seL4_InvalidCapability, OBJ_ENDPOINT, OBJ_NOTIFICATION, CAP_ENDPOINT_CAP,
+  seL4_NoError, seL4_InvalidCapability, seL4_IllegalOperation, OBJ_ENDPOINT, OBJ_NOTIFICATION, CAP_ENDPOINT_CAP,
   CAP_NULL_CAP, CAP_NOTIFICATION_CAP, CAP_REPLY_CAP, seL4_MsgMaxLength, seL4_Fault_CapFault, seL4_CapFault_Addr,
   seL4_CapFault_InRecvPhase, seL4_CapFault_LookupFailureType, seL4_MissingCapability,
 } from "../../libs/abi/sel4.gen";
@@ -22,9 +22,12 @@ import {
   seL4_GetBadge, seL4_SetCapReceivePath, seL4_SendWithMRs, seL4_NBSendWithMRs, seL4_CallWithMRs, seL4_ReplyWithMRs,
   seL4_RecvWithMRs, seL4_DebugCapIdentify,
 } from "../../libs/user/ipc";
-import { seL4_TCB_SetPriority, seL4_TCB_Suspend, seL4_TCB_Resume, seL4_CNode_SaveCaller } from "../../libs/user/invocations.gen";
+import {
+  seL4_TCB_SetPriority, seL4_TCB_Suspend, seL4_TCB_Resume, seL4_CNode_SaveCaller, seL4_TCB_BindNotification,
+  seL4_CNode_CancelBadgedSends, seL4_CNode_Revoke,
+} from "../../libs/user/invocations.gen";
 import { MY_CNODE, MY_TCB, DEPTH, freeSlot, check, checkEq, myPriority } from "../../libs/user/testing";
-import { make, mint, copy, spawn, R_ALL, R_READ, R_WRITE, R_GRANT, R_GRANT_REPLY } from "./env";
+import { make, mint, copy, del, spawn, R_ALL, R_READ, R_WRITE, R_GRANT, R_GRANT_REPLY } from "./env";
 
 /**
  * Labels of the test's own messages start here, far from the invocation
@@ -123,6 +126,17 @@ const badgeCell = memory.data(4, 4);
 // @ts-ignore: decorator
 @inline export const H_FAULT_RECORD: i32 = 111;    // Recv one fault message on arg, record it, signal done
 
+// @ts-ignore: decorator
+@inline export const H_RECV_NOTE_BADGE: i32 = 112; // Recv on arg, note (its index << 8) + badge
+// @ts-ignore: decorator
+@inline export const H_WAIT_LOOP: i32 = 113;       // Wait on arg forever, record each badge, signal done each time
+// @ts-ignore: decorator
+@inline export const H_GO_RECV_TWICE: i32 = 114;   // Wait on go, then Recv on ep twice noting each badge, signal done
+// @ts-ignore: decorator
+@inline export const H_FAULT_COUNT: i32 = 115;     // a fault handler on arg: count faults, keep the last address, never reply
+
+let receivers: u32 = 0;
+
 /** Where a helper asks for a capability to go; the badge an unwrapped capability brought. */
 let replyDest: u32 = 0;
 let unwrappedBadge: u32 = 0;
@@ -197,6 +211,32 @@ export function helperMain(kind: i32, arg: u32): void {
       seL4_Signal(done);
       break;
     }
+    case H_RECV_NOTE_BADGE: {
+      const me = ++receivers;
+      seL4_Recv(arg, badgeCell);
+      note((me << 8) + badge());
+      break;
+    }
+    case H_WAIT_LOOP:
+      while (true) {
+        seL4_Wait(arg, badgeCell);
+        record(0, badge());
+        seL4_Signal(done);
+      }
+    case H_GO_RECV_TWICE:
+      seL4_Wait(go, 0);
+      seL4_Recv(ep, badgeCell);
+      note(badge());
+      seL4_Recv(ep, badgeCell);
+      note(badge());
+      seL4_Signal(done);
+      break;
+    case H_FAULT_COUNT:
+      while (true) {
+        seL4_Recv(arg, 0);
+        faultsSeen++;
+        lastFaultAddr = seL4_GetMR(<i32>seL4_CapFault_Addr);
+      }
     case H_NBRECV_THEN_RECV: {
       store<u32>(badgeCell, 0xFFFFFFFF);
       seL4_NBRecv(ep, badgeCell);
@@ -734,3 +774,246 @@ export function ipcCapBadSlot(): void {
 }
 
 
+
+// ── Order, binding, cancelling, deleting ─────────────────────────────
+
+/** IPC0001-fifo: blocked senders are received in the order they blocked, and so are blocked receivers served. */
+export function ipcFifo(): void {
+  setUp();
+  for (let b: u32 = 1; b <= 3; b++) {
+    const c = freeSlot();
+    checkEq(mint(c, ep, R_ALL, b), seL4_NoError, "a badged capability");
+    sendLabel = MSG;
+    sendLength = 0;
+    spawnAbove(H_SEND, c); // blocks in Send at once, in this order
+  }
+  for (let b: u32 = 1; b <= 3; b++) {
+    seL4_Recv(ep, badgeCell);
+    checkEq(badge(), b, "senders come out first in, first out");
+  }
+  orderLength = 0;
+  for (let r: u32 = 1; r <= 3; r++) spawnAbove(H_RECV_NOTE_BADGE, ep); // three receivers wait, in this order
+  for (let b: u32 = 1; b <= 3; b++) {
+    const c = freeSlot();
+    checkEq(mint(c, ep, R_ALL, 10 + b), seL4_NoError, "a badged capability");
+    seL4_Send(c, seL4_MessageInfo_new(MSG, 0, 0, 0));
+  }
+  checkEq(orderLength, 3, "each receiver got one message");
+  for (let i: u32 = 0; i < 3; i++) checkEq(ordered(i), (i + 1) * 0x100 + 11 + i, "receiver i got message i");
+}
+
+/** BIND0001: a thread bound to a notification, waiting on an endpoint, gets both messages and signals. */
+export function bindRecvBoth(): void {
+  setUp();
+  const n = make(OBJ_NOTIFICATION, 0);
+  const t = spawn(H_RECV_LOOP, ep, myPriority(), 0, false);
+  checkEq(seL4_TCB_BindNotification(t, n), seL4_NoError, "bind the notification");
+  lowerSelf();
+  checkEq(seL4_TCB_SetPriority(t, MY_TCB, myPriority()), seL4_NoError, "the helper above us");
+  checkEq(seL4_TCB_Resume(t), seL4_NoError, "start it: it waits on the endpoint");
+  const e = freeSlot();
+  checkEq(mint(e, ep, R_ALL, 0x10), seL4_NoError, "badge 0x10 on the endpoint");
+  seL4_Send(e, seL4_MessageInfo_new(MSG, 0, 0, 0));
+  waitDone();
+  checkEq(gotBadge, 0x10, "an IPC message");
+  const s = freeSlot();
+  checkEq(mint(s, n, R_ALL, 0x1), seL4_NoError, "badge 1 on the notification");
+  seL4_Signal(s);
+  waitDone();
+  checkEq(gotBadge, 0x1, "a signal, through the same Recv on the endpoint");
+  checkEq(gotCount, 2, "two receives");
+}
+
+/** BIND0002: a thread waiting on its own bound notification gets its signals. */
+export function bindWaitBound(): void {
+  setUp();
+  const n = make(OBJ_NOTIFICATION, 0);
+  const t = spawn(H_WAIT_LOOP, n, myPriority(), 0, false);
+  checkEq(seL4_TCB_BindNotification(t, n), seL4_NoError, "bind it");
+  checkEq(seL4_TCB_Resume(t), seL4_NoError, "start it");
+  const s = freeSlot();
+  checkEq(mint(s, n, R_ALL, 0x8), seL4_NoError, "badge 8");
+  seL4_Signal(s);
+  waitDone();
+  checkEq(gotBadge, 0x8, "the bound thread got the signal");
+  const other = make(OBJ_NOTIFICATION, 0);
+  checkEq(seL4_TCB_BindNotification(t, other), seL4_IllegalOperation, "a thread binds one notification only");
+}
+
+/**
+ * BIND0003: a signal pending on the bound notification is taken before a
+ * message already waiting on the endpoint; then the message.
+ */
+export function bindOrderSignalFirst(): void {
+  bindOrder(true);
+}
+
+/** BIND0004: a message waiting on the endpoint when the notification is idle comes first; then a later signal. */
+export function bindOrderMessageFirst(): void {
+  bindOrder(false);
+}
+
+function bindOrder(signalFirst: bool): void {
+  setUp();
+  const n = make(OBJ_NOTIFICATION, 0);
+  go = make(OBJ_NOTIFICATION, 0);
+  const t = spawn(H_GO_RECV_TWICE, 0, myPriority(), 0, false);
+  checkEq(seL4_TCB_BindNotification(t, n), seL4_NoError, "bind the notification");
+  lowerSelf();
+  checkEq(seL4_TCB_SetPriority(t, MY_TCB, myPriority()), seL4_NoError, "the helper above us");
+  checkEq(seL4_TCB_Resume(t), seL4_NoError, "start it: it waits for go");
+  const s = freeSlot();
+  checkEq(mint(s, n, R_ALL, 0x1), seL4_NoError, "badge 1 on the notification");
+  const e = freeSlot();
+  checkEq(mint(e, ep, R_ALL, 0x20), seL4_NoError, "badge 0x20 on the endpoint");
+  if (signalFirst) seL4_Signal(s); // pending: the thread is not waiting on the endpoint
+  sendLabel = MSG;
+  sendLength = 0;
+  spawnAbove(H_SEND, e); // blocks in Send: nobody receives yet
+  seL4_Signal(go);
+  // The helper took one of the two; the sender is still blocked if the signal came first.
+  if (!signalFirst) seL4_Signal(s);
+  waitDone();
+  checkEq(orderLength, 2, "two receives");
+  checkEq(ordered(0), signalFirst ? 0x1 : 0x20, "first");
+  checkEq(ordered(1), signalFirst ? 0x20 : 0x1, "then the other");
+}
+
+/** CANCEL_BADGED_SENDS_0001: cancelling one badge's sends makes those senders send again (behind the others). */
+export function cancelBadgedSendsBasic(): void {
+  setUp();
+  const two = freeSlot();
+  const one = freeSlot();
+  checkEq(mint(two, ep, R_ALL, 2), seL4_NoError, "badge 2, with every right");
+  checkEq(mint(one, ep, R_ALL, 1), seL4_NoError, "badge 1");
+  sendLabel = MSG;
+  sendLength = 0;
+  spawnAbove(H_SEND, two);
+  spawnAbove(H_SEND, one);
+  spawnAbove(H_SEND, two); // queue: 2, 1, 2
+  checkEq(seL4_CNode_CancelBadgedSends(MY_CNODE, two, DEPTH), seL4_NoError, "cancel badge 2's sends");
+  // The two senders ran their Send again (they are above us): the queue is now 1, 2, 2.
+  for (let i: u32 = 0; i < 3; i++) {
+    seL4_Recv(ep, badgeCell);
+    checkEq(badge(), i == 0 ? 1 : 2, "badge 1 first now");
+  }
+  const plain = freeSlot();
+  checkEq(copy(plain, ep, R_READ | R_WRITE), seL4_NoError, "a capability without every right");
+  checkEq(seL4_CNode_CancelBadgedSends(MY_CNODE, plain, DEPTH), seL4_IllegalOperation, "cannot cancel");
+  checkEq(seL4_CNode_CancelBadgedSends(MY_CNODE, ep, DEPTH), seL4_NoError, "the unbadged original may, and cancels nothing");
+}
+
+/**
+ * CANCEL_BADGED_SENDS_0002: revoke a badge, then cancel its sends: the
+ * senders run their Send again on a capability that is gone (a Send on an
+ * empty slot is an invalid capability, which a Send does not report) and
+ * go on; the other badge's send stays queued.
+ */
+export function cancelBadgedSendsRevoked(): void {
+  setUp();
+  const two = freeSlot();
+  const twoCopy = freeSlot();
+  const one = freeSlot();
+  checkEq(mint(two, ep, R_ALL, 2), seL4_NoError, "badge 2");
+  checkEq(copy(twoCopy, two, R_ALL), seL4_NoError, "a copy of it for the senders");
+  checkEq(mint(one, ep, R_ALL, 1), seL4_NoError, "badge 1");
+  spawnAbove(H_SEND_NOTE, twoCopy);
+  spawnAbove(H_SEND_NOTE, one);
+  spawnAbove(H_SEND_NOTE, twoCopy);
+  checkEq(seL4_CNode_Revoke(MY_CNODE, two, DEPTH), seL4_NoError, "revoke badge 2: its copy goes");
+  checkEq(seL4_DebugCapIdentify(twoCopy), CAP_NULL_CAP, "the copy is gone");
+  checkEq(orderLength, 0, "the senders still wait: deleting a copy cancels nothing");
+  checkEq(seL4_CNode_CancelBadgedSends(MY_CNODE, two, DEPTH), seL4_NoError, "cancel its sends");
+  checkEq(orderLength, 2, "both badge-2 senders ran on");
+  checkEq(ordered(0), twoCopy, "one");
+  checkEq(ordered(1), twoCopy, "the other");
+  seL4_Recv(ep, badgeCell);
+  checkEq(badge(), 1, "badge 1's send was still queued");
+  checkEq(orderLength, 3, "and that sender ran on after it");
+}
+
+/** CANCEL_BADGED_SENDS_0002-delete-endpoint: deleting an endpoint's last capability releases every blocked thread. */
+export function deleteEndpointReleases(): void {
+  setUp();
+  const faultEp = make(OBJ_ENDPOINT, 0);
+  faultsSeen = 0;
+  spawnAbove(H_FAULT_COUNT, faultEp);
+  const victim = make(OBJ_ENDPOINT, 0);
+  sendLabel = MSG;
+  sendLength = 0;
+  lowerSelf();
+  spawn(H_SEND, victim, myPriority(), faultEp);
+  spawn(H_RECV_LOOP, victim, myPriority(), faultEp);
+  spawn(H_RECV_LOOP, victim, myPriority(), faultEp); // one sender got through to the first receiver; the second waits
+  checkEq(del(victim), seL4_NoError, "delete the endpoint");
+  checkEq(faultsSeen, 2, "the waiting threads ran their call again and found the capability gone");
+  checkEq(lastFaultAddr, victim, "a fault on the deleted capability");
+}
+
+/** BIND0002-delete-notification: deleting a notification releases its waiters, and unbinds a bound thread. */
+export function deleteNotificationReleases(): void {
+  setUp();
+  const faultEp = make(OBJ_ENDPOINT, 0);
+  faultsSeen = 0;
+  spawnAbove(H_FAULT_COUNT, faultEp);
+  const waited = make(OBJ_NOTIFICATION, 0);
+  spawn(H_WAIT_LOOP, waited, myPriority(), faultEp); // above us: it waits at once
+  checkEq(faultsSeen, 0, "it waits");
+  checkEq(del(waited), seL4_NoError, "delete the notification it waits on");
+  checkEq(faultsSeen, 1, "the waiter ran its Wait again and took a capability fault");
+  checkEq(lastFaultAddr, waited, "on the deleted capability");
+  const bound = make(OBJ_NOTIFICATION, 0);
+  const t = spawn(H_RECV_LOOP, ep, myPriority(), faultEp, false);
+  checkEq(seL4_TCB_BindNotification(t, bound), seL4_NoError, "bind a thread to another notification");
+  checkEq(seL4_TCB_BindNotification(t, make(OBJ_NOTIFICATION, 0)), seL4_IllegalOperation, "it is bound");
+  checkEq(del(bound), seL4_NoError, "delete that one");
+  checkEq(seL4_TCB_BindNotification(t, make(OBJ_NOTIFICATION, 0)), seL4_NoError, "the thread is unbound: it may bind again");
+}
+
+/**
+ * IPC0010-revoke-reply: a server that deletes the reply capability it
+ * saved can no longer answer; the caller keeps waiting (as in seL4's
+ * non-MCS API) until it is suspended and resumed, when it calls again.
+ */
+export function revokeReply(): void {
+  setUp();
+  sendLabel = MSG + 7;
+  sendLength = 0;
+  const t = spawn(H_CALL, ep, myPriority());
+  seL4_Recv(ep, badgeCell);
+  const saved = freeSlot();
+  checkEq(seL4_CNode_SaveCaller(MY_CNODE, saved, DEPTH), seL4_NoError, "save the reply capability");
+  checkEq(del(saved), seL4_NoError, "delete it");
+  seL4_Send(saved, seL4_MessageInfo_new(MSG, 0, 0, 0)); // an empty slot: nothing happens
+  seL4_Reply(seL4_MessageInfo_new(MSG, 0, 0, 0));     // and no caller in tcbCaller: nothing either
+  for (let i = 0; i < 5; i++) seL4_Yield();
+  checkEq(gotCount, 0, "the caller got no reply");
+  checkEq(seL4_TCB_Suspend(t), seL4_NoError, "suspend the caller");
+  checkEq(seL4_TCB_Resume(t), seL4_NoError, "and resume it");
+  const info = seL4_Recv(ep, badgeCell);
+  checkEq(seL4_MessageInfo_get_label(info), MSG + 7, "it calls again");
+  seL4_Reply(seL4_MessageInfo_new(MSG + 8, 0, 0, 0));
+  waitDone();
+  checkEq(seL4_MessageInfo_get_label(gotInfo), MSG + 8, "and this reply reaches it");
+}
+
+/** CNODEOP0002-blocked-thread: deleting a thread blocked in Send takes it out of the endpoint's queue. */
+export function deleteBlockedSender(): void {
+  setUp();
+  sendLabel = MSG;
+  sendLength = 0;
+  const t = spawnAbove(H_SEND, ep); // blocked in Send
+  checkEq(del(t), seL4_NoError, "delete its TCB");
+  store<u32>(badgeCell, 0xFFFF);
+  seL4_NBRecv(ep, badgeCell);
+  checkEq(badge(), 0, "nobody is left to receive from");
+  spawnAbove(H_RECV_ONCE, 0);
+  seL4_Send(ep, seL4_MessageInfo_new(MSG + 1, 0, 0, 0));
+  waitDone();
+  checkEq(seL4_MessageInfo_get_label(gotInfo), MSG + 1, "the endpoint works on");
+}
+
+// Shared by the tests above.
+let go: u32 = 0;
+let faultsSeen: u32 = 0;
+let lastFaultAddr: u32 = 0;

@@ -132,6 +132,17 @@ function test(i: i32, run: bool): string {
     case 97: if (run) faults.stackAlignment(); return "STACK_ALIGNMENT_001";
     case 98: if (run) tcb.cnodeDeleteRunningThread(); return "CNODEOP0002-thread";
     case 99: if (run) tcb.cnodeDeletePreempted(); return "CNODEOP0002-preempted";
+    case 100: if (run) ipc.ipcFifo(); return "IPC0001-fifo";
+    case 101: if (run) ipc.bindRecvBoth(); return "BIND0001";
+    case 102: if (run) ipc.bindWaitBound(); return "BIND0002";
+    case 103: if (run) ipc.bindOrderSignalFirst(); return "BIND0003";
+    case 104: if (run) ipc.bindOrderMessageFirst(); return "BIND0004";
+    case 105: if (run) ipc.cancelBadgedSendsBasic(); return "CANCEL_BADGED_SENDS_0001";
+    case 106: if (run) ipc.cancelBadgedSendsRevoked(); return "CANCEL_BADGED_SENDS_0002";
+    case 107: if (run) ipc.deleteEndpointReleases(); return "CANCEL_BADGED_SENDS_0002-delete-endpoint";
+    case 108: if (run) ipc.deleteNotificationReleases(); return "BIND0002-delete-notification";
+    case 109: if (run) ipc.revokeReply(); return "IPC0010-revoke-reply";
+    case 110: if (run) ipc.deleteBlockedSender(); return "CNODEOP0002-blocked-thread";
     default: return "";
   }
 }
