@@ -91,6 +91,7 @@ function test(i: i32, run: bool): string {
     case 61: if (run) vspace.revokeUntypedUnmaps(); return "CNODEOP0007-untyped";
     case 62: if (run) vspace.retypeAfterRevokeIsZero(); return "RETYPE0001-cleared";
     case 63: if (run) tcb.tlsOtherThread(); return "TLS0001-other";
+    case 64: if (run) misc.syscallDebugSnapshot(); return "SYSCALL0006-snapshot";
     default: return "";
   }
 }
