@@ -11,7 +11,7 @@
 // A capability that cannot be looked up is a capability fault for a Call
 // (blocking); a Send or NBSend ignores it, as in seL4. An invocation that
 // stops at a preemption point is restarted: the thread's EIP goes back to
-// its sysenter instruction (seL4 ia32: 2 bytes before the resume address).
+// its sysenter instruction (SYSENTER_LENGTH bytes before the resume address).
 // Must not: trust any register or buffer word; every one is checked by a
 // lookup or a decoder.
 //
@@ -20,6 +20,7 @@
 
 import { CTX_EBX, CTX_ESI, CTX_EIP, TCB_CTABLE, tcbSlot, tcbState, ThreadState } from "../object/tcb";
 import { lookupSlot } from "../cspace/lookup";
+import { SYSENTER_LENGTH } from "../arch/x86/machine.gen";
 import { invocationBegin, invocationSetArg, invocationAddExtraCap, INVOCATION_MAX_ARGS } from "./invocation";
 import { buildErrorReply, replyInfo, replyWord } from "./reply";
 import { decodeInvocation, performInvocation } from "./decode";
@@ -32,10 +33,6 @@ import {
   MSGINFO_LABEL_SHIFT, MSGINFO_LABEL_MASK, MSGINFO_LENGTH_SHIFT, MSGINFO_LENGTH_MASK,
   MSGINFO_EXTRA_CAPS_SHIFT, MSGINFO_EXTRA_CAPS_MASK,
 } from "../../libs/abi/sel4.gen";
-
-/** The length of sysenter: a restarted system call resumes this many bytes before its saved EIP. */
-// @ts-ignore: decorator
-@inline const SYSENTER_LENGTH: u32 = 2;
 
 /**
  * seL4's handleInvocation for thread `t`. `isCall`: reply to the caller;

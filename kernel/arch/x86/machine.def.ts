@@ -2,9 +2,10 @@
 // assembly, its C runtime and its linker script, defined once.
 //
 // Owns: the kernel's virtual layout (window base, wasm data base, stack),
-// page sizes, segment selectors, the saved user context that boot/trap.S
-// fills (the first bytes of every TCB), the EFLAGS bits the entry paths
-// use, and the hardware addresses boot/entry.S touches before kmain.
+// page sizes, segment selectors, the length of sysenter, the saved user
+// context that boot/trap.S fills (the first bytes of every TCB), the
+// EFLAGS bits the entry paths use, and the hardware addresses
+// boot/entry.S touches before kmain.
 // build/abigen.ts turns this into kernel/arch/x86/machine.gen.ts (for
 // AssemblyScript), out/gen/machine.gen.h (#include'd by boot/*.S and
 // build/rt) and out/gen/machine.gen.ld (INCLUDE'd by boot/kernel.ld).
@@ -90,6 +91,21 @@ export const VECTORS: ConstantGroup = {
   doc: "Values of the saved context's vector field.",
   source: "tsos",
   entries: [{ name: "SYSCALL", value: 0xffffffff, doc: "Stored by the sysenter stub: a system call, not an IDT vector." }],
+};
+
+export const SYSENTER: ConstantGroup = {
+  title: "sysenter",
+  prefix: "SYSENTER_",
+  type: "u32",
+  doc: "The instruction every system call enters the kernel by.",
+  source: "Intel SDM vol. 2B, SYSENTER (0F 34); seL4 ia32 resumes at EDX + 2",
+  entries: [
+    {
+      name: "LENGTH",
+      value: 2,
+      doc: "Bytes of sysenter: boot/trap.S resumes the caller at EDX + SYSENTER_LENGTH, and a restarted system call goes back as far.",
+    },
+  ],
 };
 
 export const USER_CONTEXT: ByteLayout = {

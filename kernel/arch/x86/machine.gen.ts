@@ -99,6 +99,12 @@
 // @ts-ignore: decorator
 @inline export const SEL_USER_GS: u32 = 59;
 
+// ── sysenter: The instruction every system call enters the kernel by.
+
+/** Bytes of sysenter: boot/trap.S resumes the caller at EDX + SYSENTER_LENGTH, and a restarted system call goes back as far. */
+// @ts-ignore: decorator
+@inline export const SYSENTER_LENGTH: u32 = 2;
+
 // ── Saved user context: The first bytes of every TCB: boot/trap.S saves a thread's registers here on every kernel entry and restores them on exit. TSS.esp0 points at the end (ctx + 0x38) while the thread runs, so the CPU's pushes land in place.
 
 /** @0, 4 bytes: Entry stub (PUSH_REGISTERS); the kernel (WriteRegisters). */
