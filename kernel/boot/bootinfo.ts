@@ -23,7 +23,7 @@ import {
   SEL4_BOOTINFO_HEADER_X86_TSC_FREQ, SEL4_BOOTINFO_HEADER_X86_ACPI_RSDP, CONFIG_ROOT_CNODE_SIZE_BITS,
 } from "../../libs/abi/sel4.gen";
 import { window } from "../arch/x86/kernel-window";
-import { LOW_MEMORY_END } from "../arch/x86/machine.gen";
+import { LOW_MEMORY_END, BIOS_AREA_PHYS } from "../arch/x86/machine.gen";
 
 /** The slot regions of BootInfo, {start, end} each (end exclusive). */
 export enum BiRegion {
@@ -109,7 +109,7 @@ export function extraTsc(at: usize, mhz: u32): u32 {
 
 /** Where the BIOS may keep the RSDP: the read-only BIOS area (ACPI 6.4, 5.2.5.1). */
 // @ts-ignore: decorator
-@inline const BIOS_AREA_START: u32 = 0xE0000;
+@inline const BIOS_AREA_START: u32 = BIOS_AREA_PHYS;
 // @ts-ignore: decorator
 @inline const BIOS_AREA_END: u32 = LOW_MEMORY_END;
 /** The first 20 bytes (ACPI 1.0's RSDP) sum to 0 mod 256. */

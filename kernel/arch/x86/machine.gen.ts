@@ -60,6 +60,21 @@
 // @ts-ignore: decorator
 @inline export const PDE_4M_IDENTITY: u32 = 0x83;
 
+// ── PC devices: Default physical addresses of the PC devices and firmware areas the boot protocol speaks of (DESIGN.md, Device untypeds).
+
+/** Start of the BIOS read-only area (up to LOW_MEMORY_END), where the ACPI RSDP lies on a 16-byte boundary. */
+// @ts-ignore: decorator
+@inline export const BIOS_AREA_PHYS: u32 = 0xE0000;
+/** The IOAPIC's register page: the kernel keeps it out of the untyped list. */
+// @ts-ignore: decorator
+@inline export const IOAPIC_PHYS: u32 = 0xFEC00000;
+/** The HPET's register page: device untyped, for a user-mode timer driver. */
+// @ts-ignore: decorator
+@inline export const HPET_PHYS: u32 = 0xFED00000;
+/** The local APIC's register page: the kernel keeps it out of the untyped list. */
+// @ts-ignore: decorator
+@inline export const LAPIC_PHYS: u32 = 0xFEE00000;
+
 // ── PC hardware: Devices and magic numbers that boot/entry.S uses before the kernel's own drivers run.
 
 /** In eax at entry from a Multiboot2 loader. */
