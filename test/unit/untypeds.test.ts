@@ -155,6 +155,11 @@ const reserve = (base: bigint, length: bigint) => expect(k.exports.physReserve(b
 
 describe("the compiled module", () => {
   itKeepsKernelRules(() => k.module.wat);
+
+  it("keeps the PC's devices at their default addresses (PC_DEVICES)", () => {
+    expect([IOAPIC, HPET, LAPIC].map((a) => a.toString(16))).toEqual(["fec00000", "fed00000", "fee00000"]);
+    expect(pc("BIOS_AREA_PHYS").toString(16)).toBe("e0000");
+  });
 });
 
 describe("a QEMU-like machine (-m 128 plus 1 GiB above 4 GiB)", () => {
