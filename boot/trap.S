@@ -42,7 +42,7 @@
  * place; the sysenter path loads esp from TSS.esp0 (SYSENTER_ESP points at
  * that field, so the MSR is written once).
  */
-#include "machine.gen.h"  /* selectors, CTX_* offsets, EFLAGS_*, VECTOR_SYSCALL (kernel/arch/x86/machine.def.ts) */
+#include "machine.gen.h"  /* selectors, CTX_* offsets, EFLAGS_*, VECTOR_SYSCALL, SYSENTER_LENGTH (kernel/arch/x86/machine.def.ts) */
 
 /* The kernel runs with only the always-one bit of EFLAGS: IF, TF, NT, AC, DF clear. */
 #define EFLAGS_KERNEL EFLAGS_RESERVED1
@@ -107,7 +107,7 @@ sysenter_after_first:
         pushfl                          /* IF clear (sysenter cleared it): see "eflags" above */
         push    $SEL_USER_CS            /* cs */
         push    %edx                    /* the address of the caller's sysenter instruction (seL4 ia32 ABI) */
-        addl    $2, (%esp)              /* eip: resume after it (a restart subtracts 2 again) */
+        addl    $SYSENTER_LENGTH, (%esp) /* eip: resume after it (a restart goes back as far) */
         push    $0                      /* error */
         push    $VECTOR_SYSCALL         /* vector */
         SAVE_USER_REGISTERS

@@ -11,7 +11,9 @@
 // Poll are a Recv and an NBRecv); Reply answers the last caller
 // (kernel/object/reply.ts); ReplyRecv is a Reply then a Recv. An unknown
 // number is an unknown-syscall fault (kernel/api/faults.ts); `int 0x80`
-// is a #GP, a user exception.
+// is a #GP, a user exception. The debug calls of seL4's debug build are
+// here too (DebugSnapshot only prints that capDL snapshots are not
+// supported and returns).
 // Must not: trust any user register or pointer, or stop the kernel on a
 // user's bad input (where seL4's debug calls halt the machine, the caller
 // is stopped instead).
@@ -19,7 +21,7 @@
 import {
   SYS_CALL, SYS_SEND, SYS_NB_SEND, SYS_RECV, SYS_NB_RECV, SYS_REPLY, SYS_REPLY_RECV,
   SYS_DEBUG_PUT_CHAR, SYS_DEBUG_HALT, SYS_DEBUG_NAME_THREAD, SYS_BENCHMARK_NULL_SYSCALL,
-  SYS_YIELD, SYS_DEBUG_DUMP_SCHEDULER, SYS_DEBUG_CAP_IDENTIFY, SYS_SET_TLS_BASE,
+  SYS_YIELD, SYS_DEBUG_DUMP_SCHEDULER, SYS_DEBUG_CAP_IDENTIFY, SYS_DEBUG_SNAPSHOT, SYS_SET_TLS_BASE,
 } from "../libs/abi/sel4.gen";
 import { SYS_DEBUG_THREAD_EXIT, SYS_DEBUG_POWER_OFF } from "../libs/abi/tsos.gen";
 import { CTX_EAX, CTX_EBX, ThreadState, TCB_CTABLE, tcbSlot, tcbOfObject } from "./object/tcb";
@@ -91,6 +93,14 @@ export function handleSyscall(): void {
       break;
     case SYS_DEBUG_DUMP_SCHEDULER:
       dumpThreads();
+      break;
+    case SYS_DEBUG_SNAPSHOT:
+      // seL4's debug build without capDL snapshot support returns at once;
+      // tsos has no capDL dump either, and says so.
+      putLineStart();
+      puts("kernel: DebugSnapshot by thread ");
+      putThreadName(t);
+      putLine(": capDL snapshots are not supported; ignored");
       break;
     case SYS_DEBUG_THREAD_EXIT:
       putLineStart();

@@ -6,8 +6,8 @@
 // {u32 id; u32 len} chunks (len includes the header), with
 //  - SEL4_BOOTINFO_HEADER_X86_TSC_FREQ: the TSC's frequency in MHz (u32);
 //    seL4's x86 test driver refuses to run without it;
-//  - SEL4_BOOTINFO_HEADER_X86_ACPI_RSDP: a copy of the ACPI RSDP (36
-//    bytes, seL4's acpi_rsdp layout), when the BIOS area has one.
+//  - SEL4_BOOTINFO_HEADER_X86_ACPI_RSDP: a copy of the ACPI RSDP
+//    (ACPI_RSDP_SIZE bytes, seL4's acpi_rsdp_t), when the BIOS area has one.
 // Must not: create capabilities (kernel/boot/root-task.ts does, and tells
 // this file the slot numbers).
 //
@@ -21,9 +21,10 @@ import {
   BI_INIT_THREAD_DOMAIN, BI_UNTYPED, BI_UNTYPED_LIST, BI_SIZE, BI_HEADER_ID, BI_HEADER_LEN, BI_HEADER_SIZE,
   UNTYPED_DESC_PADDR, UNTYPED_DESC_SIZE_BITS, UNTYPED_DESC_IS_DEVICE, UNTYPED_DESC_SIZE,
   SEL4_BOOTINFO_HEADER_X86_TSC_FREQ, SEL4_BOOTINFO_HEADER_X86_ACPI_RSDP, CONFIG_ROOT_CNODE_SIZE_BITS,
+  ACPI_RSDP_SIZE, ACPI_RSDP_LENGTH,
 } from "../../libs/abi/sel4.gen";
 import { window } from "../arch/x86/kernel-window";
-import { LOW_MEMORY_END } from "../arch/x86/machine.gen";
+import { LOW_MEMORY_END, BIOS_AREA_PHYS } from "../arch/x86/machine.gen";
 
 /** The slot regions of BootInfo, {start, end} each (end exclusive). */
 export enum BiRegion {
@@ -88,11 +89,9 @@ export function bootInfoSetExtraLength(bi: usize, bytes: u32): void {
 /** Bytes of the TSC-frequency chunk. */
 // @ts-ignore: decorator
 @inline export const EXTRA_TSC_SIZE: u32 = <u32>BI_HEADER_SIZE + 4;
-/** seL4's acpi_rsdp: the ACPI 2.0 RSDP, 36 bytes. */
+/** The RSDP chunk: the header, then a copy of seL4's acpi_rsdp_t (ACPI_RSDP_*). */
 // @ts-ignore: decorator
-@inline const RSDP_SIZE: u32 = 36;
-// @ts-ignore: decorator
-@inline export const EXTRA_RSDP_SIZE: u32 = <u32>BI_HEADER_SIZE + RSDP_SIZE;
+@inline export const EXTRA_RSDP_SIZE: u32 = <u32>BI_HEADER_SIZE + <u32>ACPI_RSDP_SIZE;
 
 /** Writes a chunk header at `at`. */
 export function extraHeader(at: usize, id: u32, length: u32): void {
@@ -109,12 +108,12 @@ export function extraTsc(at: usize, mhz: u32): u32 {
 
 /** Where the BIOS may keep the RSDP: the read-only BIOS area (ACPI 6.4, 5.2.5.1). */
 // @ts-ignore: decorator
-@inline const BIOS_AREA_START: u32 = 0xE0000;
+@inline const BIOS_AREA_START: u32 = BIOS_AREA_PHYS;
 // @ts-ignore: decorator
 @inline const BIOS_AREA_END: u32 = LOW_MEMORY_END;
-/** The first 20 bytes (ACPI 1.0's RSDP) sum to 0 mod 256. */
+/** ACPI 1.0's RSDP ends where the 2.0 fields begin; its bytes sum to 0 mod 256. */
 // @ts-ignore: decorator
-@inline const RSDP_V1_SIZE: u32 = 20;
+@inline const RSDP_V1_SIZE: u32 = <u32>ACPI_RSDP_LENGTH;
 
 /** The physical address of the RSDP in the BIOS area ("RSD PTR ", 16-byte aligned, checksum good), or 0. */
 export function findRsdp(): u32 {
@@ -132,6 +131,6 @@ export function findRsdp(): u32 {
 /** The RSDP chunk at `at` from the RSDP at physical `rsdp`; returns its length. */
 export function extraRsdp(at: usize, rsdp: u32): u32 {
   extraHeader(at, SEL4_BOOTINFO_HEADER_X86_ACPI_RSDP, EXTRA_RSDP_SIZE);
-  memory.copy(at + BI_HEADER_SIZE, window(rsdp), RSDP_SIZE);
+  memory.copy(at + BI_HEADER_SIZE, window(rsdp), ACPI_RSDP_SIZE);
   return EXTRA_RSDP_SIZE;
 }

@@ -19,14 +19,14 @@
 // and src/arch/x86/kernel/boot_sys.c (device regions), facts only.
 
 import { physFreeCount, physFreeBase, physFreeLength, physRamCount, physRamBase, physRamEnd } from "./physmem";
-import { KERNEL_WINDOW_SIZE, LOW_MEMORY_END } from "../arch/x86/machine.gen";
+import { KERNEL_WINDOW_SIZE, LOW_MEMORY_END, IOAPIC_PHYS, LAPIC_PHYS } from "../arch/x86/machine.gen";
 import { CONFIG_MAX_NUM_BOOTINFO_UNTYPED_CAPS, seL4_MaxUntypedBits, seL4_PageBits } from "../../libs/abi/sel4.gen";
 
 /** The pages of the IOAPIC and the local APIC (their default addresses), which the kernel keeps. */
 // @ts-ignore: decorator
-@inline export const IOAPIC_PHYS: u64 = 0xFEC00000;
+@inline const IOAPIC_PAGE: u64 = <u64>IOAPIC_PHYS;
 // @ts-ignore: decorator
-@inline export const LAPIC_PHYS: u64 = 0xFEE00000;
+@inline const LAPIC_PAGE: u64 = <u64>LAPIC_PHYS;
 // @ts-ignore: decorator
 @inline const PAGE: u64 = 1 << seL4_PageBits;
 // @ts-ignore: decorator
@@ -79,18 +79,26 @@ function addRange(base: u64, end: u64, isDevice: bool): void {
   }
 }
 
-/** Adds the device space in [base, end), minus the kernel's own device pages. */
-function addDevice(base: u64, end: u64): void {
+/**
+ * Adds [base, end) below 4 GiB, minus the kernel's own device pages (also
+ * when a firmware map calls them RAM).
+ */
+function addOutsideKernelPages(base: u64, end: u64, isDevice: bool): void {
   if (end > SPACE_END) end = SPACE_END;
   while (base < end) {
     // The next kept page at or after base, if it lies before end.
     let kept = SPACE_END;
-    if (IOAPIC_PHYS >= base && IOAPIC_PHYS < kept) kept = IOAPIC_PHYS;
-    if (LAPIC_PHYS >= base && LAPIC_PHYS < kept) kept = LAPIC_PHYS;
+    if (IOAPIC_PAGE >= base && IOAPIC_PAGE < kept) kept = IOAPIC_PAGE;
+    if (LAPIC_PAGE >= base && LAPIC_PAGE < kept) kept = LAPIC_PAGE;
     const stop = kept < end ? kept : end;
-    addRange(base, stop, true);
+    addRange(base, stop, isDevice);
     base = stop + (kept < end ? PAGE : 0);
   }
+}
+
+/** Adds the device space in [base, end). */
+function addDevice(base: u64, end: u64): void {
+  addOutsideKernelPages(base, end, true);
 }
 
 /**
@@ -124,7 +132,7 @@ export function untypedsBuild(): void {
     if (base < low) base = low; // the first MiB went out whole as device memory
     if (end > SPACE_END) end = SPACE_END;
     if (base >= end) continue;
-    if (base < window) addRange(base, end < window ? end : window, false);
-    if (end > window) addRange(base > window ? base : window, end, true);
+    if (base < window) addOutsideKernelPages(base, end < window ? end : window, false);
+    if (end > window) addDevice(base > window ? base : window, end);
   }
 }

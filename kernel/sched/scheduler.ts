@@ -58,9 +58,9 @@ import { TCB_STATE } from "../object/tcb";
 // @ts-ignore: decorator
 @inline export const TIME_SLICE_TICKS: u32 = 5;
 
-/** The length of sysenter: a restarted system call resumes this many bytes before its saved EIP. */
-// @ts-ignore: decorator
-@inline export const SYSENTER_LENGTH: u32 = 2;
+// SYSENTER_LENGTH (kernel/arch/x86/machine.def.ts): a restarted system call resumes that many bytes before its saved EIP.
+export { SYSENTER_LENGTH } from "../arch/x86/machine.gen";
+import { SYSENTER_LENGTH } from "../arch/x86/machine.gen";
 
 // Scheduler actions (any other value is the candidate thread's address).
 // @ts-ignore: decorator

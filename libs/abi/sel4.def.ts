@@ -476,6 +476,25 @@ export const EXTRA_BOOTINFO_IDS: ConstantGroup = {
   ],
 };
 
+export const ACPI_RSDP: ByteLayout = {
+  title: "ACPI RSDP",
+  prefix: "ACPI_RSDP_",
+  size: 36,
+  doc: "acpi_rsdp_t, the ACPI 2.0 Root System Description Pointer: the SEL4_BOOTINFO_HEADER_X86_ACPI_RSDP chunk holds a copy of it after its header.",
+  source: SEL4 + "include/plat/pc99/plat/machine/acpi.h (acpi_rsdp_t); ACPI 6.4, 5.2.5.3",
+  fields: [
+    { name: "signature", offset: 0, size: 8, doc: "\"RSD PTR \" (with the trailing space), not NUL-terminated." },
+    { name: "checksum", offset: 8, size: 1, doc: "Makes the first ACPI_RSDP_LENGTH bytes (ACPI 1.0's RSDP) sum to 0 mod 256." },
+    { name: "oemId", offset: 9, size: 6, doc: "The firmware vendor." },
+    { name: "revision", offset: 15, size: 1, doc: "0 for ACPI 1.0 (only the fields before length exist), 2 for ACPI 2.0 and later." },
+    { name: "rsdtAddress", offset: 16, size: 4, doc: "Physical address of the RSDT." },
+    { name: "length", offset: 20, size: 4, doc: "ACPI 2.0: bytes in the whole RSDP; ACPI 1.0's RSDP ends here." },
+    { name: "xsdtAddress", offset: 24, size: 8, doc: "ACPI 2.0: physical address of the XSDT." },
+    { name: "extendedChecksum", offset: 32, size: 1, doc: "ACPI 2.0: makes all ACPI_RSDP_SIZE bytes sum to 0 mod 256." },
+    { name: "reserved", offset: 33, size: 3, doc: "Reserved." },
+  ],
+};
+
 export const INITIAL_CAPS: ConstantGroup = {
   title: "Initial capabilities",
   prefix: "seL4_",

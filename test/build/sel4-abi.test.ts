@@ -59,7 +59,7 @@ describe("sel4.def.ts: shape", () => {
       "IPC_BUFFER", "BOOTINFO", "UNTYPED_DESC", "SLOT_REGION", "EXTRA_BOOTINFO_HEADER", "EXTRA_BOOTINFO_IDS",
       "INITIAL_CAPS", "USER_CONTEXT", "FAULT_TYPES", "FAULT_CAP_MRS", "FAULT_UNKNOWN_SYSCALL_MRS",
       "FAULT_USER_EXCEPTION_MRS", "FAULT_VM_MRS", "CAP_TAGS", "X86_VM_ATTRIBUTES", "X86_PD_GET_STATUS_BITS_MRS",
-      "TCB_FLAGS", "DOMAIN",
+      "TCB_FLAGS", "DOMAIN", "ACPI_RSDP",
     ]) expect(items[name], name).toBeDefined();
   });
 
@@ -337,6 +337,15 @@ describe("sel4.def.ts: DESIGN.md's seL4 ia32 ABI facts", () => {
     expect(abi.EXTRA_BOOTINFO_HEADER.fields.map((f) => [f.name, f.offset, f.size])).toEqual([["id", 0, 4], ["len", 4, 4]]);
     const id = values(abi.EXTRA_BOOTINFO_IDS);
     expect([id.PADDING, id.X86_VBE, id.X86_MBMMAP, id.X86_ACPI_RSDP, id.X86_FRAMEBUFFER, id.X86_TSC_FREQ]).toEqual([0, 1, 2, 3, 4, 5]);
+  });
+
+  it("the ACPI RSDP chunk's copy: acpi_rsdp_t, the 36-byte ACPI 2.0 RSDP", () => {
+    const r = abi.ACPI_RSDP;
+    expect(r.size).toBe(36);
+    expect(r.fields.map((f) => [f.name, f.offset, f.size])).toEqual([
+      ["signature", 0, 8], ["checksum", 8, 1], ["oemId", 9, 6], ["revision", 15, 1], ["rsdtAddress", 16, 4],
+      ["length", 20, 4], ["xsdtAddress", 24, 8], ["extendedChecksum", 32, 1], ["reserved", 33, 3],
+    ]);
   });
 
   it("initial slots 1..11", () => {

@@ -5,7 +5,9 @@
 // checks); it powers off reporting a failure if any fails. This test boots
 // it with several boot modules at 128 MiB and at 2 GiB of RAM (where RAM
 // beyond the kernel window must hold frames but no kernel objects), and
-// checks the kernel's own account of what it built.
+// checks the kernel's own account of what it built, and its report of the
+// one fault bootcheck causes on purpose (a write to a read-only boot-module
+// frame).
 import { describe, expect, it } from "vitest";
 import { boot } from "../helpers/qemu";
 
@@ -32,6 +34,24 @@ describe("the root task", () => {
       // The kernel's account: page tables, image frames, untypeds, empty slots.
       const built = r.lines.find((l) => l.startsWith("boot: root task has "));
       expect(built, r.serial).toMatch(/^boot: root task has \d+ page tables, \d+ image frames, \d+ untypeds \(.+ RAM, .+ device\), empty slots \d+-8191$/);
+      // Device coverage, the ACPI RSDP chunk, and read-only boot-module frames.
+      for (const ok of [
+        "device untypeds cover every page of the first MiB, the BIOS area included",
+        "a device untyped covers the HPET page",
+        "no untyped covers the IOAPIC page, and only that page is left out around it",
+        "no untyped covers the local APIC page, and only that page is left out around it",
+        "an ACPI RSDP chunk, a whole acpi_rsdp_t long",
+        'the chunk holds an RSDP: signature "RSD PTR ", checksums good',
+        "the chunk is a copy of the RSDP in the BIOS area",
+        "a boot-module frame maps with write rights asked for (seL4 masks them by the capability's)",
+        "its write changed nothing: the mapping is read-only",
+        "the thread stopped at its write",
+        "the page was read and is not dirty",
+      ]) expect(r.lines, ok).toContain(`bootcheck: ok ${ok}`);
+      // The kernel's report of the write to the read-only module frame: a user write to a present page.
+      expect(r.lines.filter((l) => l.startsWith("fault: ")), r.serial).toEqual([
+        expect.stringMatching(/^fault: thread \d+ "bootcheck-writer" vector 14 \(page fault\) error 0x0007 cr2 0x31000000 eip 0x[0-9a-f]{8}: thread stopped$/),
+      ]);
       if (memoryMiB === 2048) {
         expect(r.lines).toContain("bootcheck: ok beyond the window: no TCB");
         expect(r.lines).toContain("bootcheck: ok and holds what is written: it is RAM");

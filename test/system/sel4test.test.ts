@@ -30,6 +30,9 @@ describe("the in-OS test suite", () => {
     for (const name of NAMES) {
       expect(r.lines.some((l) => new RegExp(`^test ${name}: pass \\(\\d+ checks?\\)$`).test(l)), `test ${name}`).toBe(true);
     }
+    // SYSCALL0006-snapshot: DebugSnapshot is a debug call that prints one line and returns.
+    expect(r.lines.filter((l) => /^kernel: DebugSnapshot by thread \d+ "[^"]*": capDL snapshots are not supported; ignored$/.test(l)).length, "DebugSnapshot's kernel line").toBe(2);
+    expect(r.lines.some((l) => l.startsWith("kernel: unknown system call")), "no unknown system call").toBe(false);
     expect(r.lines).toContain(`sel4test: ${NAMES.length} tests: ${NAMES.length} passed, 0 failed`);
     expect(r.lines).toContain('kernel: power-off requested by thread 1 "root", reporting success');
   }, 600_000);

@@ -7,22 +7,33 @@
 // order, disjoint, each capability of its kind), the untyped list (aligned
 // power-of-two blocks, sorted within RAM and device, no overlap, RAM inside
 // the kernel window, device memory for the first MiB and for RAM beyond the
-// window), that RAM beyond the window holds frames but refuses kernel
-// objects, and the extra BootInfo chunks (TSC frequency, boot-module table
-// with every module's frames and string). Prints "bootcheck: ok <what>" or
+// window; device untypeds cover every page of the first MiB and the HPET,
+// and no untyped covers the IOAPIC or local APIC page), that RAM beyond the
+// window holds frames but refuses kernel objects, the extra BootInfo chunks
+// (TSC frequency; the ACPI RSDP chunk, a copy of the firmware's RSDP, which
+// it finds in the BIOS area through device frames as a user driver would;
+// the boot-module table with every module's frames and string), and that a
+// boot-module frame is read-only: mapped with write rights asked for, it
+// reads as the module, and a thread's write to it faults and changes
+// nothing. Prints "bootcheck: ok <what>" or
 // "bootcheck: FAIL <what>" per check and powers off reporting failure if
 // any failed (DebugPowerOff), so test/system/root-task.test.ts sees it.
-// Must not: change anything it checks before checking it.
+// Must not: change anything it checks before checking it (the checks that
+// retype or map come after the ones that read the untyped list).
 
 import { print, printLine, printDec, putChar, nameThread, startRegister, powerOff } from "../../libs/user/sys";
 import {
   initFromBootInfo, bootInfoIpcBuffer, bootInfoCNodeSizeBits, bootInfoNodeId, bootInfoNumNodes, slotRegionStart,
   slotRegionEnd, bootInfoUntypedCount, bootInfoUntypedPaddr, bootInfoUntypedSizeBits, bootInfoUntypedIsDevice,
   bootInfoUntypedStart, bootInfoTscMhz, bootModuleCount, bootModuleFramesStart, bootModuleFramesEnd, bootModuleBytes,
-  bootModuleCmdline, bootModuleCmdlineLength, findChunk, bootInfoExtraLen,
+  bootModuleCmdline, bootModuleCmdlineLength, findChunk, chunkLength, bootInfoExtraLen,
 } from "../../libs/user/bootinfo";
-import { seL4_DebugCapIdentify } from "../../libs/user/ipc";
-import { seL4_Untyped_Retype, seL4_X86_Page_Map, seL4_X86_PageTable_Map, seL4_X86_Page_GetAddress, seL4_X86_Page_GetAddress_paddr } from "../../libs/user/invocations.gen";
+import { seL4_DebugCapIdentify, seL4_DebugNameThread, seL4_Yield } from "../../libs/user/ipc";
+import {
+  seL4_Untyped_Retype, seL4_X86_Page_Map, seL4_X86_PageTable_Map, seL4_X86_Page_GetAddress, seL4_X86_Page_GetAddress_paddr,
+  seL4_TCB_Configure, seL4_TCB_SetSchedParams, seL4_TCB_WriteRegisters, seL4_TCB_ReadRegisters,
+  seL4_X86_PageDirectory_GetStatusBits, seL4_X86_PageDirectory_GetStatusBits_accessed, seL4_X86_PageDirectory_GetStatusBits_dirty,
+} from "../../libs/user/invocations.gen";
 import {
   BI_EMPTY, BI_USER_IMAGE_FRAMES, BI_USER_IMAGE_PAGING, BI_EXTRA_BI_PAGES, BI_UNTYPED, BI_SHARED_FRAMES, BI_IO_SPACE_CAPS,
   CAP_THREAD_CAP, CAP_CNODE_CAP, CAP_PAGE_DIRECTORY_CAP, CAP_IRQ_CONTROL_CAP, CAP_ASID_CONTROL_CAP, CAP_ASID_POOL_CAP,
@@ -32,11 +43,19 @@ import {
   seL4_CapDomain, seL4_NumInitialCaps, CONFIG_ROOT_CNODE_SIZE_BITS, SEL4_BOOTINFO_HEADER_X86_TSC_FREQ, seL4_NoError,
   seL4_InvalidArgument, OBJ_TCB, OBJ_CAP_TABLE, OBJ_X86_PAGE_TABLE, OBJ_X86_4K, seL4_CapInitThreadCNode as ROOT_CNODE,
   seL4_PageBits, seL4_X86_Default_VMAttributes, CAP_RIGHTS_CAP_ALLOW_READ_SHIFT, CAP_RIGHTS_CAP_ALLOW_WRITE_SHIFT,
+  SEL4_BOOTINFO_HEADER_X86_ACPI_RSDP, BI_HEADER_SIZE, ACPI_RSDP_SIZE, ACPI_RSDP_LENGTH, ACPI_RSDP_REVISION,
+  ACPI_RSDP_SIGNATURE, OBJ_UNTYPED, seL4_MaxUntypedBits, seL4_RootTaskPriority,
+  USER_CONTEXT_EIP, USER_CONTEXT_EFLAGS, USER_CONTEXT_EBX, USER_CONTEXT_EDI, USER_CONTEXT_SIZE,
 } from "../../libs/abi/sel4.gen";
 import { TSOS_BOOTINFO_HEADER_BOOT_MODULES } from "../../libs/abi/tsos.gen";
-import { KERNEL_WINDOW_SIZE, LOW_MEMORY_END } from "../../kernel/arch/x86/machine.gen";
+import {
+  KERNEL_WINDOW_SIZE, LOW_MEMORY_END, BIOS_AREA_PHYS, HPET_PHYS, IOAPIC_PHYS, LAPIC_PHYS, EFLAGS_IF, EFLAGS_RESERVED1,
+} from "../../kernel/arch/x86/machine.gen";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
+
+// @ts-ignore: decorator
+@external("x86", "threadEntry") declare function threadEntry(kind: i32): u32;
 
 let failures: u32 = 0;
 
@@ -84,6 +103,180 @@ function regionIs(start: u32, end: u32, tag: u32, what: string): void {
   let ok = true;
   for (let s = start; s < end; s++) ok = ok && seL4_DebugCapIdentify(s) == tag;
   result(ok, what);
+}
+
+// ── Physical coverage ──────────────────────────────────────────────────
+
+/** The index of the untyped that covers physical address `a`, or `n` (past the list's end) if none does. */
+function untypedCovering(bi: usize, n: u32, a: u64): u32 {
+  for (let i: u32 = 0; i < n; i++) {
+    const base = <u64>bootInfoUntypedPaddr(bi, i);
+    if (a >= base && a < base + (<u64>1 << <u64>bootInfoUntypedSizeBits(bi, i))) return i;
+  }
+  return n;
+}
+
+/** True if a device untyped covers physical address `a`. */
+function deviceCovers(bi: usize, n: u32, a: u64): bool {
+  const i = untypedCovering(bi, n, a);
+  return i < n && bootInfoUntypedIsDevice(bi, i);
+}
+
+/** No untyped covers any byte of the page at `a`; its neighbours are device untyped. */
+function pageLeftOut(bi: usize, n: u32, a: u64): bool {
+  const page: u64 = <u64>1 << seL4_PageBits;
+  return untypedCovering(bi, n, a) == n && untypedCovering(bi, n, a + page - 1) == n && deviceCovers(bi, n, a - page) && deviceCovers(bi, n, a + page);
+}
+
+// ── Scratch space for the checks that map ─────────────────────────────
+// One page table's reach of our address space, used by nothing else: a
+// boot-module frame at SCRATCH, the BIOS area's frames on the pages after it.
+
+// @ts-ignore: decorator
+@inline const SCRATCH: u32 = 0x31000000;
+// @ts-ignore: decorator
+@inline const SCRATCH_BIOS: u32 = SCRATCH + (<u32>1 << seL4_PageBits);
+/** The helper loop of build/rt/user-rt.c that adds 1 to the word at EBX once, then suspends itself. */
+// @ts-ignore: decorator
+@inline const COUNT_ONCE: i32 = 1;
+
+let nextSlot: u32 = 0;
+function takeSlots(k: u32): u32 {
+  const s = nextSlot;
+  nextSlot += k;
+  return s;
+}
+
+/** An ordinary untyped of at least 2^16 bytes (for a page table and a TCB), or 0. */
+function ramUntyped(bi: usize, n: u32, ut0: u32): u32 {
+  for (let i: u32 = 0; i < n; i++) if (!bootInfoUntypedIsDevice(bi, i) && bootInfoUntypedSizeBits(bi, i) >= 16) return ut0 + i;
+  return 0;
+}
+
+/** A page table for the scratch space, made from `ram`. */
+function scratchPageTable(ram: u32): bool {
+  const pt = takeSlots(1);
+  return ram != 0 && seL4_Untyped_Retype(ram, OBJ_X86_PAGE_TABLE, 0, ROOT_CNODE, 0, 0, pt, 1) == seL4_NoError &&
+    seL4_X86_PageTable_Map(pt, seL4_CapInitThreadVSpace, SCRATCH, seL4_X86_Default_VMAttributes) == seL4_NoError;
+}
+
+// ── The ACPI RSDP ─────────────────────────────────────────────────────
+
+/** True if the bytes at `p` are the characters of `s`. */
+function bytesAre(p: usize, s: string): bool {
+  for (let i = 0; i < s.length; i++) if (<u32>load<u8>(p + i) != <u32>s.charCodeAt(i)) return false;
+  return true;
+}
+
+/** The low byte of the sum of `k` bytes at `p`. */
+function byteSum(p: usize, k: u32): u32 {
+  let sum: u32 = 0;
+  for (let i: u32 = 0; i < k; i++) sum += load<u8>(p + i);
+  return sum & 0xff;
+}
+
+/** Bytes of the RSDP at `p` that the checksums cover: ACPI 1.0's, or all of ACPI 2.0's. */
+function rsdpBytes(p: usize): u32 {
+  return load<u8>(p + ACPI_RSDP_REVISION) >= 2 ? <u32>ACPI_RSDP_SIZE : <u32>ACPI_RSDP_LENGTH;
+}
+
+/** An RSDP at `p`: "RSD PTR ", and every checksum its revision has sums to 0. */
+function isRsdp(p: usize): bool {
+  return bytesAre(p + ACPI_RSDP_SIGNATURE, "RSD PTR ") && byteSum(p, ACPI_RSDP_LENGTH) == 0 && byteSum(p, rsdpBytes(p)) == 0;
+}
+
+/**
+ * Maps the BIOS area (BIOS_AREA_PHYS up to LOW_MEMORY_END) read-only at
+ * SCRATCH_BIOS, from the device untyped that covers it: Retype takes an
+ * untyped from its start, so the part below the area goes into untyped
+ * children first. Returns false if any step fails.
+ */
+function mapBiosArea(bi: usize, n: u32, ut0: u32): bool {
+  const i = untypedCovering(bi, n, <u64>BIOS_AREA_PHYS);
+  if (i == n || !bootInfoUntypedIsDevice(bi, i)) return false;
+  const ut = ut0 + i;
+  let cur = <u64>bootInfoUntypedPaddr(bi, i);
+  if (cur + (<u64>1 << <u64>bootInfoUntypedSizeBits(bi, i)) < <u64>LOW_MEMORY_END) return false;
+  const target = <u64>BIOS_AREA_PHYS;
+  while (cur < target) {
+    let bits = seL4_MaxUntypedBits;
+    while (bits > seL4_PageBits && ((cur & ((<u64>1 << bits) - 1)) != 0 || cur + (<u64>1 << bits) > target)) bits--;
+    if (seL4_Untyped_Retype(ut, OBJ_UNTYPED, bits, ROOT_CNODE, 0, 0, takeSlots(1), 1) != seL4_NoError) return false;
+    cur += <u64>1 << bits;
+  }
+  const frames = (LOW_MEMORY_END - BIOS_AREA_PHYS) >> seL4_PageBits;
+  const first = takeSlots(frames);
+  if (seL4_Untyped_Retype(ut, OBJ_X86_4K, 0, ROOT_CNODE, 0, 0, first, frames) != seL4_NoError) return false;
+  if (seL4_X86_Page_GetAddress(first) != seL4_NoError || seL4_X86_Page_GetAddress_paddr() != BIOS_AREA_PHYS) return false;
+  const readOnly = <u32>1 << CAP_RIGHTS_CAP_ALLOW_READ_SHIFT;
+  for (let f: u32 = 0; f < frames; f++) {
+    if (seL4_X86_Page_Map(first + f, seL4_CapInitThreadVSpace, SCRATCH_BIOS + (f << seL4_PageBits), readOnly, seL4_X86_Default_VMAttributes) != seL4_NoError) return false;
+  }
+  return true;
+}
+
+/** The ACPI RSDP chunk: present, a whole acpi_rsdp_t long, an RSDP, and a copy of the one in the BIOS area. */
+function checkRsdpChunk(bi: usize, n: u32, ut0: u32): void {
+  const chunk = findChunk(bi, SEL4_BOOTINFO_HEADER_X86_ACPI_RSDP);
+  result(chunk != 0 && chunkLength(chunk) == <u32>BI_HEADER_SIZE + <u32>ACPI_RSDP_SIZE, "an ACPI RSDP chunk, a whole acpi_rsdp_t long");
+  if (chunk == 0) return;
+  const copy = chunk + BI_HEADER_SIZE;
+  result(isRsdp(copy), "the chunk holds an RSDP: signature \"RSD PTR \", checksums good");
+  // The firmware's own, found as a user driver finds it: scanning the BIOS area on 16-byte boundaries.
+  const mapped = mapBiosArea(bi, n, ut0);
+  result(mapped, "the BIOS area maps read-only from the device untyped that covers it");
+  if (!mapped) return;
+  let found: usize = 0;
+  for (let p: usize = SCRATCH_BIOS; p + ACPI_RSDP_SIZE <= SCRATCH_BIOS + (LOW_MEMORY_END - BIOS_AREA_PHYS) && found == 0; p += 16) if (isRsdp(p)) found = p;
+  let same = found != 0;
+  for (let i: u32 = 0; same && i < rsdpBytes(copy); i++) same = load<u8>(found + i) == load<u8>(copy + i);
+  result(same, "the chunk is a copy of the RSDP in the BIOS area");
+}
+
+// ── Boot-module frames are read-only ─────────────────────────────────
+
+/**
+ * Maps module 0's first frame at SCRATCH asking for read and write: seL4
+ * masks the rights by the capability's, so the mapping is made, read-only.
+ * Reading it gives the module (an ELF header); a helper thread's write to
+ * it faults (the kernel reports it and stops the thread), leaves the word
+ * as it was and the page clean.
+ */
+function checkModuleFramesReadOnly(bi: usize, ram: u32): void {
+  const f = bootModuleFramesStart(bi, 0);
+  if (bootModuleFramesEnd(bi, 0) <= f) {
+    result(false, "module 0 has frames to map");
+    return;
+  }
+  const rw = (<u32>1 << CAP_RIGHTS_CAP_ALLOW_READ_SHIFT) | (<u32>1 << CAP_RIGHTS_CAP_ALLOW_WRITE_SHIFT);
+  const mapped = seL4_X86_Page_Map(f, seL4_CapInitThreadVSpace, SCRATCH, rw, seL4_X86_Default_VMAttributes) == seL4_NoError;
+  result(mapped, "a boot-module frame maps with write rights asked for (seL4 masks them by the capability's)");
+  if (!mapped) return;
+  const word: usize = SCRATCH;
+  result(bytesAre(word, "\x7FELF"), "and reads as the module: its ELF header");
+  const before = load<u32>(word);
+
+  const t = takeSlots(1);
+  const regs = memory.data(<i32>USER_CONTEXT_SIZE, 4);
+  memory.fill(regs, 0, USER_CONTEXT_SIZE);
+  store<u32>(regs + USER_CONTEXT_EIP, threadEntry(COUNT_ONCE));
+  store<u32>(regs + USER_CONTEXT_EFLAGS, EFLAGS_IF | EFLAGS_RESERVED1);
+  store<u32>(regs + USER_CONTEXT_EBX, <u32>word);
+  store<u32>(regs + USER_CONTEXT_EDI, t);
+  const started = ram != 0 &&
+    seL4_Untyped_Retype(ram, OBJ_TCB, 0, ROOT_CNODE, 0, 0, t, 1) == seL4_NoError &&
+    seL4_TCB_Configure(t, 0, ROOT_CNODE, 0, seL4_CapInitThreadVSpace, 0, 0, 0) == seL4_NoError &&
+    seL4_TCB_SetSchedParams(t, seL4_CapInitThreadTCB, seL4_RootTaskPriority, seL4_RootTaskPriority) == seL4_NoError;
+  if (started) seL4_DebugNameThread(t, "bootcheck-writer");
+  const resumed = started && seL4_TCB_WriteRegisters(t, true, 0, <u32>USER_CONTEXT_SIZE >> 2, regs) == seL4_NoError;
+  result(resumed, "a thread at our priority starts to write to the module frame");
+  if (!resumed) return;
+  for (let i = 0; i < 3; i++) seL4_Yield(); // it runs, faults and is stopped
+  result(load<u32>(word) == before, "its write changed nothing: the mapping is read-only");
+  memory.fill(regs, 0, USER_CONTEXT_SIZE);
+  result(seL4_TCB_ReadRegisters(t, false, 0, 1, regs) == seL4_NoError && load<u32>(regs + USER_CONTEXT_EIP) == threadEntry(COUNT_ONCE), "the thread stopped at its write");
+  result(seL4_X86_PageDirectory_GetStatusBits(seL4_CapInitThreadVSpace, SCRATCH) == seL4_NoError &&
+    seL4_X86_PageDirectory_GetStatusBits_accessed() != 0 && seL4_X86_PageDirectory_GetStatusBits_dirty() == 0, "the page was read and is not dirty");
 }
 
 export function main(): u32 {
@@ -168,6 +361,13 @@ export function main(): u32 {
   result(ramInWindow, "ordinary untyped memory lies in the kernel window, above the first MiB");
   result(lowIsDevice, "the first MiB is device memory");
   result(ram > 0, "there is ordinary untyped memory");
+  // Device coverage (DESIGN.md, "Device untypeds"): user code scans the BIOS area for the ACPI RSDP and drives the HPET.
+  let lowCovered = true;
+  for (let a: u64 = 0; a < <u64>LOW_MEMORY_END; a += <u64>page) lowCovered = lowCovered && deviceCovers(bi, n, a);
+  result(lowCovered, "device untypeds cover every page of the first MiB, the BIOS area included");
+  result(deviceCovers(bi, n, <u64>HPET_PHYS), "a device untyped covers the HPET page");
+  result(pageLeftOut(bi, n, <u64>IOAPIC_PHYS), "no untyped covers the IOAPIC page, and only that page is left out around it");
+  result(pageLeftOut(bi, n, <u64>LAPIC_PHYS), "no untyped covers the local APIC page, and only that page is left out around it");
   print("bootcheck: ");
   printDec(n);
   print(" untypeds, ");
@@ -205,6 +405,10 @@ export function main(): u32 {
 
   // Extra BootInfo.
   result(findChunk(bi, SEL4_BOOTINFO_HEADER_X86_TSC_FREQ) != 0 && bootInfoTscMhz(bi) > 0, "a TSC-frequency chunk with a frequency");
+  nextSlot = empty0 + 200;
+  const scratch = ramUntyped(bi, n, ut0);
+  result(scratchPageTable(scratch), "a page table for the scratch space");
+  checkRsdpChunk(bi, n, ut0);
   result(findChunk(bi, TSOS_BOOTINFO_HEADER_BOOT_MODULES) != 0, "the boot-module table");
   const modules = bootModuleCount(bi);
   print("bootcheck: ");
@@ -227,6 +431,7 @@ export function main(): u32 {
     printLine(" frames");
   }
   result(framesOk, "every module's pages are frame capabilities");
+  checkModuleFramesReadOnly(bi, scratch);
   print("bootcheck: ");
   printDec(failures);
   printLine(failures == 0 ? " failures: all is well" : " failures");

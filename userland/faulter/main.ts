@@ -1,7 +1,7 @@
 // userland/faulter/main.ts: does one forbidden thing, chosen by its argument.
 //
 // Arguments: <name> <kind>. Each kind must end in a fault report from the
-// kernel that stops this thread only (test/system/faults.test.ts):
+// kernel that stops this thread only (test/system/threads.test.ts):
 //   unmapped      read address 0x10 (page 0 is never mapped)
 //   readonly      write to its own text page
 //   kernel-jump   call into kernel memory (the kernel's first text page)

@@ -143,6 +143,7 @@ function test(i: i32, run: bool): string {
     case 108: if (run) ipc.deleteNotificationReleases(); return "BIND0002-delete-notification";
     case 109: if (run) ipc.revokeReply(); return "IPC0010-revoke-reply";
     case 110: if (run) ipc.deleteBlockedSender(); return "CNODEOP0002-blocked-thread";
+    case 111: if (run) misc.syscallDebugSnapshot(); return "SYSCALL0006-snapshot";
     default: return "";
   }
 }

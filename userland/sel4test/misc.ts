@@ -1,7 +1,8 @@
 // userland/sel4test/misc.ts: in-OS tests of domains, the debug and yield system calls, and device memory.
 //
 // Owns: the tests that re-express sel4test's domains.cxx (DOMAINS0001-0003),
-// syscall.c (SYSCALL0000, SYSCALL0006), frames.c (FRAMEDIPC0001,
+// syscall.c (SYSCALL0000, SYSCALL0006, and SYSCALL0006-snapshot for the
+// DebugSnapshot call, which sel4test has no test of), frames.c (FRAMEDIPC0001,
 // FRAMEDIPC0002) and device untyped retype. The driver grants the Domain
 // capability and a device untyped (PROCESS_SLOT_DOMAIN,
 // PROCESS_SLOT_DEVICE_UNTYPED, libs/abi/layout.def.ts).
@@ -10,13 +11,14 @@
 import {
   seL4_NoError, seL4_InvalidArgument, seL4_IllegalOperation, ERROR_MR_INVALID_ARGUMENT_NUMBER,
   OBJ_TCB, OBJ_ENDPOINT, OBJ_X86_4K, OBJ_UNTYPED, OBJ_CAP_TABLE, CONFIG_NUM_DOMAINS, CAP_DOMAIN_CAP, CAP_UNTYPED_CAP,
-  CAP_FRAME_CAP, seL4_CapInitThreadTCB,
+  CAP_FRAME_CAP, CAP_THREAD_CAP, seL4_CapInitThreadTCB, SYS_DEBUG_SNAPSHOT,
 } from "../../libs/abi/sel4.gen";
 import { PROCESS_SLOT_DOMAIN, PROCESS_SLOT_DEVICE_UNTYPED } from "../../libs/abi/layout.gen";
 import {
   seL4_DomainSet_Set, seL4_Untyped_Retype, seL4_TCB_Configure, seL4_TCB_SetIPCBuffer, seL4_TCB_Suspend,
 } from "../../libs/user/invocations.gen";
-import { seL4_Yield, seL4_DebugPutChar, seL4_DebugCapIdentify } from "../../libs/user/ipc";
+import { seL4_Yield, seL4_DebugPutChar, seL4_DebugCapIdentify, seL4_DebugSnapshot, seL4_MessageInfo_new } from "../../libs/user/ipc";
+import { syscall, sysRegs, REG_EBX, REG_ESI, REG_EDI, REG_EBP } from "../../libs/user/syscall";
 import { MY_CNODE, MY_VSPACE, freeSlot, check, checkEq } from "../../libs/user/testing";
 import { make, detail } from "./env";
 
@@ -59,6 +61,25 @@ export function syscallPutChar(): void {
   const s = "sel4test: DebugPutChar works\n";
   for (let i = 0; i < s.length; i++) seL4_DebugPutChar(s.charCodeAt(i));
   check(true, "printed");
+}
+
+/**
+ * SYSCALL0006 (snapshot): seL4_DebugSnapshot, a debug call of the same
+ * kind, returns to the caller (tsos has no capDL dump; the kernel prints
+ * one line, which the system test reads), and gives back EBX, ESI, EDI
+ * and EBP as the caller passed them: the call writes none of them.
+ */
+export function syscallDebugSnapshot(): void {
+  seL4_DebugSnapshot();
+  check(true, "seL4_DebugSnapshot returned");
+  const info = seL4_MessageInfo_new(0, 0, 0, 2);
+  syscall(SYS_DEBUG_SNAPSHOT, 0x11111111, info, 0x33333333, 0x44444444);
+  const regs = sysRegs();
+  checkEq(load<u32>(regs, REG_EBX), 0x11111111, "EBX as passed");
+  checkEq(load<u32>(regs, REG_ESI), info, "ESI as passed");
+  checkEq(load<u32>(regs, REG_EDI), 0x33333333, "EDI as passed");
+  checkEq(load<u32>(regs, REG_EBP), 0x44444444, "EBP as passed");
+  checkEq(seL4_DebugCapIdentify(seL4_CapInitThreadTCB), CAP_THREAD_CAP, "the kernel still answers");
 }
 
 /** RETYPE0000 (device): a device untyped yields frames, never kernel objects. */

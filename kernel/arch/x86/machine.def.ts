@@ -2,9 +2,11 @@
 // assembly, its C runtime and its linker script, defined once.
 //
 // Owns: the kernel's virtual layout (window base, wasm data base, stack),
-// page sizes, segment selectors, the saved user context that boot/trap.S
-// fills (the first bytes of every TCB), the EFLAGS bits the entry paths
-// use, and the hardware addresses boot/entry.S touches before kmain.
+// page sizes, segment selectors, the length of sysenter, the saved user
+// context that boot/trap.S fills (the first bytes of every TCB), the
+// EFLAGS bits the entry paths use, the hardware addresses boot/entry.S
+// touches before kmain, and the PC devices and firmware areas the boot
+// protocol speaks of.
 // build/abigen.ts turns this into kernel/arch/x86/machine.gen.ts (for
 // AssemblyScript), out/gen/machine.gen.h (#include'd by boot/*.S and
 // build/rt) and out/gen/machine.gen.ld (INCLUDE'd by boot/kernel.ld).
@@ -92,6 +94,21 @@ export const VECTORS: ConstantGroup = {
   entries: [{ name: "SYSCALL", value: 0xffffffff, doc: "Stored by the sysenter stub: a system call, not an IDT vector." }],
 };
 
+export const SYSENTER: ConstantGroup = {
+  title: "sysenter",
+  prefix: "SYSENTER_",
+  type: "u32",
+  doc: "The instruction every system call enters the kernel by.",
+  source: "Intel SDM vol. 2B, SYSENTER (0F 34); seL4 ia32 resumes at EDX + 2",
+  entries: [
+    {
+      name: "LENGTH",
+      value: 2,
+      doc: "Bytes of sysenter: boot/trap.S resumes the caller at EDX + SYSENTER_LENGTH, and a restarted system call goes back as far.",
+    },
+  ],
+};
+
 export const USER_CONTEXT: ByteLayout = {
   title: "Saved user context",
   prefix: "CTX_",
@@ -127,5 +144,19 @@ export const PC_HARDWARE: ConstantGroup = {
     { name: "COM1_BASE", value: 0x3f8, doc: "I/O port base of the first serial port." },
     { name: "VGA_TEXT_PHYS", value: 0xb8000, doc: "Physical address of the VGA text buffer." },
     { name: "LOW_MEMORY_END", value: LOW_MEMORY_END, doc: "End of the PC's first MiB (real-mode memory, BIOS, VGA, option ROMs)." },
+  ],
+};
+
+export const PC_DEVICES: ConstantGroup = {
+  title: "PC devices",
+  prefix: "",
+  type: "u32",
+  doc: "Default physical addresses of the PC devices and firmware areas the boot protocol speaks of (DESIGN.md, Device untypeds).",
+  source: "ACPI 6.4, 5.2.5.1; Intel 82093AA IOAPIC data sheet; Intel SDM vol. 3, 11.4.1; IA-PC HPET specification 1.0a",
+  entries: [
+    { name: "BIOS_AREA_PHYS", value: 0xe0000, doc: "Start of the BIOS read-only area (up to LOW_MEMORY_END), where the ACPI RSDP lies on a 16-byte boundary." },
+    { name: "IOAPIC_PHYS", value: 0xfec00000, doc: "The IOAPIC's register page: the kernel keeps it out of the untyped list." },
+    { name: "HPET_PHYS", value: 0xfed00000, doc: "The HPET's register page: device untyped, for a user-mode timer driver." },
+    { name: "LAPIC_PHYS", value: 0xfee00000, doc: "The local APIC's register page: the kernel keeps it out of the untyped list." },
   ],
 };

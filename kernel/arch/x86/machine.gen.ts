@@ -60,6 +60,21 @@
 // @ts-ignore: decorator
 @inline export const PDE_4M_IDENTITY: u32 = 0x83;
 
+// ── PC devices: Default physical addresses of the PC devices and firmware areas the boot protocol speaks of (DESIGN.md, Device untypeds).
+
+/** Start of the BIOS read-only area (up to LOW_MEMORY_END), where the ACPI RSDP lies on a 16-byte boundary. */
+// @ts-ignore: decorator
+@inline export const BIOS_AREA_PHYS: u32 = 0xE0000;
+/** The IOAPIC's register page: the kernel keeps it out of the untyped list. */
+// @ts-ignore: decorator
+@inline export const IOAPIC_PHYS: u32 = 0xFEC00000;
+/** The HPET's register page: device untyped, for a user-mode timer driver. */
+// @ts-ignore: decorator
+@inline export const HPET_PHYS: u32 = 0xFED00000;
+/** The local APIC's register page: the kernel keeps it out of the untyped list. */
+// @ts-ignore: decorator
+@inline export const LAPIC_PHYS: u32 = 0xFEE00000;
+
 // ── PC hardware: Devices and magic numbers that boot/entry.S uses before the kernel's own drivers run.
 
 /** In eax at entry from a Multiboot2 loader. */
@@ -98,6 +113,12 @@
 /** User GS, DPL 3 (GDT entry 7, base = the running thread's TLS base): seL4 ia32's TLS segment. */
 // @ts-ignore: decorator
 @inline export const SEL_USER_GS: u32 = 59;
+
+// ── sysenter: The instruction every system call enters the kernel by.
+
+/** Bytes of sysenter: boot/trap.S resumes the caller at EDX + SYSENTER_LENGTH, and a restarted system call goes back as far. */
+// @ts-ignore: decorator
+@inline export const SYSENTER_LENGTH: u32 = 2;
 
 // ── Saved user context: The first bytes of every TCB: boot/trap.S saves a thread's registers here on every kernel entry and restores them on exit. TSS.esp0 points at the end (ctx + 0x38) while the thread runs, so the CPU's pushes land in place.
 
