@@ -4,7 +4,7 @@
  *   void _start(u32 magic = eax, u32 mbi_phys = ebx) __attribute__((noreturn));
  *   - checks magic == 0x36D76289 (Multiboot2); otherwise prints
  *     "BOOT FAILED: not started by a Multiboot2 loader" on COM1 and VGA, halts;
- *   - checks CPUID exists and leaf 1 edx has PSE(3) TSC(4) SEP(11) PGE(13)
+ *   - checks CPUID exists and leaf 1 edx has PSE(3) TSC(4) APIC(9) SEP(11) PGE(13)
  *     FXSR(24) SSE(25) SSE2(26) (user programs compute with SSE2; the
  *     kernel switches their state with fxsave/fxrstor); otherwise prints
  *     "BOOT FAILED: CPU lacks" and the missing feature names, halts;
@@ -18,7 +18,7 @@
  */
 #include "machine.gen.h"  /* KERNEL_VBASE, page sizes, PDE flags, COM1, VGA (kernel/arch/x86/machine.def.ts) */
 
-        .set FEATURES,       (1 << 3) | (1 << 4) | (1 << 11) | (1 << 13) | (1 << 24) | (1 << 25) | (1 << 26)
+        .set FEATURES,       (1 << 3) | (1 << 4) | (1 << 9) | (1 << 11) | (1 << 13) | (1 << 24) | (1 << 25) | (1 << 26)
 
 #define PHYS(sym) ((sym) - KERNEL_VBASE)
 
@@ -187,6 +187,7 @@ msg_cpu:        .asciz "BOOT FAILED: CPU lacks required features:"
 msg_newline:    .asciz "\n"
 msg_pse:        .asciz " PSE"
 msg_tsc:        .asciz " TSC"
+msg_apic:       .asciz " APIC"
 msg_sep:        .asciz " SEP"
 msg_pge:        .asciz " PGE"
 msg_fxsr:       .asciz " FXSR"
@@ -196,6 +197,7 @@ msg_sse2:       .asciz " SSE2"
 feature_table:
         .long 1 << 3,  PHYS(msg_pse)
         .long 1 << 4,  PHYS(msg_tsc)
+        .long 1 << 9,  PHYS(msg_apic)
         .long 1 << 11, PHYS(msg_sep)
         .long 1 << 13, PHYS(msg_pge)
         .long 1 << 24, PHYS(msg_fxsr)

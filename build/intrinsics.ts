@@ -38,6 +38,9 @@ export const INTRINSICS: Intrinsic[] = [
   { name: "inw", params: ["i32"], result: "i32", body: `u16 v; __asm__ volatile("inw %w1, %w0" : "=a"(v) : "Nd"(a)); return v;` },
   { name: "inl", params: ["i32"], result: "i32", body: `u32 v; __asm__ volatile("inl %w1, %0" : "=a"(v) : "Nd"(a)); return v;` },
   // Interrupt flag and halting.
+  // Memory-mapped device registers (the local APIC, the IOAPIC): 32-bit accesses the compiler may not merge, reorder or drop.
+  { name: "mmioRead32", params: ["i32"], result: "i32", body: `u32 v; __asm__ volatile("movl (%1), %0" : "=r"(v) : "r"(a) : "memory"); return v;` },
+  { name: "mmioWrite32", params: ["i32", "i32"], result: null, body: `__asm__ volatile("movl %1, (%0)" :: "r"(a), "r"(b) : "memory");` },
   { name: "cli", params: [], result: null, body: `__asm__ volatile("cli" ::: "memory");` },
   { name: "sti", params: [], result: null, body: `__asm__ volatile("sti" ::: "memory");` },
   { name: "hlt", params: [], result: null, body: `__asm__ volatile("hlt" ::: "memory");` },

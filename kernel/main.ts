@@ -23,8 +23,12 @@ import { haltSystem, setPowerOffOnHalt, EXIT_STATUS_OK } from "./power";
 import { kernelLayout, LAYOUT_IMAGE_START, LAYOUT_RO_END, LAYOUT_IMAGE_END, LAYOUT_WASM_DATA, LAYOUT_STACK_TOP } from "./arch/x86/intrinsics";
 import { gdtInit } from "./arch/x86/gdt";
 import { idtInit } from "./arch/x86/idt";
-import { picInit, picUnmask } from "./arch/x86/pic";
-import { pitInit } from "./arch/x86/pit";
+import { picDisable } from "./arch/x86/pic";
+import { acpiInit, acpiLapicPhys, acpiIoapicCount, acpiIoapicPhys } from "./arch/x86/acpi";
+import { lapicInit, lapicId, lapicTimerStart } from "./arch/x86/lapic";
+import { ioapicInit } from "./arch/x86/ioapic";
+import { irqInit, IRQ_VECTOR_BASE, IRQ_TIMER } from "./object/irq";
+import { findRsdp } from "./boot/bootinfo";
 import { sysenterInit } from "./arch/x86/cpu";
 import { fpuInit } from "./arch/x86/fpu";
 import { kernelWindowInit, KERNEL_VBASE } from "./arch/x86/kernel-window";
@@ -54,14 +58,15 @@ export function kmain(mbiPhys: u32): void {
   printMemoryMap();
   gdtInit(<u32>kernelLayout(LAYOUT_STACK_TOP)); // flat segments, the TSS
   idtInit();                            // 256 gates into boot/trap.S
-  picInit();                            // IRQs at vectors 0x20-0x2F, all masked
-  kernelWindowInit();                   // read-only kernel text, no identity map
+  picDisable();                         // the 8259s moved out of the way, every line masked
+  kernelWindowInit();                   // read-only kernel text, no identity map, the device page table
+  interruptsInit();                     // ACPI's MADT, the local APIC, the IOAPICs (every pin masked), IRQ states
   sysenterInit();                       // SYSENTER_CS/ESP/EIP, once
   fpuInit();                            // FPU/SSE on, switched lazily per thread (CR0.TS, #NM)
   findFreeMemory();                     // the free physical regions (future untyped)
   runCrashSelfTest();                   // only with crash=... on the command line
   if (cmdlineHas("bench")) benchAddressSpaceSwitch();
-  startTimer();                         // PIT tick for preemption
+  startTimer();                         // the local APIC timer: the preemption tick
   createRootTask();                     // module 0, with every capability; it starts modules 1..n itself
   finishRootTask();                     // all memory left becomes the root task's untyped: the kernel allocates no more
   schedule();                           // leave the kernel: never returns
@@ -131,12 +136,45 @@ function findFreeMemory(): void {
   }
 }
 
+/** The tick rates hz= may ask for. */
+// @ts-ignore: decorator
+@inline const MIN_TICK_HZ: u32 = 1;
+// @ts-ignore: decorator
+@inline const MAX_TICK_HZ: u32 = 10000;
+
+function interruptsInit(): void {
+  const madt = acpiInit(findRsdp());
+  lapicInit(acpiLapicPhys());
+  ioapicInit(lapicId());
+  irqInit();
+  puts("interrupts: local APIC ");
+  putHex(acpiLapicPhys(), 8);
+  puts(", ");
+  putDec32(acpiIoapicCount());
+  puts(acpiIoapicCount() == 1 ? " IOAPIC at " : " IOAPICs, the first at ");
+  putHex(acpiIoapicPhys(0), 8);
+  putLine(madt ? " (ACPI MADT); the 8259s masked" : " (no ACPI MADT: the PC defaults); the 8259s masked");
+}
+
 function startTimer(): void {
-  const hz = pitInit(cmdlineValueU32("hz", DEFAULT_TICK_HZ));
-  picUnmask(0);
-  puts("timer: PIT at ");
+  let hz = cmdlineValueU32("hz", DEFAULT_TICK_HZ);
+  if (hz < MIN_TICK_HZ || hz > MAX_TICK_HZ) {
+    puts("timer: hz=");
+    putDec32(hz);
+    puts(" is outside ");
+    putDec32(MIN_TICK_HZ);
+    puts("..");
+    putDec32(MAX_TICK_HZ);
+    puts("; using ");
+    putDec32(DEFAULT_TICK_HZ);
+    putNewline();
+    hz = DEFAULT_TICK_HZ;
+  }
+  const rate = lapicTimerStart(hz, IRQ_VECTOR_BASE + IRQ_TIMER);
+  puts("timer: local APIC at ");
   putDec32(hz);
-  putLine(" Hz");
+  // (The measured count rate varies from boot to boot under emulation: it is not printed.)
+  putLine(rate == 0 ? " Hz (not calibrated: the PIT did not answer; a fixed count is used)" : " Hz");
 }
 
 function printBanner(): void {

@@ -1,7 +1,8 @@
 // kernel/trap.ts: what an interrupt or exception means.
 //
 // Owns: the kernel side of every IDT vector (entered from boot/trap.S):
-//  - IRQs (0x20-0x2F): the timer tick, spurious IRQ filtering, EOI;
+//  - interrupts (vectors 0x20-0xFF, through the local APIC): the kernel's
+//    tick, user IRQs (kernel/object/irq.ts), spurious ones ignored, EOI;
 //  - #NM (device not available) in user mode: the lazy FPU switch
 //    (arch/x86/fpu.ts), after which the thread resumes; not a fault,
 //    unless the thread's FPU is disabled (seL4_TCBFlag_fpuDisabled: it
@@ -15,7 +16,9 @@
 // Must not: return to user mode except through schedule().
 
 import { readCr0, readCr2, readCr3, readCr4 } from "./arch/x86/intrinsics";
-import { IRQ_BASE_VECTOR, picIsSpurious, picEndOfInterrupt } from "./arch/x86/pic";
+import { PIC_VECTOR_BASE } from "./arch/x86/pic";
+import { lapicEoi, LAPIC_SPURIOUS_VECTOR } from "./arch/x86/lapic";
+import { IRQ_VECTOR_BASE, IRQ_TIMER, handleUserInterrupt } from "./object/irq";
 import {
   CTX_EDI, CTX_ESI, CTX_EBP, CTX_EBX, CTX_EDX, CTX_ECX, CTX_EAX, CTX_VECTOR, CTX_ERROR,
   CTX_EIP, CTX_CS, CTX_EFLAGS, CTX_ESP, TCB_TCB_FLAGS,
@@ -39,8 +42,6 @@ import { fpuDeviceNotAvailable } from "./arch/x86/fpu";
 @inline export const FAULT_CAP: u32 = 0x101;
 // @ts-ignore: decorator
 @inline const VECTOR_DEVICE_NOT_AVAILABLE: u32 = 7;
-// @ts-ignore: decorator
-@inline const IRQ_TIMER: u32 = 0;
 
 /** The CPU's name for an exception vector (Intel SDM vol. 3, table 6-1). */
 export function exceptionName(v: u32): string {
@@ -69,14 +70,22 @@ export function exceptionName(v: u32): string {
   }
 }
 
-function handleIrq(irq: u32): void {
-  if (picIsSpurious(irq)) return;
+/**
+ * An interrupt (vector IRQ_VECTOR_BASE and up): the kernel's tick, a
+ * user IRQ (kernel/object/irq.ts), or a spurious one, which is not
+ * acknowledged (the local APIC's spurious vector, and the masked 8259's).
+ */
+function handleIrq(vector: u32): void {
+  if (vector == LAPIC_SPURIOUS_VECTOR || (vector >= PIC_VECTOR_BASE && vector < PIC_VECTOR_BASE + 16)) return;
+  const irq = vector - IRQ_VECTOR_BASE;
   if (irq == IRQ_TIMER) schedulerTick();
-  picEndOfInterrupt(irq);
+  else handleUserInterrupt(irq);
+  lapicEoi();
 }
 
-function isIrq(vector: u32): bool {
-  return vector >= IRQ_BASE_VECTOR && vector < IRQ_BASE_VECTOR + 16;
+// @ts-ignore: decorator
+@inline function isIrq(vector: u32): bool {
+  return vector >= IRQ_VECTOR_BASE && vector < 256;
 }
 
 /** Entered from boot/trap.S after a trap in ring 3; the context is in the current TCB. */
@@ -85,7 +94,7 @@ export function handleUserTrap(): void {
   const vector = load<u32>(t, CTX_VECTOR);
   pathEnter(PathKind.Trap, <i32>vector);
   if (isIrq(vector)) {
-    handleIrq(vector - IRQ_BASE_VECTOR);
+    handleIrq(vector);
   } else if (vector == VECTOR_DEVICE_NOT_AVAILABLE && (load<u32>(t, TCB_TCB_FLAGS) & seL4_TCBFlag_fpuDisabled) == 0) {
     fpuDeviceNotAvailable(t);
   } else {
@@ -108,7 +117,7 @@ export function handleKernelTrap(frame: u32): void {
   if (isIrq(vector) && currentThread() == 0) {
     // The idle loop was interrupted: the kernel stack holds nothing else.
     pathEnter(PathKind.Idle, <i32>vector);
-    handleIrq(vector - IRQ_BASE_VECTOR);
+    handleIrq(vector);
     schedule();
   }
   const eip = load<u32>(f, CTX_EIP);

@@ -11,18 +11,19 @@
 //
 // An endpoint capability sends (kernel/object/endpoint.ts), a
 // notification capability signals (notification.ts), a reply capability
-// answers its caller (reply.ts).
+// answers its caller (reply.ts); IRQControl and IRQHandler are irq.ts.
 //
 // see: seL4 src/object/objecttype.c (decodeInvocation), facts only.
 
 import {
   capTag, CAP_NULL_CAP, CAP_ZOMBIE_CAP, CAP_UNTYPED_CAP, CAP_CNODE_CAP, CAP_DOMAIN_CAP, CAP_FRAME_CAP, CAP_PAGE_TABLE_CAP,
   CAP_PAGE_DIRECTORY_CAP, CAP_ASID_CONTROL_CAP, CAP_ASID_POOL_CAP, CAP_THREAD_CAP, CAP_ENDPOINT_CAP,
-  CAP_NOTIFICATION_CAP, CAP_REPLY_CAP,
+  CAP_NOTIFICATION_CAP, CAP_REPLY_CAP, CAP_IRQ_CONTROL_CAP, CAP_IRQ_HANDLER_CAP,
 } from "../cspace/cte";
 import { decodeEndpointInvocation, invokeEndpoint } from "../object/endpoint";
 import { decodeNotificationInvocation, invokeNotification } from "../object/notification";
 import { decodeReplyInvocation, invokeReply } from "../object/reply";
+import { decodeIRQControlInvocation, invokeIRQControl, decodeIRQHandlerInvocation, invokeIRQHandler } from "../object/irq";
 import { errorInvalidCapability, errorIllegalOperation } from "./invocation";
 import { decodeUntypedInvocation, invokeUntypedRetype } from "../object/untyped";
 import { decodeCNodeInvocation, invokeCNode } from "../object/cnode";
@@ -55,6 +56,8 @@ export function decodeInvocation(slot: usize): u32 {
     case CAP_ENDPOINT_CAP: return decodeEndpointInvocation(slot);
     case CAP_NOTIFICATION_CAP: return decodeNotificationInvocation(slot);
     case CAP_REPLY_CAP: return decodeReplyInvocation(slot);
+    case CAP_IRQ_CONTROL_CAP: return decodeIRQControlInvocation(slot);
+    case CAP_IRQ_HANDLER_CAP: return decodeIRQHandlerInvocation(slot);
     case CAP_UNTYPED_CAP: return decodeUntypedInvocation(slot);
     case CAP_CNODE_CAP: return decodeCNodeInvocation(slot);
     case CAP_DOMAIN_CAP: return decodeDomainInvocation();
@@ -81,6 +84,8 @@ export function performInvocation(isBlocking: bool, isCall: bool): DeleteResult 
     case CAP_ENDPOINT_CAP: invokeEndpoint(isBlocking, isCall); break;
     case CAP_NOTIFICATION_CAP: invokeNotification(); break;
     case CAP_REPLY_CAP: invokeReply(); break;
+    case CAP_IRQ_CONTROL_CAP: invokeIRQControl(); break;
+    case CAP_IRQ_HANDLER_CAP: invokeIRQHandler(); break;
     case CAP_UNTYPED_CAP: return invokeUntypedRetype(invokedSlot);
     case CAP_CNODE_CAP: return invokeCNode();
     case CAP_THREAD_CAP: return invokeTCB();

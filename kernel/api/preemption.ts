@@ -10,13 +10,13 @@
 // when the thread runs again it re-executes the call, which goes on where
 // it stopped. seL4 does the same (preemptionPoint, restartable
 // invocations).
-// The PIC is asked every PREEMPTION_CHECK_INTERVAL points: reading its
-// request register costs two port accesses.
+// The local APIC is asked every PREEMPTION_CHECK_INTERVAL points: reading
+// its interrupt request register costs seven device-register reads.
 // Must not: change any object.
 //
 // see: seL4 src/model/preemption.c, facts only.
 
-import { picIrqPending } from "../arch/x86/pic";
+import { lapicIrqPending } from "../arch/x86/lapic";
 import { pathPreemptionPoint } from "../debug/path-stats";
 
 // @ts-ignore: decorator
@@ -30,5 +30,5 @@ export function preemptionPoint(): bool {
   preemptionWork++;
   pathPreemptionPoint();
   if ((preemptionWork & (PREEMPTION_CHECK_INTERVAL - 1)) != 0) return false;
-  return picIrqPending();
+  return lapicIrqPending();
 }

@@ -9,7 +9,8 @@
 // it out of its directory; the last to a page directory frees its ASID,
 // the last to an ASID pool its block of ASIDs; the last capability to an
 // endpoint or notification releases every thread waiting on it, which
-// runs its system call again, and unbinds a bound thread).
+// runs its system call again, and unbinds a bound thread; the last
+// IRQHandler capability frees its IRQ).
 // A CNode's last capability becomes a zombie: a capability that remembers
 // the CNode's slots and how many are left, and stays in the slot while
 // they are deleted one by one from the last. Deleting one of those slots
@@ -30,8 +31,9 @@ import {
   zombieCap, zombiePtr, zombieNumber, zombieType, setZombieNumber, ZOMBIE_TCB,
   frameIsLarge, frameMappedAsid, frameMappedVaddr, tableIsMapped, tableMappedAsid, tableMappedVaddr, asidPoolBase,
   CAP_CNODE_CAP, CAP_ZOMBIE_CAP, CAP_THREAD_CAP, CAP_FRAME_CAP, CAP_PAGE_TABLE_CAP, CAP_PAGE_DIRECTORY_CAP,
-  CAP_ASID_POOL_CAP, CAP_ENDPOINT_CAP, CAP_NOTIFICATION_CAP,
+  CAP_ASID_POOL_CAP, CAP_ENDPOINT_CAP, CAP_NOTIFICATION_CAP, CAP_IRQ_HANDLER_CAP, capIrq,
 } from "./cte";
+import { deletingIRQHandler } from "../object/irq";
 import { cteEmpty, cteSwap, isFinalCapability, isParentOf } from "./cdt";
 import { slotAtPhys } from "./lookup";
 import { tcbOfObject } from "../object/tcb";
@@ -111,6 +113,9 @@ function finaliseCap(s: usize, final: bool): u64 {
         unbindMaybeNotification(capObjectPhys(s));
         cancelAllSignals(vspacePhysWindow() + <usize>capObjectPhys(s));
       }
+      return 0;
+    case CAP_IRQ_HANDLER_CAP:
+      if (final) deletingIRQHandler(capIrq(s)); // the IRQ is free again, its line masked
       return 0;
     default:
       // Untyped: the memory returns with a Revoke of its parent. Reply

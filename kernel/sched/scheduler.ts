@@ -52,6 +52,7 @@ import { tlsSwitchTo } from "../arch/x86/tls";
 import { debugThreadAdd, debugThreadRemove } from "../debug/thread-list";
 import { dumpThreads } from "../debug/dump";
 import { pathLeave } from "../debug/path-stats";
+import { irqCanWake } from "../object/irq";
 import { TCB_STATE } from "../object/tcb";
 
 /** Timer ticks per time slice. */
@@ -78,12 +79,6 @@ let liveThreads: u32 = 0;
 let ticks: u64 = 0;
 let switches: u32 = 0;
 
-/**
- * How many interrupts could still wake a blocked thread (user-level IRQ
- * handlers with a notification; kernel/object/irq.ts counts them). With
- * none, all threads blocked means no thread will ever run again.
- */
-let wakeSources: u32 = 0;
 
 /** The running thread, or 0 while the kernel idles. */
 // @ts-ignore: decorator
@@ -109,10 +104,7 @@ export function timerTicks(): u64 {
   return ticks;
 }
 
-/** The number of interrupts that could wake a blocked thread changed (kernel/object/irq.ts). */
-export function schedulerSetWakeSources(n: u32): void {
-  wakeSources = n;
-}
+
 
 // ── Thread states ────────────────────────────────────────────────────
 
@@ -290,7 +282,8 @@ export function schedule(): void {
   const t = current;
   if (t == 0) {
     if (liveThreads == 0) stopMachine("kernel: no threads left; stopping");
-    if (wakeSources == 0) {
+    // With no IRQ that signals a notification, every thread blocked means none will ever run again.
+    if (!irqCanWake()) {
       putLineStart();
       putLine("kernel: every live thread is blocked and no interrupt can wake one:");
       dumpThreads();

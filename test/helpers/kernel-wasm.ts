@@ -185,6 +185,9 @@ export interface X86MockOptions {
    * it may rewrite as the kernel's sysexit would. Without it, sysenter throws.
    */
   sysenter?: (block: number) => void;
+  /** Memory-mapped device registers (mmioRead32/mmioWrite32); default: reads 0, writes kept in X86Mock.mmio. */
+  mmioRead?: (addr: number) => number | undefined;
+  mmioWrite?: (addr: number, value: number) => void;
   /** What the user-side startRegister intrinsic returns (EBX at _start); default 0. */
   startRegister?: number;
 }
@@ -323,6 +326,8 @@ export class X86Mock {
   /** The FS and GS selectors. */
   fs = 0;
   gs = 0;
+  /** Device registers written through mmioWrite32, by address (the last value). */
+  mmio = new Map<number, number>();
   /** GS's base, for the user-mode readGs32: the user thread's thread pointer (KernelInstance sets one up). */
   gsBase = 0;
   /** The CRT controller's registers, by index. */
@@ -454,6 +459,11 @@ export class X86Mock {
   /** The import object's "x86" module: one function per intrinsic in build/intrinsics.ts. */
   imports(): Record<string, (...args: never[]) => unknown> {
     const impl: Record<string, (...args: any[]) => unknown> = {
+      mmioRead32: (a: number) => (this.options.mmioRead?.(a >>> 0) ?? this.mmio.get(a >>> 0) ?? 0) >>> 0,
+      mmioWrite32: (a: number, v: number) => {
+        this.mmio.set(a >>> 0, v >>> 0);
+        this.options.mmioWrite?.(a >>> 0, v >>> 0);
+      },
       outb: (p: number, v: number) => this.out(p >>> 0, v >>> 0, 1),
       outw: (p: number, v: number) => this.out(p >>> 0, (v >>> 0) & 0xffff, 2),
       outl: (p: number, v: number) => this.out(p >>> 0, v >>> 0, 4),

@@ -13,7 +13,7 @@ import * as lookup from "../../kernel/cspace/lookup";
 import * as del from "../../kernel/cspace/delete";
 import * as inv from "../../kernel/api/invocation";
 import * as preemption from "../../kernel/api/preemption";
-export { picUnmask, picMask } from "../../kernel/arch/x86/pic";
+
 
 export { vspaceSetPhysWindow, vspaceInit } from "../../kernel/arch/x86/vspace";
 export { schedulerSetCurrent, currentThread } from "../../kernel/sched/scheduler";

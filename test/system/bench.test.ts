@@ -25,22 +25,22 @@ const CEILING: Record<string, number> = {
   "null-syscall": 84,
   "retype-endpoint": 958,
   "cnode-copy": 933,
-  "cnode-delete": 731,
-  "frame-map": 673,
-  "frame-unmap": 436,
+  "cnode-delete": 733,
+  "frame-map": 669,
+  "frame-unmap": 437,
 };
 
 /**
  * The longest stretch between a kernel entry or preemption point and the
  * next exit or preemption point, per measuring run (build/bench.ts
  * PATH_RUNS), in instructions: the counts measured after the last change
- * that moved them (whole-word memcpy/memset; a page directory from untyped
- * memory copies only the kernel window). Both are an Untyped_Retype's
+ * that moved them (a preemption point asks the local APIC's IRR, seven
+ * register reads, where it asked the 8259's). Both are an Untyped_Retype's
  * reset chunk (invocation label 1).
  */
 const PATH_CEILING: Record<string, number> = {
-  "in-OS test suite": 63_069,
-  stress: 16_222,
+  "in-OS test suite": 63_579,
+  stress: 15_964,
 };
 
 /**
@@ -48,15 +48,16 @@ const PATH_CEILING: Record<string, number> = {
  * the root task (the suite's driver at priority 0, or pathstress alone)
  * stays runnable until it powers off, so the guest never halts
  * (a halted guest's virtual clock would follow the host's), and the
- * kernel programs the PIT itself, which fixes the timer's phase in the
+ * kernel programs its timer itself, which fixes the timer's phase in the
  * instruction stream; repeated runs, also on a loaded host, give the same
  * count. But the count is where the long operation stood when a timer
  * interrupt came, so any change that moves an instruction before it
  * moves it, up or down. Its ceiling is therefore what the design
- * promises rather than today's count: one timer period (the PIT at
- * 100 Hz: divisor 11931 of 1 193 182 Hz; one instruction per virtual ns)
- * plus the PREEMPTION_CHECK_INTERVAL (16) stretches a pending interrupt
- * can wait before a preemption point reads the PIC.
+ * promises rather than today's count: one timer period (the local APIC
+ * timer at 100 Hz, calibrated against PIT channel 2's count of 11931 of
+ * 1 193 182 Hz; one instruction per virtual ns) plus the
+ * PREEMPTION_CHECK_INTERVAL (16) stretches a pending interrupt can wait
+ * before a preemption point reads the local APIC.
  */
 const TIMER_PERIOD = Math.ceil((Math.floor(1_193_182 / 100) / 1_193_182) * 1e9);
 const PREEMPTION_CHECK_INTERVAL = 16;

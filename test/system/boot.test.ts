@@ -137,7 +137,7 @@ describe("boot checks in boot/entry.S", () => {
 
   it("stops with a message on a 486", async () => {
     const r = await boot({ cpu: "486", stopWhen: /SSE2\r?\n/, atStop: async () => {} });
-    expect(r.lines).toContain("BOOT FAILED: CPU lacks required features: TSC SEP PGE FXSR SSE SSE2");
+    expect(r.lines).toContain("BOOT FAILED: CPU lacks required features: TSC APIC SEP PGE FXSR SSE SSE2");
   });
 
   it("stops with a message on a Pentium III, which has SSE but not SSE2", async () => {

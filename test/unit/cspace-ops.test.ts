@@ -14,6 +14,14 @@ import { KernelInstance, loadKernelEntry } from "../helpers/kernel-wasm";
 import { rng } from "../helpers/rng";
 import { CSpaceModel } from "../helpers/cspace-model";
 import { CAP_TAGS, ERRORS, INVOCATION_LABELS, LOOKUP_FAILURES, OBJECT_TYPES } from "../../libs/abi/sel4.def.ts";
+import { KERNEL_SPACE } from "../../kernel/arch/x86/machine.def.ts";
+
+/**
+ * The local APIC with an interrupt waiting in its IRR (word 1: vectors
+ * 32-63), as preemption points see it (kernel/arch/x86/lapic.ts).
+ */
+const LAPIC_IRR_WORD1 = KERNEL_SPACE.entries.find((e) => e.name === "KERNEL_LAPIC_VADDR")!.value + 0x210;
+const interruptPending = (addr: number): number | undefined => (addr === LAPIC_IRR_WORD1 ? 1 : undefined);
 
 const ENTRY = "test/kernel/cspace.entry.ts";
 const TAG = Object.fromEntries(CAP_TAGS.entries.map((e) => [e.name, e.value]));
@@ -149,9 +157,8 @@ describe("Untyped_Retype", () => {
   it("revokes with preemption points: a pending interrupt stops the revoke, and the restarted revoke finishes it", () => {
     expect(retype(OBJ.Endpoint, 0, 10)).toBe(0);
     for (let i = 11; i < 111; i++) expect(copy(i, 10)).toBe(0);
-    x.picUnmask(0);
-    const was = k.x86.options.inPort;
-    k.x86.options.inPort = (port: number) => (port === 0x20 ? 0x01 : undefined);
+    const was = k.x86.options.mmioRead;
+    k.x86.options.mmioRead = interruptPending;
     try {
       let stops = 0;
       for (;;) {
@@ -167,18 +174,16 @@ describe("Untyped_Retype", () => {
       for (let i = 11; i < 111; i++) expect(tagAt(i)).toBe(0);
       expect(tagAt(10)).toBe(TAG.endpoint_cap);
     } finally {
-      x.picMask(0);
-      k.x86.options.inPort = was;
+      k.x86.options.mmioRead = was;
     }
   });
 
   it("resets in chunks with preemption points: a pending interrupt stops it, and the restarted Retype goes on", () => {
     k.u8.fill(0xa5, utBase, utBase + 65536);
     x.setUntypedFreeIndex(slotOf(UT), 65536 / 16);
-    // IRQ 0 unmasked and always pending: every PREEMPTION_CHECK_INTERVAL-th point stops the reset.
-    x.picUnmask(0);
-    const pendingWas = k.x86.options.inPort;
-    k.x86.options.inPort = (port: number) => (port === 0x20 ? 0x01 : undefined);
+    // An interrupt always pending: every PREEMPTION_CHECK_INTERVAL-th point stops the reset.
+    const pendingWas = k.x86.options.mmioRead;
+    k.x86.options.mmioRead = interruptPending;
     try {
       let preempted = 0;
       let err = -1;
@@ -200,16 +205,14 @@ describe("Untyped_Retype", () => {
       expect(tagAt(20)).toBe(TAG.frame_cap);
       expect(k.u8.slice(utBase, utBase + 65536).every((b) => b === 0)).toBe(true);
     } finally {
-      x.picMask(0);
-      k.x86.options.inPort = pendingWas;
+      k.x86.options.mmioRead = pendingWas;
     }
   });
 
   /** Runs CNode_Delete of root slot `i` with IRQ 0 unmasked and always pending, restarting it as the kernel does until it finishes; `each` sees every stop. Returns the stops. */
   function deleteWithPendingInterrupt(i: number, each: () => void = () => {}): number {
-    x.picUnmask(0);
-    const was = k.x86.options.inPort;
-    k.x86.options.inPort = (port: number) => (port === 0x20 ? 0x01 : undefined);
+    const was = k.x86.options.mmioRead;
+    k.x86.options.mmioRead = interruptPending;
     try {
       let stops = 0;
       for (;;) {
@@ -223,8 +226,7 @@ describe("Untyped_Retype", () => {
         each();
       }
     } finally {
-      x.picMask(0);
-      k.x86.options.inPort = was;
+      k.x86.options.mmioRead = was;
     }
   }
 
@@ -277,9 +279,8 @@ describe("Untyped_Retype", () => {
     expect([x.tag(c), x.zombiePtr(c), x.zombieType(c)]).toEqual([TAG.zombie_cap, c, 10]);
     expect(x.tag(c + 16 * 700)).toBe(TAG.endpoint_cap);
     // ...and a revoke of the untyped finishes it, stopped and restarted many times.
-    x.picUnmask(0);
-    const was = k.x86.options.inPort;
-    k.x86.options.inPort = (port: number) => (port === 0x20 ? 0x01 : undefined);
+    const was = k.x86.options.mmioRead;
+    k.x86.options.mmioRead = interruptPending;
     try {
       let stops = 0;
       for (;;) {
@@ -293,8 +294,7 @@ describe("Untyped_Retype", () => {
       }
       expect(stops).toBeGreaterThan(30);
     } finally {
-      x.picMask(0);
-      k.x86.options.inPort = was;
+      k.x86.options.mmioRead = was;
     }
     for (let j = 0; j < 1 << 10; j++) expect(x.tag(c + 16 * j)).toBe(0);
     expect(x.hasChildren(slotOf(UT))).toBe(0);

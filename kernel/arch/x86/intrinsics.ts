@@ -20,6 +20,10 @@
 // @ts-ignore: decorator
 @external("x86", "inl") export declare function inl(port: u32): u32;
 // @ts-ignore: decorator
+@external("x86", "mmioRead32") export declare function mmioRead32(addr: usize): u32;
+// @ts-ignore: decorator
+@external("x86", "mmioWrite32") export declare function mmioWrite32(addr: usize, value: u32): void;
+// @ts-ignore: decorator
 @external("x86", "cli") export declare function cli(): void;
 // @ts-ignore: decorator
 @external("x86", "sti") export declare function sti(): void;

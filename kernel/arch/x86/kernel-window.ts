@@ -6,7 +6,12 @@
 //    CR0.WP on, while low memory (BIOS data, VGA) stays writable;
 //  - the rest of the window stays in global 4 MiB pages;
 //  - the temporary identity map of physical 0-4 MiB is removed, so page 0
-//    is unmapped for the kernel too.
+//    is unmapped for the kernel too;
+//  - the last 4 MiB (KERNEL_DEVICE_REGION, after the window) get the
+//    device page table: the local APIC and the IOAPICs at KERNEL_LAPIC_VADDR
+//    and KERNEL_IOAPIC_VADDR, uncached, as seL4 ia32 maps them at
+//    PPTR_KDEV; and, at its start, boot-time scratch pages through which
+//    the kernel reads ACPI tables that lie beyond the window.
 // Every user page directory copies the window's PDEs (from KERNEL_VBASE up) from this one.
 // Also window(): where the kernel reads and writes physical memory (phys +
 // KERNEL_VBASE), for every caller outside vspace.ts (which has its own,
@@ -14,11 +19,15 @@
 // PTE/PDE bits (Intel SDM vol. 3, 4.3): 0 present, 1 write, 2 user, 7 PS, 8 global.
 // Must not: map anything for user mode.
 
-import { KERNEL_VBASE, PAGE_BITS, PAGE_SIZE, LARGE_PAGE_BITS } from "./machine.gen";
+import { KERNEL_VBASE, PAGE_BITS, PAGE_SIZE, LARGE_PAGE_BITS, KERNEL_WINDOW_SIZE } from "./machine.gen";
 import { vspaceInit } from "./vspace";
-import { kernelLayout, readCr4, writeCr4, readCr3, writeCr3, LAYOUT_IMAGE_START, LAYOUT_RO_END, LAYOUT_BOOT_PD } from "./intrinsics";
+import { kernelLayout, readCr4, writeCr4, readCr3, writeCr3, invlpg, LAYOUT_IMAGE_START, LAYOUT_RO_END, LAYOUT_BOOT_PD } from "./intrinsics";
 
 export { KERNEL_VBASE } from "./machine.gen";
+
+/** The last 4 MiB of the address space, right after the window: one page table of the devices the kernel drives. */
+// @ts-ignore: decorator
+@inline export const KERNEL_DEVICE_REGION: u32 = KERNEL_VBASE + KERNEL_WINDOW_SIZE;
 
 /** The kernel-virtual address of physical `phys` (which must lie inside the window). */
 // @ts-ignore: decorator
@@ -35,7 +44,14 @@ export { KERNEL_VBASE } from "./machine.gen";
 // @ts-ignore: decorator
 @inline const CR4_PGE: u32 = 1 << 7;
 
+// @ts-ignore: decorator
+@inline const PTE_WRITE_THROUGH: u32 = 1 << 3;
+// @ts-ignore: decorator
+@inline const PTE_CACHE_DISABLE: u32 = 1 << 4;
+
 const lowTable = memory.data(PAGE_SIZE, PAGE_SIZE);
+/** The page table of the last 4 MiB: the kernel's device mappings (kernelMapDevice). */
+const deviceTable = memory.data(PAGE_SIZE, PAGE_SIZE);
 
 /** The physical address of the kernel's page directory. */
 export function kernelPageDirectory(): u32 {
@@ -52,6 +68,7 @@ export function kernelWindowInit(): void {
   }
   const pd = <usize>kernelLayout(LAYOUT_BOOT_PD);
   store<u32>(pd + <usize>(KERNEL_VBASE >> LARGE_PAGE_BITS) * 4, (<u32>lowTable - KERNEL_VBASE) | PTE_PRESENT | PTE_WRITE);
+  store<u32>(pd + <usize>(KERNEL_DEVICE_REGION >> LARGE_PAGE_BITS) * 4, (<u32>deviceTable - KERNEL_VBASE) | PTE_PRESENT | PTE_WRITE);
   store<u32>(pd, 0); // the identity map from boot/entry.S
   // Global entries survive a CR3 reload; toggling CR4.PGE flushes them too.
   const cr4 = readCr4();
@@ -61,4 +78,17 @@ export function kernelWindowInit(): void {
   // This directory is now the kernel's: every page directory retyped from
   // untyped memory copies its window entries from it (vspace.ts pdInit).
   vspaceInit();
+}
+
+/**
+ * Maps physical page `phys` at kernel address `vaddr` inside the device
+ * region (KERNEL_DEVICE_REGION and up), read-write and global; `uncached`
+ * for device registers. Replaces what was there (the TLB entry too).
+ */
+export function kernelMapDevice(vaddr: u32, phys: u32, uncached: bool): void {
+  const index = (vaddr - KERNEL_DEVICE_REGION) >> PAGE_BITS;
+  if (vaddr < KERNEL_DEVICE_REGION || index >= 1024) return;
+  const bits = PTE_PRESENT | PTE_WRITE | PTE_GLOBAL | (uncached ? PTE_CACHE_DISABLE | PTE_WRITE_THROUGH : 0);
+  store<u32>(deviceTable + <usize>(index * 4), (phys & ~(PAGE_SIZE - 1)) | bits);
+  invlpg(vaddr);
 }

@@ -15,8 +15,10 @@
 
 import type { ByteLayout, ConstantGroup } from "../../../libs/abi/def.ts";
 
-const WINDOW_SIZE = 0x20000000; // 512 MiB: 0xE0000000 to the top of the address space
 const LARGE_PAGE = 0x400000;
+// 508 MiB: 0xE0000000 up to the last 4 MiB of the address space, which hold
+// the kernel's device mappings (seL4 ia32: PPTR_TOP = -4 MiB, PPTR_KDEV).
+const WINDOW_SIZE = 0x20000000 - LARGE_PAGE;
 const LOW_MEMORY_END = 0x100000; // 1 MiB
 
 export const KERNEL_SPACE: ConstantGroup = {
@@ -30,6 +32,8 @@ export const KERNEL_SPACE: ConstantGroup = {
     { name: "KERNEL_VBASE", value: 0xe0000000, doc: "Virtual address of physical 0: the kernel window starts here, at seL4_UserTop." },
     { name: "KERNEL_WINDOW_SIZE", value: WINDOW_SIZE, doc: "Bytes of physical memory the window maps, from physical 0." },
     { name: "KERNEL_WINDOW_PDES", value: WINDOW_SIZE / LARGE_PAGE, doc: "4 MiB page-directory entries that map the window." },
+    { name: "KERNEL_LAPIC_VADDR", value: 0xffff0000, doc: "Where the kernel maps the local APIC's registers (seL4 ia32: PPTR_KDEV), in the last 4 MiB, after the window: the kernel's device page table." },
+    { name: "KERNEL_IOAPIC_VADDR", value: 0xffff1000, doc: "Where the kernel maps the first IOAPIC's registers; further IOAPICs follow, a page each." },
     { name: "KERNEL_IMAGE_PHYS", value: LOW_MEMORY_END, doc: "Physical load address of the kernel image: just above the PC's first MiB." },
     { name: "KERNEL_WASM_BASE", value: 0xe0400000, doc: "Virtual address of the kernel's AssemblyScript data (asc --memoryBase)." },
     { name: "KERNEL_STACK_SIZE", value: 16384, doc: "Bytes of the one kernel stack." },

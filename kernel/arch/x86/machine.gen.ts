@@ -25,10 +25,16 @@
 @inline export const KERNEL_VBASE: u32 = 0xE0000000;
 /** Bytes of physical memory the window maps, from physical 0. */
 // @ts-ignore: decorator
-@inline export const KERNEL_WINDOW_SIZE: u32 = 0x20000000;
+@inline export const KERNEL_WINDOW_SIZE: u32 = 0x1FC00000;
 /** 4 MiB page-directory entries that map the window. */
 // @ts-ignore: decorator
-@inline export const KERNEL_WINDOW_PDES: u32 = 0x80;
+@inline export const KERNEL_WINDOW_PDES: u32 = 127;
+/** Where the kernel maps the local APIC's registers (seL4 ia32: PPTR_KDEV), in the last 4 MiB, after the window: the kernel's device page table. */
+// @ts-ignore: decorator
+@inline export const KERNEL_LAPIC_VADDR: u32 = 0xFFFF0000;
+/** Where the kernel maps the first IOAPIC's registers; further IOAPICs follow, a page each. */
+// @ts-ignore: decorator
+@inline export const KERNEL_IOAPIC_VADDR: u32 = 0xFFFF1000;
 /** Physical load address of the kernel image: just above the PC's first MiB. */
 // @ts-ignore: decorator
 @inline export const KERNEL_IMAGE_PHYS: u32 = 0x100000;

@@ -1,23 +1,11 @@
-// kernel/arch/x86/pit.ts: the 8253/8254 programmable interval timer.
+// kernel/arch/x86/pit.ts: the 8253/8254 programmable interval timer's one fact the kernel needs.
 //
-// Owns: channel 0 as a periodic tick on IRQ 0 (mode 2, rate generator).
-// Must not: count time or schedule (kernel/sched/).
+// Owns: the PIT's input clock. The kernel uses channel 2 only at boot, to
+// measure the TSC (tsc.ts) and the local APIC timer (lapic.ts); channel 0
+// and IRQ 0 are left to user mode (a user-level PIT driver, through IOPort
+// and IRQHandler capabilities).
+// Must not: program channel 0.
 
-import { outb } from "./intrinsics";
-
+/** The PIT's input clock, in Hz. */
 // @ts-ignore: decorator
 @inline export const PIT_FREQUENCY: u32 = 1193182;
-// @ts-ignore: decorator
-@inline const PIT_CHANNEL0: u32 = 0x40;
-// @ts-ignore: decorator
-@inline const PIT_COMMAND: u32 = 0x43;
-
-/** Sets the tick to `hz` (clamped to 19..10000); returns the rate really programmed, in mHz-free Hz. */
-export function pitInit(hz: u32): u32 {
-  const rate = hz < 19 ? 19 : hz > 10000 ? 10000 : hz;
-  const divisor = PIT_FREQUENCY / rate;
-  outb(PIT_COMMAND, 0x34); // channel 0, lobyte/hibyte, mode 2, binary
-  outb(PIT_CHANNEL0, divisor & 0xFF);
-  outb(PIT_CHANNEL0, (divisor >> 8) & 0xFF);
-  return PIT_FREQUENCY / divisor;
-}
