@@ -55,6 +55,7 @@ export const NTFN_QUEUE_TAIL: u32 = <u32>ntfn.NTFN_QUEUE_TAIL;
 export function tcbSlot(t: usize, i: u32): usize { return tcb.tcbSlot(t, i); }
 export function state(t: usize): u32 { return tcb.tcbState(t); }
 export function priority(t: usize): i32 { return tcb.tcbPriority(t); }
+export function timeSlice(t: usize): u32 { return tcb.tcbTimeSlice(t); }
 export function setPriority(t: usize, p: i32): void { tcb.setTcbPriority(t, p); }
 
 // ── The scheduler and the ready queues ───────────────────────────────
@@ -63,6 +64,9 @@ export function possibleSwitchTo(t: usize): void { sched.possibleSwitchTo(t); }
 export function rescheduleRequired(): void { sched.rescheduleRequired(); }
 export function threadRestart(t: usize): void { sched.threadRestart(t); }
 export function schedule(): void { sched.schedule(); }
+export function schedulerTick(): void { sched.schedulerTick(); }
+export function threadYield(t: usize): void { sched.threadYield(t); }
+export const TIME_SLICE_TICKS: u32 = sched.TIME_SLICE_TICKS;
 export function schedulerSetWakeSources(n: u32): void { sched.schedulerSetWakeSources(n); }
 export function liveThreadCount(): u32 { return sched.liveThreadCount(); }
 export function readyEnqueue(t: usize): i32 { return ready.readyEnqueue(t); }

@@ -1385,6 +1385,35 @@ describe("who runs after an IPC (possibleSwitchTo, settled by schedule())", () =
     expect([x.ntfnState(ntfnAddr()), x.ntfnMsgIdentifier(ntfnAddr()), reg(a, "ESI"), reg(a, "EBX"), state(a), reg(a, "EIP")]).toEqual([NTFN_ACTIVE, 0x21, 0, 0, Running, 0x401002]);
   });
 
+  it("a TCB retyped from untyped starts with a full time slice: the first tick does not preempt it", () => {
+    // seL4's createObject sets tcbTimeSlice = CONFIG_TIME_SLICE (5) for every new TCB.
+    const [a, b] = T;
+    expect(g("TIME_SLICE_TICKS")).toBe(5);
+    expect(T.map((th) => x.timeSlice(th.t))).toEqual(Array(THREADS).fill(5));
+    x.readyEnqueue(b.t);
+    current(a);
+    const ran: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      x.schedulerTick();
+      ran.push(schedule());
+    }
+    expect(ran).toEqual(["A", "A", "A", "A", "B"]);
+    expect([x.timeSlice(a.t), readyQueue(100)]).toEqual([5, ["A"]]);
+  });
+
+  it("Yield moves the thread behind the others of its priority and keeps what is left of its slice (seL4's handleYield)", () => {
+    const [a, b] = T;
+    x.readyEnqueue(b.t);
+    current(a);
+    x.schedulerTick();
+    x.schedulerTick();
+    expect(schedule()).toBe("A");
+    expect(x.timeSlice(a.t)).toBe(3);
+    x.threadYield(a.t);
+    expect(schedule()).toBe("B");
+    expect([x.timeSlice(a.t), readyQueue(100)]).toEqual([3, ["A"]]);
+  });
+
   it("a Call through the system-call path: the server runs, then its Reply runs the client again", () => {
     const [a, b] = T;
     x.setPriority(b.t, 150);
