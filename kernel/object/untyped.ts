@@ -25,7 +25,9 @@
 // Every ia32 object type: Untyped, TCB, Endpoint, Notification, CNode,
 // 4 KiB and 4 MiB frames, page tables and page directories. A new TCB is
 // all zeroes: Inactive, priority 0, its slots empty (they come first in the
-// object, the thread in its upper half; kernel/cspace/delete.ts).
+// object, the thread in its upper half; kernel/cspace/delete.ts), but for
+// its user context and a full time slice (seL4's createObject sets
+// tcbTimeSlice = CONFIG_TIME_SLICE).
 
 import {
   capTag, capObjectPhys, cnodeRadix, untypedSizeBits, untypedIsDevice, untypedFreeIndex,
@@ -41,7 +43,8 @@ import {
   errorRange, errorFailedLookup, errorDeleteFirst, errorNotEnoughMemory, errorCode,
 } from "../api/invocation";
 import { vspacePhysWindow, vspaceKernelPd, pdCopyKernelWindow } from "../arch/x86/vspace";
-import { tcbOfObject, allocThreadId, TCB_ID } from "./tcb";
+import { tcbOfObject, allocThreadId, setTcbTimeSlice, TCB_ID } from "./tcb";
+import { TIME_SLICE_TICKS } from "../sched/scheduler";
 import { archInitContext } from "../arch/x86/context";
 import {
   LABEL_UNTYPED_RETYPE, OBJ_UNTYPED, OBJ_TCB, OBJ_ENDPOINT, OBJ_NOTIFICATION, OBJ_CAP_TABLE, OBJ_X86_4K,
@@ -194,6 +197,7 @@ function createObject(phys: u32, isDevice: bool): u64 {
     case OBJ_TCB:
       store<u32>(tcbOfObject(vspacePhysWindow() + <usize>phys), allocThreadId(), TCB_ID);
       archInitContext(tcbOfObject(vspacePhysWindow() + <usize>phys)); // user selectors, EFLAGS 0x202: an iret with CS 0 would fault in the kernel
+      setTcbTimeSlice(tcbOfObject(vspacePhysWindow() + <usize>phys), TIME_SLICE_TICKS);
       return threadCap(phys);
     case OBJ_ENDPOINT: return endpointCap(phys, 0, RIGHTS_ALL);
     case OBJ_NOTIFICATION: return notificationCap(phys, 0, RIGHTS_ALL);

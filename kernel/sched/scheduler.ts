@@ -212,9 +212,11 @@ export function threadVSpaceChanged(t: usize): void {
   if (t == lastRun) vspaceSwitch(threadVSpaceRoot(t));
 }
 
-/** The running thread gives up the rest of its slice (seL4's handleYield). */
+/**
+ * seL4's handleYield: the running thread goes behind the others of its
+ * priority. Its time slice is left as it is (seL4 refills it only in timerTick).
+ */
 export function threadYield(t: usize): void {
-  setTcbTimeSlice(t, TIME_SLICE_TICKS);
   readyDequeue(t);
   readyEnqueue(t);
   rescheduleRequired();

@@ -112,15 +112,16 @@ describe("Untyped_Retype", () => {
     expect(retype(1, 0, 10)).toBe(0);
     const tcb = x.objectPhys(slotOf(10));
     expect([tagAt(10), tcb - utBase]).toEqual([TAG.thread_cap, 2048]);
-    // Zeroed but for the thread's log number (kernel/object/tcb.ts: TCB_ID at 0x60 of the thread part at 0x400)
-    // and seL4's Arch_initContext: user CS 0x1b, SS 0x23, EFLAGS 0x202 in the saved context (machine.def.ts CTX_*).
+    // Zeroed but for the thread's log number (kernel/object/tcb.ts: TCB_ID at 0x60 of the thread part at 0x400),
+    // seL4's Arch_initContext: user CS 0x1b, SS 0x23, EFLAGS 0x202 in the saved context (machine.def.ts CTX_*),
+    // and a full time slice (seL4's createObject: tcbTimeSlice = CONFIG_TIME_SLICE, 5; TCB_TIME_SLICE at 0x50).
     const id = k.view.getUint32(tcb + 0x400 + 0x60, true);
     expect(id).toBeGreaterThan(0);
     const ctx = (off: number) => k.view.getUint32(tcb + 0x400 + off, true);
-    expect([ctx(40), ctx(44), ctx(52)]).toEqual([0x1b, 0x202, 0x23]);
+    expect([ctx(40), ctx(44), ctx(52), ctx(0x50)]).toEqual([0x1b, 0x202, 0x23, 5]);
     const bytes = k.u8.slice(tcb, tcb + 2048);
     bytes.fill(0, 0x460, 0x464);
-    for (const off of [40, 44, 52]) bytes.fill(0, 0x400 + off, 0x400 + off + 4);
+    for (const off of [40, 44, 52, 0x50]) bytes.fill(0, 0x400 + off, 0x400 + off + 4);
     expect(bytes.every((b) => b === 0)).toBe(true);
     expect(retype(1, 0, 12)).toBe(0);
     expect(k.view.getUint32(x.objectPhys(slotOf(12)) + 0x460, true)).toBe(id + 1); // numbered in creation order
