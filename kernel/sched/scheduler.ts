@@ -87,6 +87,16 @@ let switches: u32 = 0;
 }
 
 /**
+ * For harnesses that drive the kernel without a machine
+ * (test/kernel/*.entry.ts): with nothing runnable, idle rather than stop
+ * even when no interrupt could wake a thread.
+ */
+let idleWhenBlocked = false;
+export function schedulerIdleWhenBlocked(): void {
+  idleWhenBlocked = true;
+}
+
+/**
  * Makes `t` the current thread without a switch: for harnesses that run
  * kernel code without a kernel entry (test/kernel/*.entry.ts), where an
  * invocation needs a thread that makes it.
@@ -285,7 +295,7 @@ export function schedule(): void {
   if (t == 0) {
     if (liveThreads == 0) stopMachine("kernel: no threads left; stopping");
     // With no IRQ that signals a notification, every thread blocked means none will ever run again.
-    if (!irqCanWake()) {
+    if (!idleWhenBlocked && !irqCanWake()) {
       putLineStart();
       putLine("kernel: every live thread is blocked and no interrupt can wake one:");
       dumpThreads();

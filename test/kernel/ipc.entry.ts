@@ -67,7 +67,7 @@ export function schedule(): void { sched.schedule(); }
 export function schedulerTick(): void { sched.schedulerTick(); }
 export function threadYield(t: usize): void { sched.threadYield(t); }
 export const TIME_SLICE_TICKS: u32 = sched.TIME_SLICE_TICKS;
-export function schedulerSetWakeSources(n: u32): void { sched.schedulerSetWakeSources(n); }
+export function schedulerIdleWhenBlocked(): void { sched.schedulerIdleWhenBlocked(); }
 export function liveThreadCount(): u32 { return sched.liveThreadCount(); }
 export function readyEnqueue(t: usize): i32 { return ready.readyEnqueue(t); }
 export function readyDequeue(t: usize): i32 { return ready.readyDequeue(t); }

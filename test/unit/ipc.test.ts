@@ -24,7 +24,10 @@ import { beforeEach, describe, expect, it } from "vitest";
 import { KernelExit, KernelInstance, loadKernelEntry } from "../helpers/kernel-wasm";
 import { CAP_TAGS, ERRORS, INVOCATION_LABELS, OBJECT_TYPES, SYSCALLS } from "../../libs/abi/sel4.def.ts";
 import { USER_CONTEXT as SAVED_CONTEXT } from "../../kernel/arch/x86/machine.def.ts";
+import { KERNEL_SPACE } from "../../kernel/arch/x86/machine.def.ts";
 
+/** Where the kernel window ends, in physical memory. */
+const WINDOW_END = KERNEL_SPACE.entries.find((e) => e.name === "KERNEL_WINDOW_SIZE")!.value;
 const ENTRY = "test/kernel/ipc.entry.ts";
 const TAG = Object.fromEntries(CAP_TAGS.entries.map((e) => [e.name, e.value]));
 const L = Object.fromEntries(INVOCATION_LABELS.entries.map((e) => [e.name, e.value]));
@@ -215,7 +218,7 @@ beforeEach(async () => {
   const kernelPd = k.alloc(4096, 4096);
   k.x86.cr3 = kernelPd;
   x.vspaceInit();
-  x.schedulerSetWakeSources(1); // an idle kernel waits (KernelExit "idleWait") instead of stopping the machine
+  x.schedulerIdleWhenBlocked(); // an idle kernel waits (KernelExit "idleWait") instead of stopping the machine
   root = k.alloc(16 * 256, 4096);
   x.makeCNode(root, 8, 0, 0);
   x.insertRoot(slotOf(0), true);
@@ -374,10 +377,10 @@ describe("copyMRs and IPC buffers", () => {
   it("a buffer the kernel window does not reach counts as none", () => {
     const [a] = T;
     x.cteDelete(bufferSlot(a), true);
-    x.makeFrame(0x1ffff000, false, false, 3);
+    x.makeFrame(WINDOW_END - 0x1000, false, false, 3);
     x.insertRoot(bufferSlot(a), true);
-    set32(a.t + g("TCB_IPC_BUFFER"), 0xe00); // ends exactly at the window's end (512 MiB)
-    expect(x.lookupIpcBuffer(a.t, true)).toBe(0x1fffee00 + 0x1000);
+    set32(a.t + g("TCB_IPC_BUFFER"), 0xe00); // ends exactly at the window's end (KERNEL_WINDOW_SIZE)
+    expect(x.lookupIpcBuffer(a.t, true)).toBe(WINDOW_END - 0x200);
     set32(a.t + g("TCB_IPC_BUFFER"), 0xe04);
     expect(x.lookupIpcBuffer(a.t, true)).toBe(0);
   });
