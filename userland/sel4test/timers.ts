@@ -1,0 +1,323 @@
+// userland/sel4test/timers.ts: in-OS tests of user-level interrupt drivers: the HPET, by MSI and through the IOAPIC.
+//
+// Owns: the tests that re-express sel4test's timer.c (TIMER0001 "Basic
+// timer testing", TIMER0002 "the timer moves between gettime and
+// timeout") with a user-level HPET driver, and tsos's checks of the IRQ
+// capabilities around them: the test maps the HPET's registers from its
+// device untyped (which the driver in the root task picks to cover
+// HPET_PHYS), takes an IRQHandler from IRQControl (lent to it at
+// PROCESS_SLOT_IRQ_CONTROL), binds a notification, and programs HPET
+// timer 0 to interrupt by MSI (to CPU vector 0x30 + v, seL4's mapping) or,
+// in legacy replacement mode, through IOAPIC pin 2, as QEMU wires it.
+// Two spinning threads below the test count while it waits: both move,
+// so the kernel went on preempting while the driver took its interrupts.
+// They are also the watchdog: if an interrupt is late by far, a spinner
+// signals the test's notification with WATCHDOG_BADGE, so a lost
+// interrupt is a failed check, never a test that waits for ever.
+// Every test leaves the HPET stopped and its handler cleared.
+// Must not: leave a device running after it ends (the next test would see its interrupts).
+
+import {
+  seL4_NoError, seL4_RangeError, seL4_RevokeFirst, seL4_DeleteFirst, seL4_InvalidCapability,
+  OBJ_NOTIFICATION, OBJ_UNTYPED, OBJ_X86_4K, seL4_X86_Uncacheable, CAP_IRQ_HANDLER_CAP, CAP_NULL_CAP,
+  ERROR_MR_RANGE_ERROR_MAX,
+} from "../../libs/abi/sel4.gen";
+import { HPET_PHYS, LAPIC_PHYS } from "../../kernel/arch/x86/machine.gen";
+import {
+  USER_BOOTINFO, BOOTINFO_DEVICE_UNTYPED_PADDR, PROCESS_SLOT_DEVICE_UNTYPED, PROCESS_SLOT_IRQ_CONTROL, THREAD_MAX,
+} from "../../libs/abi/layout.gen";
+import { seL4_Wait, seL4_Signal, seL4_DebugCapIdentify } from "../../libs/user/ipc";
+import {
+  seL4_Untyped_Retype, seL4_X86_Page_Map, seL4_IRQControl_GetMSI, seL4_IRQControl_GetIOAPIC, seL4_IRQControl_Get,
+  seL4_IRQHandler_SetNotification, seL4_IRQHandler_Ack, seL4_IRQHandler_Clear, seL4_TCB_SetPriority, seL4_TCB_Suspend,
+} from "../../libs/user/invocations.gen";
+import { MY_CNODE, MY_VSPACE, MY_TCB, DEPTH, freeSlot, check, checkEq, myPriority } from "../../libs/user/testing";
+import { threadArea } from "../../libs/user/thread";
+import { make, mint, copy, del, spawn, detail, R_RW, R_ALL, R_READ } from "./env";
+
+// @ts-ignore: decorator
+@external("x86", "compilerBarrier") declare function compilerBarrier(): void;
+
+/** Where the test maps the HPET's registers: the guard page of a thread area no test uses. */
+const HPET_VA: u32 = threadArea(THREAD_MAX - 3);
+
+// HPET registers (IA-PC HPET 1.0a, 2.3): 64-bit, read as two words.
+// @ts-ignore: decorator
+@inline const GCAP_ID: u32 = 0x000;     // 63..32 counter period (fs); 15 LEG_RT_CAP; 12..8 timers - 1
+// @ts-ignore: decorator
+@inline const GEN_CONF: u32 = 0x010;    // 1 LEG_RT_CNF, 0 ENABLE_CNF
+// @ts-ignore: decorator
+@inline const MAIN_COUNTER: u32 = 0x0F0;
+// @ts-ignore: decorator
+@inline const T0_CONF: u32 = 0x100;     // 63..32 INT_ROUTE_CAP; 15 FSB_INT_DEL_CAP; 14 FSB_EN_CNF; 8 32MODE; 2 INT_ENB_CNF; 1 level
+// @ts-ignore: decorator
+@inline const T0_COMPARATOR: u32 = 0x108;
+// @ts-ignore: decorator
+@inline const T0_FSB_ROUTE: u32 = 0x110; // 31..0 the MSI data, 63..32 the MSI address
+// @ts-ignore: decorator
+@inline const ENABLE_CNF: u32 = 1 << 0;
+// @ts-ignore: decorator
+@inline const LEG_RT_CNF: u32 = 1 << 1;
+// @ts-ignore: decorator
+@inline const INT_ENB_CNF: u32 = 1 << 2;
+// @ts-ignore: decorator
+@inline const MODE32_CNF: u32 = 1 << 8;
+// @ts-ignore: decorator
+@inline const FSB_EN_CNF: u32 = 1 << 14;
+// @ts-ignore: decorator
+@inline const FSB_INT_DEL_CAP: u32 = 1 << 15;
+/** An MSI goes to the local APIC's address with the destination APIC ID in bits 19..12 (0: the boot CPU). */
+// @ts-ignore: decorator
+@inline const MSI_ADDRESS: u32 = LAPIC_PHYS;
+/** seL4 x86: user vector v is CPU vector 0x30 + v. */
+// @ts-ignore: decorator
+@inline const USER_VECTOR_BASE: u32 = 0x30;
+/** The IOAPIC pin QEMU's HPET timer 0 raises in legacy replacement mode (ISA IRQ 0's override). */
+// @ts-ignore: decorator
+@inline const LEGACY_PIN: u32 = 2;
+/** Femtoseconds in a millisecond. */
+// @ts-ignore: decorator
+@inline const FS_PER_MS: u64 = 1_000_000_000_000;
+
+// ── The HPET ─────────────────────────────────────────────────────────
+
+// @ts-ignore: decorator
+@inline function reg(off: u32): u32 {
+  compilerBarrier(); // a device register: read it every time
+  return load<u32>(HPET_VA + off);
+}
+
+// @ts-ignore: decorator
+@inline function setReg(off: u32, v: u32): void {
+  store<u32>(HPET_VA + off, v);
+  compilerBarrier();
+}
+
+/** The main counter's low word (the test's intervals are far shorter than its wrap at 32 bits). */
+function counter(): u32 {
+  return reg(MAIN_COUNTER);
+}
+
+/** HPET ticks per millisecond, from its period in femtoseconds. */
+function ticksPerMs(): u32 {
+  const period = <u64>reg(GCAP_ID + 4);
+  return period == 0 ? 0 : <u32>(FS_PER_MS / period);
+}
+
+/**
+ * Maps the HPET's register page from the device untyped: untypeds of the
+ * sizes that make up the offset from the untyped's start are retyped first,
+ * so the frame that follows lands on HPET_PHYS.
+ */
+function mapHpet(): bool {
+  const base = load<u32>(USER_BOOTINFO + BOOTINFO_DEVICE_UNTYPED_PADDR);
+  check(base <= HPET_PHYS, "the device untyped starts below the HPET");
+  const offset = HPET_PHYS - base;
+  for (let bit: i32 = 31; bit >= 12; bit--) {
+    if ((offset & (<u32>1 << bit)) == 0) continue;
+    checkEq(seL4_Untyped_Retype(PROCESS_SLOT_DEVICE_UNTYPED, OBJ_UNTYPED, <u32>bit, MY_CNODE, 0, 0, freeSlot(), 1), seL4_NoError, "skip device memory below the HPET");
+  }
+  const f = freeSlot();
+  checkEq(seL4_Untyped_Retype(PROCESS_SLOT_DEVICE_UNTYPED, OBJ_X86_4K, 0, MY_CNODE, 0, 0, f, 1), seL4_NoError, "the HPET's frame");
+  return checkEq(seL4_X86_Page_Map(f, MY_VSPACE, HPET_VA, R_RW, seL4_X86_Uncacheable), seL4_NoError, "map it uncached");
+}
+
+function hpetStop(): void {
+  setReg(T0_CONF, 0);
+  setReg(GEN_CONF, 0);
+}
+
+/** Timer 0 fires once, `ms` milliseconds from now (32-bit mode, edge-triggered). */
+function armOneShot(ms: u32, fsb: bool): u32 {
+  const now = counter();
+  const when = now + ms * ticksPerMs();
+  setReg(T0_CONF, MODE32_CNF | INT_ENB_CNF | (fsb ? FSB_EN_CNF : 0));
+  setReg(T0_COMPARATOR, when);
+  return when;
+}
+
+// ── Load that the kernel must keep preempting ────────────────────────
+
+const spins = memory.data(8, 4);
+let spinners: u32 = 0;
+let spinner2: u32 = 0;
+/** The badge of the interrupt's notification capability, and the watchdog's. */
+// @ts-ignore: decorator
+@inline const IRQ_BADGE: u32 = 1;
+// @ts-ignore: decorator
+@inline const WATCHDOG_BADGE: u32 = 0x100;
+/** The watchdog: a notification capability badged WATCHDOG_BADGE (0: none), and the HPET count it gives up at. */
+let watchdog: u32 = 0;
+let deadline: u32 = 0;
+let watchdogArmed = false;
+
+// @ts-ignore: decorator
+@inline export const H_SPIN: i32 = 300; // count in word arg of spins, forever, never yielding; keep the watchdog
+
+export function timerHelperMain(kind: i32, arg: u32): bool {
+  if (kind != H_SPIN) return false;
+  const at = spins + (<usize>(arg & 1) << 2);
+  while (true) {
+    const n = load<u32>(at) + 1;
+    store<u32>(at, n);
+    compilerBarrier();
+    if ((n & 0xFFF) == 0 && watchdogArmed && <i32>(counter() - deadline) > 0) {
+      watchdogArmed = false;
+      seL4_Signal(watchdog);
+    }
+  }
+}
+
+// @ts-ignore: decorator
+@inline function spun(i: u32): u32 {
+  compilerBarrier();
+  return load<u32>(spins + (<usize>i << 2));
+}
+
+/** Lowers the test to one below its top priority and starts two spinners one below that, at one priority. */
+function startLoad(): void {
+  checkEq(seL4_TCB_SetPriority(MY_TCB, MY_TCB, myPriority() - 1), seL4_NoError, "lower our priority");
+  store<u64>(spins, 0);
+  spinners = spawn(H_SPIN, 0, myPriority() - 2);
+  spinner2 = spawn(H_SPIN, 1, myPriority() - 2);
+}
+
+function stopLoad(): void {
+  checkEq(seL4_TCB_Suspend(spinners), seL4_NoError, "stop the first spinner");
+  checkEq(seL4_TCB_Suspend(spinner2), seL4_NoError, "and the second");
+  check(spun(0) > 0 && spun(1) > 0, "both spinners ran while the driver waited: the kernel kept preempting");
+}
+
+// ── The tests ────────────────────────────────────────────────────────
+
+const badgeCell = memory.data(4, 4);
+
+/** Binds the notification capability `ntfn` to the IRQ handler in `handler`. */
+function bindHandler(handler: u32, ntfn: u32): void {
+  checkEq(seL4_DebugCapIdentify(handler), CAP_IRQ_HANDLER_CAP, "an IRQHandler capability");
+  checkEq(seL4_IRQHandler_SetNotification(handler, ntfn), seL4_NoError, "bind a notification to it");
+}
+
+/**
+ * Waits for `n` interrupts of HPET timer 0, `ms` apart, acknowledging
+ * each; returns how many arrived, each no sooner than it was due. A wait
+ * the watchdog ends (an interrupt 200 ms late) stops the count.
+ */
+function takeInterrupts(handler: u32, ntfn: u32, n: u32, ms: u32, fsb: bool): u32 {
+  let got: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    const start = counter();
+    const when = armOneShot(ms, fsb);
+    deadline = when + 200 * ticksPerMs();
+    watchdogArmed = true;
+    if (i == 0) setReg(GEN_CONF, ENABLE_CNF | (fsb ? 0 : LEG_RT_CNF));
+    seL4_Wait(ntfn, badgeCell);
+    watchdogArmed = false;
+    const now = counter();
+    const b = load<u32>(badgeCell);
+    if (!check((b & IRQ_BADGE) != 0, "the interrupt came (not only the watchdog)")) break;
+    if (<i32>(now - when) >= 0 && <i32>(now - start) >= <i32>(ms * ticksPerMs())) got++;
+    checkEq(seL4_IRQHandler_Ack(handler), seL4_NoError, "acknowledge the interrupt");
+  }
+  return got;
+}
+
+/** A notification, its IRQ_BADGE capability (returned) for the handler, and the watchdog's capability. */
+function notificationWithWatchdog(): u32 {
+  const n = make(OBJ_NOTIFICATION, 0);
+  const irqCap = freeSlot();
+  checkEq(mint(irqCap, n, R_ALL, IRQ_BADGE), seL4_NoError, "the interrupt's badge");
+  watchdog = freeSlot();
+  checkEq(mint(watchdog, n, R_ALL, WATCHDOG_BADGE), seL4_NoError, "the watchdog's badge");
+  waitOn = n;
+  return irqCap;
+}
+
+/** The notification the test waits on (notificationWithWatchdog). */
+let waitOn: u32 = 0;
+
+/**
+ * TIMER0001: a user-level HPET driver gets timer 0's interrupts by MSI:
+ * IRQControl_GetMSI for vector v, the HPET told to write vector 0x30 + v
+ * to the local APIC's address, each interrupt a Signal, the line masked
+ * (for an MSI: nothing to mask) until Ack.
+ */
+export function timerHpetMsi(): void {
+  startLoad();
+  if (!mapHpet()) {
+    stopLoad();
+    return;
+  }
+  check(ticksPerMs() != 0, "the HPET has a period");
+  check((reg(T0_CONF) & FSB_INT_DEL_CAP) != 0, "timer 0 can send an MSI (QEMU: -global hpet.msi=on)");
+  const irqCap = notificationWithWatchdog();
+  const handler = freeSlot();
+  const v: u32 = 7;
+  checkEq(seL4_IRQControl_GetMSI(PROCESS_SLOT_IRQ_CONTROL, MY_CNODE, handler, DEPTH, 0, 0, 0, 0, v), seL4_NoError, "GetMSI");
+  bindHandler(handler, irqCap);
+  setReg(T0_FSB_ROUTE, USER_VECTOR_BASE + v);
+  setReg(T0_FSB_ROUTE + 4, MSI_ADDRESS);
+  checkEq(takeInterrupts(handler, waitOn, 5, 2, true), 5, "five interrupts, each when its comparator was reached");
+  hpetStop();
+  checkEq(seL4_IRQHandler_Clear(handler), seL4_NoError, "clear the handler");
+  stopLoad();
+}
+
+/**
+ * TIMER0002: the timer moves between gettime and timeout: through IOAPIC
+ * pin 2 (the HPET in legacy replacement mode), a timeout set `ms` ahead
+ * arrives no sooner, and the counter has moved by at least that much.
+ */
+export function timerHpetIoapic(): void {
+  startLoad();
+  if (!mapHpet()) {
+    stopLoad();
+    return;
+  }
+  const irqCap = notificationWithWatchdog();
+  const handler = freeSlot();
+  const v: u32 = 8;
+  checkEq(seL4_IRQControl_GetIOAPIC(PROCESS_SLOT_IRQ_CONTROL, MY_CNODE, handler, DEPTH, 0, LEGACY_PIN, 0, 0, v), seL4_NoError, "GetIOAPIC for pin 2");
+  bindHandler(handler, irqCap);
+  const before = counter();
+  checkEq(takeInterrupts(handler, waitOn, 3, 3, false), 3, "three timeouts, none early");
+  check(counter() - before >= 9 * ticksPerMs(), "the counter moved by at least the three timeouts");
+  hpetStop();
+  checkEq(del(handler), seL4_NoError, "delete the handler: its IRQ is free again");
+  const again = freeSlot();
+  checkEq(seL4_IRQControl_GetIOAPIC(PROCESS_SLOT_IRQ_CONTROL, MY_CNODE, again, DEPTH, 0, LEGACY_PIN, 0, 0, v), seL4_NoError, "the same vector can be had again");
+  checkEq(del(again), seL4_NoError, "and deleted");
+  stopLoad();
+}
+
+/** TIMER0001-errors: IRQControl's and IRQHandler's errors, in seL4's order. */
+export function irqControlErrors(): void {
+  const c = PROCESS_SLOT_IRQ_CONTROL;
+  const h = freeSlot();
+  checkEq(seL4_IRQControl_GetIOAPIC(c, MY_CNODE, h, DEPTH, 0, 2, 0, 0, 140), seL4_RangeError, "vector 140 is past the last user IRQ");
+  checkEq(detail(ERROR_MR_RANGE_ERROR_MAX), 139, "vectors go to 139 (IRQ 16 + 139 = 155)");
+  checkEq(seL4_IRQControl_GetIOAPIC(c, MY_CNODE, h, DEPTH, 1, 2, 0, 0, 3), seL4_RangeError, "there is one IOAPIC");
+  checkEq(seL4_IRQControl_GetIOAPIC(c, MY_CNODE, h, DEPTH, 0, 24, 0, 0, 3), seL4_RangeError, "it has 24 pins");
+  checkEq(seL4_IRQControl_GetIOAPIC(c, MY_CNODE, h, DEPTH, 0, 2, 2, 0, 3), seL4_RangeError, "level is 0 or 1");
+  checkEq(seL4_IRQControl_GetIOAPIC(c, MY_CNODE, h, DEPTH, 0, 2, 0, 2, 3), seL4_RangeError, "polarity is 0 or 1");
+  checkEq(seL4_IRQControl_GetMSI(c, MY_CNODE, h, DEPTH, 256, 0, 0, 0, 3), seL4_RangeError, "PCI bus up to 255");
+  checkEq(seL4_IRQControl_GetMSI(c, MY_CNODE, h, DEPTH, 0, 32, 0, 0, 3), seL4_RangeError, "device up to 31");
+  checkEq(seL4_IRQControl_GetMSI(c, MY_CNODE, h, DEPTH, 0, 0, 8, 0, 3), seL4_RangeError, "function up to 7");
+  const busy = make(OBJ_NOTIFICATION, 0);
+  checkEq(seL4_IRQControl_GetMSI(c, MY_CNODE, busy, DEPTH, 0, 0, 0, 0, 3), seL4_DeleteFirst, "an occupied destination");
+  checkEq(seL4_IRQControl_GetMSI(c, MY_CNODE, h, DEPTH, 0, 0, 0, 0, 3), seL4_NoError, "vector 3");
+  const h2 = freeSlot();
+  checkEq(seL4_IRQControl_GetMSI(c, MY_CNODE, h2, DEPTH, 0, 0, 0, 0, 3), seL4_RevokeFirst, "vector 3 is taken");
+  checkEq(seL4_IRQControl_Get(c, MY_CNODE, h2, DEPTH, 16), seL4_RangeError, "the generic Get is for ISA lines 0-15");
+  checkEq(seL4_IRQHandler_SetNotification(h, busy), seL4_NoError, "a notification to signal");
+  checkEq(seL4_IRQHandler_SetNotification(h, h), seL4_InvalidCapability, "an IRQHandler is no notification");
+  checkEq(seL4_IRQHandler_Clear(h), seL4_NoError, "Clear");
+  checkEq(seL4_IRQHandler_Clear(h), seL4_NoError, "Clear again: nothing to clear");
+  checkEq(del(h), seL4_NoError, "delete the handler");
+  checkEq(seL4_DebugCapIdentify(h), CAP_NULL_CAP, "gone");
+  checkEq(seL4_IRQControl_GetMSI(c, MY_CNODE, h2, DEPTH, 0, 0, 0, 0, 3), seL4_NoError, "vector 3 is free again");
+  checkEq(seL4_IRQControl_Get(c, MY_CNODE, freeSlot(), DEPTH, 4), seL4_NoError, "an ISA line (COM1's) through the IOAPIC");
+  const ro = freeSlot();
+  checkEq(copy(ro, busy, R_READ), seL4_NoError, "a notification capability without Write");
+  checkEq(seL4_IRQHandler_SetNotification(h2, ro), seL4_InvalidCapability, "cannot be signalled by an IRQ");
+}
