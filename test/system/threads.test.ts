@@ -151,3 +151,37 @@ describe("user faults stop only the faulting thread", () => {
     });
   }
 });
+
+describe("user faults handled by a fault-handler thread: the fault arrives as seL4's fault message", () => {
+  const GRANTED_ROOT = { program: "root", args: "root grant=1" };
+  const hex = (v: string | number) => `0x${(typeof v === "string" ? parseInt(v, 16) : v >>> 0).toString(16).padStart(8, "0")}`;
+  for (const c of CASES) {
+    it(`${c.kind}: vector ${c.vector} (${c.name}) as a fault message`, async () => {
+      const r = await boot({ modules: [GRANTED_ROOT, { program: "faulter", args: `faulter ${c.kind} handled` }, SURVIVOR] });
+      expect(r.how, r.stderr + r.serial).toBe("poweroff");
+      const line = r.lines.find((l) => l.startsWith("faulter: handler got "));
+      expect(line, r.serial).toBeDefined();
+      if (c.vector === 14) {
+        const m = /^faulter: handler got VMFault ip (0x[0-9a-f]{8}) addr (0x[0-9a-f]{8}) prefetch 0x00000000 fsr (0x[0-9a-f]{8})$/.exec(line!);
+        expect(m, line).not.toBeNull();
+        if (c.cr2) expect(m![2]).toBe(c.cr2);
+        expect(m![3]).toBe(hex(c.error!));
+      } else if (c.vector === 256) {
+        const m = /^faulter: handler got UnknownSyscall ip (0x[0-9a-f]{8}) syscall (0x[0-9a-f]{8})$/.exec(line!);
+        expect(m, line).not.toBeNull();
+        expect(m![2]).toBe(hex(c.error!));
+      } else {
+        const m = /^faulter: handler got UserException ip (0x[0-9a-f]{8}) sp (0x[0-9a-f]{8}) number (0x[0-9a-f]{8}) code (0x[0-9a-f]{8})$/.exec(line!);
+        expect(m, line).not.toBeNull();
+        expect(parseInt(m![1], 16)).toBeGreaterThanOrEqual(0x400000);
+        expect(m![3]).toBe(hex(c.vector));
+        expect(m![4]).toBe(hex(c.error!));
+      }
+      // Nobody else was told: no kernel report, and both programs ran to their ends.
+      expect(r.lines.filter((l) => l.startsWith("fault:"))).toEqual([]);
+      expect(r.lines).not.toContain("faulter: still alive after the fault");
+      expect(r.lines).toContain('kernel: thread 2 "faulter" exited with status 0');
+      expect(r.lines).toContain('kernel: thread 3 "survivor" exited with status 0');
+    });
+  }
+});

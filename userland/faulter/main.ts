@@ -12,16 +12,35 @@
 //   garbage       sysenter with every register garbage
 //   bad-stack     sysenter with an unmapped user stack
 // If the thread survives, it says so and exits with status 1.
+// With a third argument "handled", the fault is not the kernel's to
+// report: the program starts a thread in its own address space that does
+// the forbidden thing, with an endpoint of the program's as its fault
+// handler, and the first thread, the handler, receives the fault message
+// and prints it in seL4's terms:
+//   "faulter: handler got <VMFault|UserException|UnknownSyscall|CapFault> <words>"
+// then stops the faulting thread and exits with status 0. This needs an
+// untyped share (the root task's grant=<i>).
 // Hostile but legal, which the thread must survive (exit status 0):
 //   tf-syscall    sysenter with EFLAGS.TF set (sysenter keeps TF)
 //   nt-yield      Yield with EFLAGS.NT set (an iret with NT is a task switch)
 //   null-ds       system calls with the null selector in DS and ES
 
-import { nameThreadBytes, print, printLine, printHex, argIs, argsAddr, argsLength, syscall } from "../../libs/user/sys";
+import { nameThreadBytes, print, printLine, printHex, printDec, argIs, hasArg, argsAddr, argsLength, syscall } from "../../libs/user/sys";
+import {
+  seL4_NoError, OBJ_ENDPOINT, seL4_Fault_VMFault, seL4_Fault_UserException, seL4_Fault_UnknownSyscall, seL4_Fault_CapFault,
+  seL4_VMFault_IP, seL4_VMFault_Addr, seL4_VMFault_PrefetchFault, seL4_VMFault_FSR, seL4_UserException_FaultIP,
+  seL4_UserException_SP, seL4_UserException_Number, seL4_UserException_Code, seL4_UnknownSyscall_FaultIP,
+  seL4_UnknownSyscall_Syscall, seL4_CapFault_Addr,
+} from "../../libs/abi/sel4.gen";
+import { seL4_Recv, seL4_GetMR, seL4_MessageInfo_get_label } from "../../libs/user/ipc";
+import { seL4_Untyped_Retype, seL4_TCB_Suspend } from "../../libs/user/invocations.gen";
+import { MY_CNODE, MY_VSPACE, MY_TCB, myUntyped, myPriority, freeSlot, freeSlots } from "../../libs/user/testing";
+import { threadAreaInit, threadCreate, threadResume, THREAD_SLOTS } from "../../libs/user/thread";
 import { USER_TEXT_BASE } from "../../libs/abi/layout.gen";
 // A fault-test program may know where the kernel is: it aims at it.
 import { KERNEL_VBASE, KERNEL_IMAGE_PHYS, EFLAGS_TF, EFLAGS_NT } from "../../kernel/arch/x86/machine.gen";
 import { SYS_BENCHMARK_NULL_SYSCALL, SYS_YIELD } from "../../libs/abi/sel4.gen";
+
 import { UNASSIGNED_SYSCALL } from "../../libs/abi/tsos.gen";
 
 /** The kernel's first text page. */
@@ -67,6 +86,17 @@ export function main(): u32 {
   let n: u32 = 0;
   while (n < len && load<u8>(a + n) != 0x20) n++;
   nameThreadBytes(a, n);
+  if (hasArg("handled")) return handled();
+  return forbidden();
+}
+
+/** The faulting thread of the handled variant (libs/user/thread.ts starts it here). */
+export function threadMain(kind: i32, arg: u32): void {
+  forbidden();
+}
+
+/** Does what argument 1 names; returns only if it survives (status 1), or for the hostile but legal kinds (0). */
+function forbidden(): u32 {
   const z = load<u32>(zero); // 0, but the optimiser cannot know
   if (argIs(1, "unmapped")) print(load<u32>(0x10 + z) == 1 ? "" : "");
   else if (argIs(1, "readonly")) store<u32>(USER_TEXT_BASE + z, 0);
@@ -104,4 +134,63 @@ export function main(): u32 {
   }
   printLine("faulter: still alive after the fault");
   return 1;
+}
+
+const badgeCell = memory.data(4, 4);
+
+function word(name: string, v: u32): void {
+  print(" ");
+  print(name);
+  print(" ");
+  printHex(v);
+}
+
+/** The handled variant: a thread does the forbidden thing; we are its fault handler and print what we get. */
+function handled(): u32 {
+  if (myUntyped() == 0) {
+    printLine("faulter: handled needs an untyped share (root grant=<i>)");
+    return 2;
+  }
+  const ep = freeSlot();
+  if (seL4_Untyped_Retype(myUntyped(), OBJ_ENDPOINT, 0, MY_CNODE, 0, 0, ep, 1) != seL4_NoError ||
+      threadAreaInit(myUntyped(), MY_CNODE, MY_VSPACE, freeSlot()) != seL4_NoError) {
+    printLine("faulter: cannot make the fault endpoint and the thread area");
+    return 2;
+  }
+  const first = freeSlots(THREAD_SLOTS);
+  if (threadCreate(myUntyped(), MY_CNODE, MY_VSPACE, first, 0, 0, 0, myPriority(), MY_TCB, ep) != seL4_NoError ||
+      threadResume(first) != seL4_NoError) {
+    printLine("faulter: cannot start the faulting thread");
+    return 2;
+  }
+  const info = seL4_Recv(ep, badgeCell);
+  const label = seL4_MessageInfo_get_label(info);
+  print("faulter: handler got");
+  if (label == seL4_Fault_VMFault) {
+    print(" VMFault");
+    word("ip", seL4_GetMR(seL4_VMFault_IP));
+    word("addr", seL4_GetMR(seL4_VMFault_Addr));
+    word("prefetch", seL4_GetMR(seL4_VMFault_PrefetchFault));
+    word("fsr", seL4_GetMR(seL4_VMFault_FSR));
+  } else if (label == seL4_Fault_UserException) {
+    print(" UserException");
+    word("ip", seL4_GetMR(seL4_UserException_FaultIP));
+    word("sp", seL4_GetMR(seL4_UserException_SP));
+    word("number", seL4_GetMR(seL4_UserException_Number));
+    word("code", seL4_GetMR(seL4_UserException_Code));
+  } else if (label == seL4_Fault_UnknownSyscall) {
+    print(" UnknownSyscall");
+    word("ip", seL4_GetMR(seL4_UnknownSyscall_FaultIP));
+    word("syscall", seL4_GetMR(seL4_UnknownSyscall_Syscall));
+  } else if (label == seL4_Fault_CapFault) {
+    print(" CapFault");
+    word("addr", seL4_GetMR(seL4_CapFault_Addr));
+  } else {
+    print(" label ");
+    printDec(label);
+  }
+  printLine("");
+  seL4_TCB_Suspend(first);
+  printLine("faulter: the faulting thread is stopped; the handler goes on");
+  return 0;
 }
