@@ -36,6 +36,30 @@
 // @ts-ignore: decorator
 @inline export const BOOT_MODULES_SIZE: usize = 12;
 
+// ── I/O ports the kernel keeps: Port ranges (first and last, inclusive, ascending) the kernel drives itself; no IOPort capability can cover them.
+
+/** The master 8259 PIC's command port: the kernel's interrupt controller. */
+// @ts-ignore: decorator
+@inline export const KERNEL_PORTS_PIC1_FIRST: u32 = 32;
+/** The master PIC's data (mask) port. */
+// @ts-ignore: decorator
+@inline export const KERNEL_PORTS_PIC1_LAST: u32 = 33;
+/** The 8254 PIT's channel 0: the kernel's preemption tick (until the tick moves to the local APIC timer). */
+// @ts-ignore: decorator
+@inline export const KERNEL_PORTS_PIT_FIRST: u32 = 64;
+/** The PIT's mode/command port. */
+// @ts-ignore: decorator
+@inline export const KERNEL_PORTS_PIT_LAST: u32 = 67;
+/** The slave 8259 PIC's command port. */
+// @ts-ignore: decorator
+@inline export const KERNEL_PORTS_PIC2_FIRST: u32 = 0xA0;
+/** The slave PIC's data (mask) port. */
+// @ts-ignore: decorator
+@inline export const KERNEL_PORTS_PIC2_LAST: u32 = 0xA1;
+/** QEMU's isa-debug-exit port: the kernel's power-off, whose value the host reads as the verdict (one port). */
+// @ts-ignore: decorator
+@inline export const KERNEL_PORTS_DEBUG_EXIT: u32 = 0xF4;
+
 // ── tsos extra BootInfo chunk IDs: IDs of tsos's own extra-BootInfo chunks, far above seL4's (0 to SEL4_BOOTINFO_HEADER_NUM - 1).
 
 /** The boot-module table (BOOT_MODULES_*, BOOT_MODULE_*); 0x7473 is "ts" in little-endian ASCII. */
