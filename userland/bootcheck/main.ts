@@ -8,8 +8,9 @@
 // power-of-two blocks, sorted within RAM and device, no overlap, RAM inside
 // the kernel window, device memory for the first MiB and for RAM beyond the
 // window), that RAM beyond the window holds frames but refuses kernel
-// objects, and the extra BootInfo chunks (TSC frequency, boot-module table
-// with every module's frames and string). Prints "bootcheck: ok <what>" or
+// objects, that IOPortControl issues every I/O port but the kernel's own
+// (libs/abi/tsos.def.ts KERNEL_PORTS_*), and the extra BootInfo chunks
+// (TSC frequency, boot-module table with every module's frames and string). Prints "bootcheck: ok <what>" or
 // "bootcheck: FAIL <what>" per check and powers off reporting failure if
 // any failed (DebugPowerOff), so test/system/root-task.test.ts sees it.
 // Must not: change anything it checks before checking it.
@@ -22,7 +23,10 @@ import {
   bootModuleCmdline, bootModuleCmdlineLength, findChunk, bootInfoExtraLen,
 } from "../../libs/user/bootinfo";
 import { seL4_DebugCapIdentify } from "../../libs/user/ipc";
-import { seL4_Untyped_Retype, seL4_X86_Page_Map, seL4_X86_PageTable_Map, seL4_X86_Page_GetAddress, seL4_X86_Page_GetAddress_paddr } from "../../libs/user/invocations.gen";
+import {
+  seL4_Untyped_Retype, seL4_X86_Page_Map, seL4_X86_PageTable_Map, seL4_X86_Page_GetAddress, seL4_X86_Page_GetAddress_paddr,
+  seL4_X86_IOPortControl_Issue, seL4_CNode_Delete,
+} from "../../libs/user/invocations.gen";
 import {
   BI_EMPTY, BI_USER_IMAGE_FRAMES, BI_USER_IMAGE_PAGING, BI_EXTRA_BI_PAGES, BI_UNTYPED, BI_SHARED_FRAMES, BI_IO_SPACE_CAPS,
   CAP_THREAD_CAP, CAP_CNODE_CAP, CAP_PAGE_DIRECTORY_CAP, CAP_IRQ_CONTROL_CAP, CAP_ASID_CONTROL_CAP, CAP_ASID_POOL_CAP,
@@ -32,8 +36,12 @@ import {
   seL4_CapDomain, seL4_NumInitialCaps, CONFIG_ROOT_CNODE_SIZE_BITS, SEL4_BOOTINFO_HEADER_X86_TSC_FREQ, seL4_NoError,
   seL4_InvalidArgument, OBJ_TCB, OBJ_CAP_TABLE, OBJ_X86_PAGE_TABLE, OBJ_X86_4K, seL4_CapInitThreadCNode as ROOT_CNODE,
   seL4_PageBits, seL4_X86_Default_VMAttributes, CAP_RIGHTS_CAP_ALLOW_READ_SHIFT, CAP_RIGHTS_CAP_ALLOW_WRITE_SHIFT,
+  seL4_RevokeFirst, seL4_WordBits,
 } from "../../libs/abi/sel4.gen";
-import { TSOS_BOOTINFO_HEADER_BOOT_MODULES } from "../../libs/abi/tsos.gen";
+import {
+  TSOS_BOOTINFO_HEADER_BOOT_MODULES, KERNEL_PORTS_PIC1_FIRST, KERNEL_PORTS_PIC1_LAST, KERNEL_PORTS_PIT_FIRST,
+  KERNEL_PORTS_PIT_LAST, KERNEL_PORTS_PIC2_FIRST, KERNEL_PORTS_PIC2_LAST, KERNEL_PORTS_DEBUG_EXIT,
+} from "../../libs/abi/tsos.gen";
 import { KERNEL_WINDOW_SIZE, LOW_MEMORY_END } from "../../kernel/arch/x86/machine.gen";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
@@ -63,6 +71,16 @@ function result(ok: bool, what: string): void {
   print(ok ? "bootcheck: ok " : "bootcheck: FAIL ");
   printLine(what);
   if (!ok) failures++;
+}
+
+/** An empty root slot for trial IOPort capabilities. */
+let ioSlot: u32 = 0;
+
+/** X86IOPortControl_Issue of first..last into ioSlot; the capability is deleted again if it was made. */
+function issues(first: u32, last: u32): u32 {
+  const err = seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, first, last, ROOT_CNODE, ioSlot, seL4_WordBits);
+  if (err == seL4_NoError) seL4_CNode_Delete(ROOT_CNODE, ioSlot, seL4_WordBits);
+  return err;
 }
 
 function capIs(slot: u32, tag: u32, what: string): void {
@@ -134,6 +152,16 @@ export function main(): u32 {
   regionIs(ut0, ut1, CAP_UNTYPED_CAP, "the untyped region holds untypeds");
   regionIs(empty0, empty0 + 64, CAP_NULL_CAP, "the empty region is empty");
   result(bootInfoExtraLen(bi) > 0 && bootInfoExtraLen(bi) <= (extra1 - extra0) * <u32>page, "extraLen fits the extra BootInfo pages");
+
+  // I/O ports: at boot nothing is issued but the kernel's own ports, which never are; every gap issues (Issue touches no port).
+  ioSlot = empty0 + 90;
+  result(issues(KERNEL_PORTS_PIC1_FIRST, KERNEL_PORTS_PIC1_LAST) == seL4_RevokeFirst && issues(KERNEL_PORTS_PIT_FIRST, KERNEL_PORTS_PIT_LAST) == seL4_RevokeFirst &&
+    issues(KERNEL_PORTS_PIC2_FIRST, KERNEL_PORTS_PIC2_LAST) == seL4_RevokeFirst && issues(KERNEL_PORTS_DEBUG_EXIT, KERNEL_PORTS_DEBUG_EXIT) == seL4_RevokeFirst,
+    "IOPortControl refuses the kernel's ports (the PICs, the PIT, debug-exit)");
+  result(issues(0, KERNEL_PORTS_PIC1_FIRST - 1) == seL4_NoError && issues(KERNEL_PORTS_PIC1_LAST + 1, KERNEL_PORTS_PIT_FIRST - 1) == seL4_NoError &&
+    issues(KERNEL_PORTS_PIT_LAST + 1, KERNEL_PORTS_PIC2_FIRST - 1) == seL4_NoError && issues(KERNEL_PORTS_PIC2_LAST + 1, KERNEL_PORTS_DEBUG_EXIT - 1) == seL4_NoError &&
+    issues(KERNEL_PORTS_DEBUG_EXIT + 1, 0xFFFF) == seL4_NoError, "IOPortControl issues every other port, COM1 included: none is issued at boot");
+  capIs(ioSlot, CAP_NULL_CAP, "the trial IOPort capabilities are gone again");
 
   // The untyped list. Our command line (boot-module table entry 0) may say how much RAM the machine has.
   const ramEnd = <u64>argNumber(bi, "ram=") << 20;

@@ -22,6 +22,7 @@ import * as vspace from "./vspace";
 import * as misc from "./misc";
 import * as ipc from "./ipc";
 import * as faults from "./faults";
+import * as ioports from "./ioports";
 import { hiddenTest } from "./hidden";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
@@ -132,6 +133,11 @@ function test(i: i32, run: bool): string {
     case 97: if (run) faults.stackAlignment(); return "STACK_ALIGNMENT_001";
     case 98: if (run) tcb.cnodeDeleteRunningThread(); return "CNODEOP0002-thread";
     case 99: if (run) tcb.cnodeDeletePreempted(); return "CNODEOP0002-preempted";
+    case 100: if (run) ioports.directPortAccessFaults(); return "IOPORTS1000";
+    case 101: if (run) ioports.ioportsIssue(); return "IOPORTS1000-issue";
+    case 102: if (run) ioports.ioportsInOut(); return "IOPORTS1000-in-out";
+    case 103: if (run) ioports.ioportsKernelPorts(); return "IOPORTS1000-kernel-ports";
+    case 104: if (run) ioports.ioportsDelete(); return "IOPORTS1000-delete";
     default: return "";
   }
 }
@@ -149,7 +155,7 @@ function testCount(hidden: bool): i32 {
 
 /** Where the threads a test starts in its own address space begin (libs/user/thread.ts, env.ts spawn). */
 export function threadMain(kind: i32, arg: u32): void {
-  if (!faults.faultHelperMain(kind, arg)) ipc.helperMain(kind, arg);
+  if (!faults.faultHelperMain(kind, arg) && !ioports.ioportsHelperMain(kind, arg)) ipc.helperMain(kind, arg);
 }
 
 export function main(): u32 {
