@@ -37,6 +37,7 @@ import { createRootTask, finishRootTask } from "./boot/root-task";
 import { schedule } from "./sched/scheduler";
 import { cmdlineValueU32 } from "./boot/multiboot2";
 import { benchAddressSpaceSwitch } from "./bench";
+import { ioPortsInit } from "./object/ioport";
 
 export { abort, wasmTrap } from "./panic";
 export { handleUserTrap, handleKernelTrap } from "./trap";
@@ -67,6 +68,7 @@ export function kmain(mbiPhys: u32): void {
   runCrashSelfTest();                   // only with crash=... on the command line
   if (cmdlineHas("bench")) benchAddressSpaceSwitch();
   startTimer();                         // the local APIC timer: the preemption tick
+  ioPortsInit();                        // no port issued yet; the PICs and debug-exit stay the kernel's
   createRootTask();                     // module 0, with every capability; it starts modules 1..n itself
   finishRootTask();                     // all memory left becomes the root task's untyped: the kernel allocates no more
   schedule();                           // leave the kernel: never returns

@@ -10,7 +10,8 @@
 // the last to an ASID pool its block of ASIDs; the last capability to an
 // endpoint or notification releases every thread waiting on it, which
 // runs its system call again, and unbinds a bound thread; the last
-// IRQHandler capability frees its IRQ).
+// IRQHandler capability frees its IRQ, the last capability to an IOPort
+// range frees its ports, seL4's freeIOPortRange).
 // A CNode's last capability becomes a zombie: a capability that remembers
 // the CNode's slots and how many are left, and stays in the slot while
 // they are deleted one by one from the last. Deleting one of those slots
@@ -31,7 +32,7 @@ import {
   zombieCap, zombiePtr, zombieNumber, zombieType, setZombieNumber, ZOMBIE_TCB,
   frameIsLarge, frameMappedAsid, frameMappedVaddr, tableIsMapped, tableMappedAsid, tableMappedVaddr, asidPoolBase,
   CAP_CNODE_CAP, CAP_ZOMBIE_CAP, CAP_THREAD_CAP, CAP_FRAME_CAP, CAP_PAGE_TABLE_CAP, CAP_PAGE_DIRECTORY_CAP,
-  CAP_ASID_POOL_CAP, CAP_ENDPOINT_CAP, CAP_NOTIFICATION_CAP, CAP_IRQ_HANDLER_CAP, capIrq,
+  CAP_ASID_POOL_CAP, CAP_ENDPOINT_CAP, CAP_NOTIFICATION_CAP, CAP_IRQ_HANDLER_CAP, capIrq, CAP_IO_PORT_CAP, ioPortFirst, ioPortLast,
 } from "./cte";
 import { deletingIRQHandler } from "../object/irq";
 import { cteEmpty, cteSwap, isFinalCapability, isParentOf } from "./cdt";
@@ -46,6 +47,7 @@ import { vspacePhysWindow } from "../arch/x86/vspace";
 import { unmapFrame } from "../object/frame";
 import { unmapPageTableOf } from "../object/page-table";
 import { deleteASID, deleteASIDPool } from "../arch/x86/asid";
+import { ioPortFreeRange } from "../object/ioport";
 
 /**
  * A TCB object's slots, at its start (seL4's tcbCTable, tcbVTable,
@@ -116,6 +118,11 @@ function finaliseCap(s: usize, final: bool): u64 {
       return 0;
     case CAP_IRQ_HANDLER_CAP:
       if (final) deletingIRQHandler(capIrq(s)); // the IRQ is free again, its line masked
+      return 0;
+    case CAP_IO_PORT_CAP:
+      // The last capability to a range frees its ports. seL4 frees them once the slot is empty
+      // (Arch_postCapDeletion); the slot is emptied right after this, with nothing between.
+      if (final) ioPortFreeRange(ioPortFirst(s), ioPortLast(s));
       return 0;
     default:
       // Untyped: the memory returns with a Revoke of its parent. Reply

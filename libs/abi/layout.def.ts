@@ -86,6 +86,7 @@ export const PROCESS_CSPACE: ConstantGroup = {
     { name: "SLOT_VSPACE", value: 3, doc: "Its page directory (seL4_CapInitThreadVSpace)." },
     { name: "SLOT_ASID_CONTROL", value: 5, doc: "A copy of ASIDControl, when the starter grants it (seL4_CapASIDControl)." },
     { name: "SLOT_ASID_POOL", value: 6, doc: "A copy of the root task's ASID pool capability, when the starter grants it (seL4_CapInitThreadASIDPool)." },
+    { name: "SLOT_IO_PORT_CONTROL", value: 7, doc: "IOPortControl, when the starter lends it (seL4_CapIOPortControl): moved in, and moved back before the process is destroyed (it cannot be copied)." },
     { name: "SLOT_IPC_BUFFER", value: 10, doc: "Its IPC buffer frame (seL4_CapInitThreadIPCBuffer)." },
     { name: "SLOT_DOMAIN", value: 11, doc: "A copy of the Domain capability, when the starter grants it (seL4_CapDomain)." },
     { name: "SLOT_DEVICE_UNTYPED", value: 15, doc: "A device untyped, when the starter grants one (the in-OS tests use it)." },

@@ -80,6 +80,9 @@
 /** A copy of the root task's ASID pool capability, when the starter grants it (seL4_CapInitThreadASIDPool). */
 // @ts-ignore: decorator
 @inline export const PROCESS_SLOT_ASID_POOL: u32 = 6;
+/** IOPortControl, when the starter lends it (seL4_CapIOPortControl): moved in, and moved back before the process is destroyed (it cannot be copied). */
+// @ts-ignore: decorator
+@inline export const PROCESS_SLOT_IO_PORT_CONTROL: u32 = 7;
 /** Its IPC buffer frame (seL4_CapInitThreadIPCBuffer). */
 // @ts-ignore: decorator
 @inline export const PROCESS_SLOT_IPC_BUFFER: u32 = 10;

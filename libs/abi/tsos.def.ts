@@ -103,3 +103,28 @@ export const TSOS_TEST_NUMBERS: ConstantGroup = {
     { name: "UNASSIGNED_SYSCALL", value: -1000, doc: "A system call number neither seL4 nor tsos assigns (the faulter's bad-syscall kind)." },
   ],
 };
+
+// ── I/O ports the kernel keeps ───────────────────────────────────────────
+// seL4 issues any range nobody holds; its kernel drives no port for its
+// own correctness (it prints on a serial port for debugging only). tsos's
+// kernel keeps the 8259 PICs masked for good (its interrupts come through
+// the IOAPIC and the local APIC) and powers off through isa-debug-exit, so
+// those ports are marked issued at boot and
+// X86IOPortControl_Issue refuses every range that touches them with
+// seL4_RevokeFirst, the error for ports someone already holds
+// (docs/RATIONALE.md, "I/O ports"). The ranges are in ascending order.
+
+export const KERNEL_IO_PORTS: ConstantGroup = {
+  title: "I/O ports the kernel keeps",
+  prefix: "KERNEL_PORTS_",
+  type: "u32",
+  doc: "Port ranges (first and last, inclusive, ascending) the kernel drives itself; no IOPort capability can cover them.",
+  source: "tsos (the PC's port map: Intel 8259A data sheet; QEMU's isa-debug-exit device)",
+  entries: [
+    { name: "PIC1_FIRST", value: 0x20, doc: "The master 8259 PIC's command port: the kernel masked both PICs, and a driver of them could unmask what the kernel never expects." },
+    { name: "PIC1_LAST", value: 0x21, doc: "The master PIC's data (mask) port." },
+    { name: "PIC2_FIRST", value: 0xa0, doc: "The slave 8259 PIC's command port." },
+    { name: "PIC2_LAST", value: 0xa1, doc: "The slave PIC's data (mask) port." },
+    { name: "DEBUG_EXIT", value: 0xf4, doc: "QEMU's isa-debug-exit port: the kernel's power-off, whose value the host reads as the verdict (one port)." },
+  ],
+};

@@ -36,6 +36,24 @@
 // @ts-ignore: decorator
 @inline export const BOOT_MODULES_SIZE: usize = 12;
 
+// ── I/O ports the kernel keeps: Port ranges (first and last, inclusive, ascending) the kernel drives itself; no IOPort capability can cover them.
+
+/** The master 8259 PIC's command port: the kernel masked both PICs, and a driver of them could unmask what the kernel never expects. */
+// @ts-ignore: decorator
+@inline export const KERNEL_PORTS_PIC1_FIRST: u32 = 32;
+/** The master PIC's data (mask) port. */
+// @ts-ignore: decorator
+@inline export const KERNEL_PORTS_PIC1_LAST: u32 = 33;
+/** The slave 8259 PIC's command port. */
+// @ts-ignore: decorator
+@inline export const KERNEL_PORTS_PIC2_FIRST: u32 = 0xA0;
+/** The slave PIC's data (mask) port. */
+// @ts-ignore: decorator
+@inline export const KERNEL_PORTS_PIC2_LAST: u32 = 0xA1;
+/** QEMU's isa-debug-exit port: the kernel's power-off, whose value the host reads as the verdict (one port). */
+// @ts-ignore: decorator
+@inline export const KERNEL_PORTS_DEBUG_EXIT: u32 = 0xF4;
+
 // ── tsos extra BootInfo chunk IDs: IDs of tsos's own extra-BootInfo chunks, far above seL4's (0 to SEL4_BOOTINFO_HEADER_NUM - 1).
 
 /** The boot-module table (BOOT_MODULES_*, BOOT_MODULE_*); 0x7473 is "ts" in little-endian ASCII. */

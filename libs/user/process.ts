@@ -11,7 +11,9 @@
 // through a scratch mapping in the caller; the process's CSpace filled at
 // the PROCESS_SLOT_* slots (libs/abi/layout.def.ts), with the grants the
 // caller asks for (ASIDControl, the ASID pool, Domain, a device untyped,
-// an untyped share); the thread configured,
+// an untyped share; IOPortControl is lent: moved in, and moved back first
+// at teardown, because seL4 derives it to nothing, so it cannot be
+// copied); the thread configured,
 // named, given its registers and resumed. And the teardown: one Revoke of
 // the child untyped takes every object with it.
 // The caller's own capabilities are seL4's root-task slots
@@ -34,7 +36,7 @@ import {
 import {
   seL4_NoError, seL4_InvalidArgument, seL4_InvalidCapability, seL4_IllegalOperation, seL4_RangeError, seL4_AlignmentError,
   seL4_FailedLookup, seL4_TruncatedMessage, seL4_DeleteFirst, seL4_RevokeFirst, seL4_NotEnoughMemory, seL4_CapInitThreadCNode, seL4_CapInitThreadVSpace, seL4_CapInitThreadTCB, seL4_CapInitThreadASIDPool,
-  seL4_CapASIDControl, seL4_CapDomain,
+  seL4_CapASIDControl, seL4_CapDomain, seL4_CapIOPortControl,
   seL4_WordBits, seL4_PageBits, seL4_LargePageBits, seL4_TCBBits, seL4_SlotBits, seL4_MaxUntypedBits, seL4_MinUntypedBits,
   seL4_UntypedRetypeMaxObjects, seL4_X86_Default_VMAttributes,
   OBJ_UNTYPED, OBJ_TCB, OBJ_CAP_TABLE, OBJ_X86_4K, OBJ_X86_PAGE_TABLE, OBJ_X86_PAGE_DIRECTORY,
@@ -48,7 +50,7 @@ import {
   BOOTINFO_CNODE_SIZE_BITS, BOOTINFO_UNTYPED, BOOTINFO_UNTYPED_SIZE_BITS, BOOTINFO_EMPTY_START, BOOTINFO_EMPTY_END,
   BOOTINFO_PRIORITY, BOOTINFO_STATUS, BOOTINFO_STATUS_DETAIL,
   PROCESS_CNODE_SIZE_BITS, PROCESS_SLOT_TCB, PROCESS_SLOT_CNODE, PROCESS_SLOT_VSPACE, PROCESS_SLOT_ASID_POOL,
-  PROCESS_SLOT_ASID_CONTROL, PROCESS_SLOT_DOMAIN, PROCESS_SLOT_DEVICE_UNTYPED,
+  PROCESS_SLOT_ASID_CONTROL, PROCESS_SLOT_DOMAIN, PROCESS_SLOT_DEVICE_UNTYPED, PROCESS_SLOT_IO_PORT_CONTROL,
   PROCESS_SLOT_IPC_BUFFER, PROCESS_SLOT_UNTYPED, PROCESS_SLOT_FIRST_FREE, PROCESS_STATUS_RUNNING,
 } from "../abi/layout.gen";
 import { EFLAGS_IF, EFLAGS_RESERVED1, PAGE_SIZE } from "../../kernel/arch/x86/machine.gen";
@@ -90,6 +92,15 @@ import { seL4_DebugNameThreadBytes } from "./ipc";
 /** With `flags`: copy the caller's Domain capability to PROCESS_SLOT_DOMAIN. */
 // @ts-ignore: decorator
 @inline export const PROCESS_GRANT_DOMAIN: u32 = 4;
+/**
+ * With `flags`: lend the caller's IOPortControl (seL4_CapIOPortControl)
+ * at PROCESS_SLOT_IO_PORT_CONTROL. seL4 derives IOPortControl to nothing,
+ * so a CNode_Copy of it fails: it is moved into the process as the last
+ * capability of its CSpace, and processDestroy moves it back before
+ * anything else (the caller has none meanwhile: one process at a time).
+ */
+// @ts-ignore: decorator
+@inline export const PROCESS_GRANT_IO_PORT_CONTROL: u32 = 8;
 
 // Caller slots, relative to Process.firstSlot: the fixed ones, then page tables, then frames.
 // @ts-ignore: decorator
@@ -154,6 +165,8 @@ export enum ProcessStep {
   Revoke = 22,
   /** Teardown: deleting the process's untyped capability. */
   DeleteUntyped = 23,
+  /** Teardown: moving the lent IOPortControl back to the caller (the process moved or deleted it); a retry goes on without it. */
+  ReturnIOPortControl = 24,
 }
 
 /** The step's name, e.g. "RetypeFrames". */
@@ -183,6 +196,7 @@ export function processStepName(step: ProcessStep): string {
     case ProcessStep.UnmapInfo: return "UnmapInfo";
     case ProcessStep.Revoke: return "Revoke";
     case ProcessStep.DeleteUntyped: return "DeleteUntyped";
+    case ProcessStep.ReturnIOPortControl: return "ReturnIOPortControl";
     default: return "Unknown";
   }
 }
@@ -249,6 +263,8 @@ export class Process {
   slotsUsed: u32;
   /** The caller's view of the information page is mapped at infoAt. */
   infoMapped: bool;
+  /** The caller's IOPortControl is at PROCESS_SLOT_IO_PORT_CONTROL of the process (PROCESS_GRANT_IO_PORT_CONTROL). */
+  ioPortControlLent: bool;
   pageTables: u32;
   frames: u32;
   entry: u32;
@@ -532,6 +548,11 @@ function build(p: Process): bool {
   if (copyToProcess(cnode, PROCESS_SLOT_IPC_BUFFER, ipcFrame)) return false;
   if ((p.flags & PROCESS_GRANT_DOMAIN) != 0 && copyToProcess(cnode, PROCESS_SLOT_DOMAIN, seL4_CapDomain)) return false;
   if (p.deviceUntyped != 0 && copyToProcess(cnode, PROCESS_SLOT_DEVICE_UNTYPED, p.deviceUntyped)) return false;
+  if ((p.flags & PROCESS_GRANT_IO_PORT_CONTROL) != 0) {
+    const moveErr = seL4_CNode_Move(cnode, PROCESS_SLOT_IO_PORT_CONTROL, PROCESS_CNODE_SIZE_BITS, seL4_CapInitThreadCNode, seL4_CapIOPortControl, seL4_WordBits);
+    if (failed(moveErr, ProcessStep.FillCSpace, PROCESS_SLOT_IO_PORT_CONTROL)) return false;
+    p.ioPortControlLent = true;
+  }
 
   // The thread.
   if (failed(seL4_TCB_Configure(tcb, 0, cnode, PROCESS_CNODE_GUARD_DATA, pd, 0, USER_IPC_BUFFER, ipcFrame), ProcessStep.Configure, 0)) return false;
@@ -567,6 +588,7 @@ export function processStart(p: Process): ProcessStep {
   p.errorDetail = 0;
   p.slotsUsed = 0;
   p.infoMapped = false;
+  p.ioPortControlLent = false;
   const need = processSlotsNeeded(p);
   if (need == 0) return p.errorStep;
   if (need > p.slotCount) {
@@ -602,7 +624,9 @@ function reportFailure(p: Process): ProcessStep {
  * Deletes the process: its thread stops and every object it had goes,
  * because all of them (and every copy, in its CSpace or the caller's) were
  * derived from the process's untyped: one Revoke of it, then the untyped
- * capability itself. The caller's scratch is never left mapped; its view of
+ * capability itself. A lent IOPortControl is moved back first (the
+ * process's IOPort capabilities go with its CNode, which frees their
+ * ports). The caller's scratch is never left mapped; its view of
  * the information page is unmapped first. Returns ProcessStep.Done, or the
  * step that failed (also in p.errorStep/p.error). Afterwards p.slotsUsed
  * is 0 and the caller's slots are empty. As in seL4, the memory goes back
@@ -612,6 +636,11 @@ function reportFailure(p: Process): ProcessStep {
 export function processDestroy(p: Process): ProcessStep {
   if (p.slotsUsed == 0) return ProcessStep.Done;
   const untyped = p.firstSlot + REL_UNTYPED;
+  if (p.ioPortControlLent) {
+    p.ioPortControlLent = false; // a retry tears down without it: what the process did with it is gone with it
+    const moveErr = seL4_CNode_Move(seL4_CapInitThreadCNode, seL4_CapIOPortControl, seL4_WordBits, p.firstSlot + REL_CNODE, PROCESS_SLOT_IO_PORT_CONTROL, PROCESS_CNODE_SIZE_BITS);
+    if (moveErr != seL4_NoError) return destroyFailed(p, ProcessStep.ReturnIOPortControl, moveErr);
+  }
   if (p.infoMapped) {
     const unmapErr = seL4_X86_Page_Unmap(p.firstSlot + REL_INFO_COPY);
     if (unmapErr != seL4_NoError) return destroyFailed(p, ProcessStep.UnmapInfo, unmapErr);

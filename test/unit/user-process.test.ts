@@ -27,15 +27,17 @@ const LABEL_NAME = Object.fromEntries(INVOCATION_LABELS.entries.map((e) => [e.va
 // seL4's numbers, written out: object types, rights, the process layout.
 const UNTYPED = 0, TCB = 1, CAP_TABLE = 4, FRAME = 5, PAGE_TABLE = 7, PAGE_DIRECTORY = 8;
 const R = 2, RW = 3, ALL = 15;
-const ROOT_CNODE = 2, ROOT_VSPACE = 3, ROOT_TCB = 1, ROOT_ASID_CONTROL = 5, ROOT_ASID_POOL = 6, ROOT_DOMAIN = 11;
+const ROOT_CNODE = 2, ROOT_VSPACE = 3, ROOT_TCB = 1, ROOT_ASID_CONTROL = 5, ROOT_ASID_POOL = 6, ROOT_IO_PORT_CONTROL = 7, ROOT_DOMAIN = 11;
+/** PROCESS_GRANT_IO_PORT_CONTROL, and the process's slot for it (seL4_CapIOPortControl's). */
+const GRANT_IO_PORT_CONTROL = 8, IO_PORT_CONTROL = 7;
 const USER_BOOTINFO = 0xbffe0000, USER_IPC_BUFFER = 0xbffe8000, USER_STACK_TOP = 0xbffff000;
 /** seL4_CNode_CapData_new(guard 0, guardSize 32 - 12): guardSize at bit 3. */
 const GUARD_DATA = 20 << 3;
 
 // ProcessStep values (libs/user/process.ts).
-const STEP = { Done: 0, CheckElf: 1, Plan: 2, RetypeUntyped: 3, Configure: 17 };
+const STEP = { Done: 0, CheckElf: 1, Plan: 2, RetypeUntyped: 3, FillCSpace: 16, Configure: 17, ReturnIOPortControl: 24 };
 // seL4 errors.
-const IllegalOperation = 3, NotEnoughMemory = 10;
+const IllegalOperation = 3, FailedLookup = 6, NotEnoughMemory = 10;
 
 interface Call {
   /** "Label ebx mr0 mr1 ... caps c0 c1" for an invocation, "NameThread ebx name" for DebugNameThread. */
@@ -131,7 +133,7 @@ const ex = (name: string) => Number(k.exports[name](record)) >>> 0;
 const S = { untyped: FIRST, cnode: FIRST + 1, tcb: FIRST + 2, pd: FIRST + 3, infoCopy: FIRST + 4, share: FIRST + 5, pt: FIRST + 6, frames: FIRST + 8 };
 const F = { info: S.frames, ipc: S.frames + 1, stack: S.frames + 2, image: S.frames + 6 };
 
-function expectedCalls(o: { untypedBits: number; share?: number; grants?: boolean; device?: number }): string[] {
+function expectedCalls(o: { untypedBits: number; share?: number; grants?: boolean; device?: number; ioPorts?: boolean }): string[] {
   const retype = (type: number, bits: number, slot: number, n: number) => `UntypedRetype ${S.untyped} ${[type, bits, 0, 0, slot, n].map(hex).join(" ")} caps ${ROOT_CNODE}`;
   const map = (frame: number, vaddr: number, rights: number, vspace = S.pd) => `X86PageMap ${frame} ${hex(vaddr)} ${hex(rights)} 0x0 caps ${vspace}`;
   const copy = (to: number, from: number) => `CNodeCopy ${S.cnode} ${[to, 12, from, 32, ALL].map(hex).join(" ")} caps ${ROOT_CNODE}`;
@@ -170,6 +172,7 @@ function expectedCalls(o: { untypedBits: number; share?: number; grants?: boolea
     copy(10, F.ipc),
     ...(o.grants ? [copy(11, ROOT_DOMAIN)] : []),
     ...(o.device ? [copy(15, o.device)] : []),
+    ...(o.ioPorts ? [lendIOPortControl] : []),
     `TCBConfigure ${S.tcb} ${[0, GUARD_DATA, 0, USER_IPC_BUFFER].map(hex).join(" ")} caps ${S.cnode} ${S.pd} ${F.ipc}`,
     `TCBSetSchedParams ${S.tcb} 0x64 0x64 caps ${ROOT_TCB}`,
     `NameThread ${S.tcb} alpha`,
@@ -177,6 +180,15 @@ function expectedCalls(o: { untypedBits: number; share?: number; grants?: boolea
     `TCBResume ${S.tcb}`,
   ];
 }
+
+/** IOPortControl cannot be copied (seL4 derives it to nothing): it is moved into the process, and back before the teardown. */
+const lendIOPortControl = `CNodeMove ${S.cnode} ${[IO_PORT_CONTROL, 12, ROOT_IO_PORT_CONTROL, 32].map(hex).join(" ")} caps ${ROOT_CNODE}`;
+const returnIOPortControl = `CNodeMove ${ROOT_CNODE} ${[ROOT_IO_PORT_CONTROL, 32, IO_PORT_CONTROL, 12].map(hex).join(" ")} caps ${S.cnode}`;
+const teardown = [
+  `X86PageUnmap ${S.infoCopy}`,
+  `CNodeRevoke ${ROOT_CNODE} ${hex(S.untyped)} 0x20`,
+  `CNodeDelete ${ROOT_CNODE} ${hex(S.untyped)} 0x20`,
+];
 
 /** The image bytes that belong in the page at `vaddr`, from the built file. */
 function pageContents(vaddr: number): Uint8Array {
@@ -240,6 +252,15 @@ describe("the process builder starts a program", () => {
     expect(k.view.getUint32(infoAt + 0x118, true)).toBe(18);
   });
 
+  it("lends IOPortControl by moving it into the process's slot 7, last, and moves it back before the teardown", () => {
+    configure({ flags: GRANT_IO_PORT_CONTROL, device: 77 });
+    expect(ex("start")).toBe(STEP.Done);
+    expect(calls.map((c) => c.text)).toEqual(expectedCalls({ untypedBits: 17, device: 77, ioPorts: true }));
+    calls = [];
+    expect(ex("destroy")).toBe(STEP.Done);
+    expect(calls.map((c) => c.text)).toEqual([returnIOPortControl, ...teardown]);
+  });
+
   it("retypes a small untyped share after the CNode", () => {
     configure({ shareBits: 12 });
     // CNode 64 KiB, share 4 KiB, then 60 KiB and the TCB: 130 KiB, a 256 KiB untyped.
@@ -264,6 +285,39 @@ describe("the process builder fails cleanly", () => {
       `CNodeRevoke ${ROOT_CNODE} ${hex(S.untyped)} 0x20`,
       `CNodeDelete ${ROOT_CNODE} ${hex(S.untyped)} 0x20`,
     ]);
+  });
+
+  it("a failure after IOPortControl was lent moves it back before taking everything back", () => {
+    configure({ flags: GRANT_IO_PORT_CONTROL });
+    failOn = { prefix: "TCBConfigure", error: IllegalOperation };
+    expect(ex("start")).toBe(STEP.Configure);
+    const texts = calls.map((c) => c.text);
+    const at = texts.findIndex((t) => t.startsWith("TCBConfigure"));
+    expect(texts[at - 1]).toBe(lendIOPortControl);
+    expect(texts.slice(at + 1)).toEqual([returnIOPortControl, ...teardown]);
+  });
+
+  it("a failed lending is FillCSpace at slot 7, and nothing is moved back", () => {
+    configure({ flags: GRANT_IO_PORT_CONTROL });
+    failOn = { prefix: lendIOPortControl, error: FailedLookup };
+    expect(ex("start")).toBe(STEP.FillCSpace);
+    expect([ex("error"), ex("errorDetail")]).toEqual([FailedLookup, IO_PORT_CONTROL]);
+    const texts = calls.map((c) => c.text);
+    expect(texts.slice(texts.indexOf(lendIOPortControl) + 1)).toEqual(teardown);
+  });
+
+  it("IOPortControl that cannot be moved back stops the teardown with ReturnIOPortControl; a retry goes on without it", () => {
+    configure({ flags: GRANT_IO_PORT_CONTROL });
+    expect(ex("start")).toBe(STEP.Done);
+    calls = [];
+    failOn = { prefix: returnIOPortControl, error: FailedLookup };
+    expect(ex("destroy")).toBe(STEP.ReturnIOPortControl);
+    expect([ex("errorStep"), ex("error")]).toEqual([STEP.ReturnIOPortControl, FailedLookup]);
+    expect(calls.map((c) => c.text)).toEqual([returnIOPortControl]);
+    expect(ex("slotsUsed")).toBe(20);
+    calls = [];
+    expect(ex("destroy")).toBe(STEP.Done);
+    expect(calls.map((c) => c.text)).toEqual(teardown);
   });
 
   it("a parent untyped without room: RetypeUntyped with NotEnoughMemory, nothing else made", () => {

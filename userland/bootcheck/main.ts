@@ -9,13 +9,15 @@
 // the kernel window, device memory for the first MiB and for RAM beyond the
 // window; device untypeds cover every page of the first MiB and the HPET,
 // and no untyped covers the IOAPIC or local APIC page), that RAM beyond the
-// window holds frames but refuses kernel objects, the extra BootInfo chunks
-// (TSC frequency; the ACPI RSDP chunk, a copy of the firmware's RSDP, which
-// it finds in the BIOS area through device frames as a user driver would;
-// the boot-module table with every module's frames and string), and that a
-// boot-module frame is read-only: mapped with write rights asked for, it
-// reads as the module, and a thread's write to it faults and changes
-// nothing. Prints "bootcheck: ok <what>" or
+// window holds frames but refuses kernel objects, that IOPortControl
+// issues every I/O port but the kernel's own (libs/abi/tsos.def.ts
+// KERNEL_PORTS_*), the extra BootInfo chunks (TSC frequency; the ACPI RSDP
+// chunk, a copy of the firmware's RSDP, which it finds in the BIOS area
+// through device frames as a user driver would; the boot-module table with
+// every module's frames and string), and that a boot-module frame is
+// read-only: mapped with write rights asked for, it reads as the module,
+// and a thread's write to it faults and changes nothing. Prints
+// "bootcheck: ok <what>" or
 // "bootcheck: FAIL <what>" per check and powers off reporting failure if
 // any failed (DebugPowerOff), so test/system/root-task.test.ts sees it.
 // Must not: change anything it checks before checking it (the checks that
@@ -33,6 +35,7 @@ import {
   seL4_Untyped_Retype, seL4_X86_Page_Map, seL4_X86_PageTable_Map, seL4_X86_Page_GetAddress, seL4_X86_Page_GetAddress_paddr,
   seL4_TCB_Configure, seL4_TCB_SetSchedParams, seL4_TCB_WriteRegisters, seL4_TCB_ReadRegisters,
   seL4_X86_PageDirectory_GetStatusBits, seL4_X86_PageDirectory_GetStatusBits_accessed, seL4_X86_PageDirectory_GetStatusBits_dirty,
+  seL4_X86_IOPortControl_Issue, seL4_CNode_Delete,
 } from "../../libs/user/invocations.gen";
 import {
   BI_EMPTY, BI_USER_IMAGE_FRAMES, BI_USER_IMAGE_PAGING, BI_EXTRA_BI_PAGES, BI_UNTYPED, BI_SHARED_FRAMES, BI_IO_SPACE_CAPS,
@@ -46,8 +49,12 @@ import {
   SEL4_BOOTINFO_HEADER_X86_ACPI_RSDP, BI_HEADER_SIZE, ACPI_RSDP_SIZE, ACPI_RSDP_LENGTH, ACPI_RSDP_REVISION,
   ACPI_RSDP_SIGNATURE, OBJ_UNTYPED, seL4_MaxUntypedBits, seL4_RootTaskPriority,
   USER_CONTEXT_EIP, USER_CONTEXT_EFLAGS, USER_CONTEXT_EBX, USER_CONTEXT_EDI, USER_CONTEXT_SIZE,
+  seL4_RevokeFirst, seL4_WordBits,
 } from "../../libs/abi/sel4.gen";
-import { TSOS_BOOTINFO_HEADER_BOOT_MODULES } from "../../libs/abi/tsos.gen";
+import {
+  TSOS_BOOTINFO_HEADER_BOOT_MODULES, KERNEL_PORTS_PIC1_FIRST, KERNEL_PORTS_PIC1_LAST,
+  KERNEL_PORTS_PIC2_FIRST, KERNEL_PORTS_PIC2_LAST, KERNEL_PORTS_DEBUG_EXIT,
+} from "../../libs/abi/tsos.gen";
 import {
   KERNEL_WINDOW_SIZE, LOW_MEMORY_END, BIOS_AREA_PHYS, HPET_PHYS, IOAPIC_PHYS, LAPIC_PHYS, EFLAGS_IF, EFLAGS_RESERVED1,
 } from "../../kernel/arch/x86/machine.gen";
@@ -82,6 +89,16 @@ function result(ok: bool, what: string): void {
   print(ok ? "bootcheck: ok " : "bootcheck: FAIL ");
   printLine(what);
   if (!ok) failures++;
+}
+
+/** An empty root slot for trial IOPort capabilities. */
+let ioSlot: u32 = 0;
+
+/** X86IOPortControl_Issue of first..last into ioSlot; the capability is deleted again if it was made. */
+function issues(first: u32, last: u32): u32 {
+  const err = seL4_X86_IOPortControl_Issue(seL4_CapIOPortControl, first, last, ROOT_CNODE, ioSlot, seL4_WordBits);
+  if (err == seL4_NoError) seL4_CNode_Delete(ROOT_CNODE, ioSlot, seL4_WordBits);
+  return err;
 }
 
 function capIs(slot: u32, tag: u32, what: string): void {
@@ -327,6 +344,16 @@ export function main(): u32 {
   regionIs(ut0, ut1, CAP_UNTYPED_CAP, "the untyped region holds untypeds");
   regionIs(empty0, empty0 + 64, CAP_NULL_CAP, "the empty region is empty");
   result(bootInfoExtraLen(bi) > 0 && bootInfoExtraLen(bi) <= (extra1 - extra0) * <u32>page, "extraLen fits the extra BootInfo pages");
+
+  // I/O ports: at boot nothing is issued but the kernel's own ports, which never are; every gap issues (Issue touches no port).
+  ioSlot = empty0 + 90;
+  result(issues(KERNEL_PORTS_PIC1_FIRST, KERNEL_PORTS_PIC1_LAST) == seL4_RevokeFirst &&
+    issues(KERNEL_PORTS_PIC2_FIRST, KERNEL_PORTS_PIC2_LAST) == seL4_RevokeFirst && issues(KERNEL_PORTS_DEBUG_EXIT, KERNEL_PORTS_DEBUG_EXIT) == seL4_RevokeFirst,
+    "IOPortControl refuses the kernel's ports (the PICs, debug-exit)");
+  result(issues(0, KERNEL_PORTS_PIC1_FIRST - 1) == seL4_NoError &&
+    issues(KERNEL_PORTS_PIC1_LAST + 1, KERNEL_PORTS_PIC2_FIRST - 1) == seL4_NoError && issues(KERNEL_PORTS_PIC2_LAST + 1, KERNEL_PORTS_DEBUG_EXIT - 1) == seL4_NoError &&
+    issues(KERNEL_PORTS_DEBUG_EXIT + 1, 0xFFFF) == seL4_NoError, "IOPortControl issues every other port, COM1 included: none is issued at boot");
+  capIs(ioSlot, CAP_NULL_CAP, "the trial IOPort capabilities are gone again");
 
   // The untyped list. Our command line (boot-module table entry 0) may say how much RAM the machine has.
   const ramEnd = <u64>argNumber(bi, "ram=") << 20;

@@ -3,7 +3,9 @@
 // Owns: running userland/sel4test (the boot module whose string starts with
 // "sel4test") once per test, each time in a fresh process made by the
 // process builder (its own CSpace, VSpace and a 16 MiB untyped share, with
-// copies of ASIDControl, the ASID pool, Domain and one device untyped), as
+// copies of ASIDControl, the ASID pool, Domain and one device untyped, and
+// the root task's IOPortControl lent: moved in and back, since seL4 does
+// not let it be copied), as
 // sel4test's driver does: "sel4test count" first, then "sel4test run <i>"
 // for each test. The test prints its own verdict line; the driver reads the
 // verdict from the process information page (STATUS), destroys the process
@@ -21,7 +23,7 @@
 
 import {
   Process, processInit, processStatus, processStatusDetail, processDestroy, processStepName, seL4ErrorName, ProcessStep,
-  PROCESS_GRANT_ASID_POOL, PROCESS_GRANT_ASID_CONTROL, PROCESS_GRANT_DOMAIN,
+  PROCESS_GRANT_ASID_POOL, PROCESS_GRANT_ASID_CONTROL, PROCESS_GRANT_DOMAIN, PROCESS_GRANT_IO_PORT_CONTROL,
 } from "../../libs/user/process";
 import { bootModuleCount, bootModuleCmdline, bootModuleCmdlineLength, bootInfoUntypedCount, bootInfoUntypedIsDevice, bootInfoUntypedSizeBits, bootInfoUntypedStart } from "../../libs/user/bootinfo";
 import { seL4_TCB_SetPriority } from "../../libs/user/invocations.gen";
@@ -113,7 +115,7 @@ function runOnce(bi: usize, m: u32, device: u32): u32 {
   p.threadId = m;
   p.infoAt = infoPageFor(RECORD);
   p.shareBits = TEST_SHARE_BITS;
-  p.flags = PROCESS_GRANT_ASID_CONTROL | PROCESS_GRANT_ASID_POOL | PROCESS_GRANT_DOMAIN;
+  p.flags = PROCESS_GRANT_ASID_CONTROL | PROCESS_GRANT_ASID_POOL | PROCESS_GRANT_DOMAIN | PROCESS_GRANT_IO_PORT_CONTROL;
   p.deviceUntyped = device;
   if (!startFromModule(bi, m, p)) return PROCESS_STATUS_RUNNING;
   // We run again only when nothing of the test is runnable.

@@ -22,6 +22,7 @@ import * as vspace from "./vspace";
 import * as misc from "./misc";
 import * as ipc from "./ipc";
 import * as faults from "./faults";
+import * as ioports from "./ioports";
 import { hiddenTest } from "./hidden";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
@@ -144,6 +145,11 @@ function test(i: i32, run: bool): string {
     case 109: if (run) ipc.revokeReply(); return "IPC0010-revoke-reply";
     case 110: if (run) ipc.deleteBlockedSender(); return "CNODEOP0002-blocked-thread";
     case 111: if (run) misc.syscallDebugSnapshot(); return "SYSCALL0006-snapshot";
+    case 112: if (run) ioports.directPortAccessFaults(); return "IOPORTS1000";
+    case 113: if (run) ioports.ioportsIssue(); return "IOPORTS1000-issue";
+    case 114: if (run) ioports.ioportsInOut(); return "IOPORTS1000-in-out";
+    case 115: if (run) ioports.ioportsKernelPorts(); return "IOPORTS1000-kernel-ports";
+    case 116: if (run) ioports.ioportsDelete(); return "IOPORTS1000-delete";
     default: return "";
   }
 }
@@ -161,7 +167,7 @@ function testCount(hidden: bool): i32 {
 
 /** Where the threads a test starts in its own address space begin (libs/user/thread.ts, env.ts spawn). */
 export function threadMain(kind: i32, arg: u32): void {
-  if (!faults.faultHelperMain(kind, arg)) ipc.helperMain(kind, arg);
+  if (!faults.faultHelperMain(kind, arg) && !ioports.ioportsHelperMain(kind, arg)) ipc.helperMain(kind, arg);
 }
 
 export function main(): u32 {
