@@ -103,6 +103,8 @@ export function qemuArgs(o: QemuOptions): string[] {
     "-display", "none",
     ...serialArgs(o.serial ?? "stdio"),
     "-device", `isa-debug-exit,iobase=0x${DEBUG_EXIT_PORT.toString(16)},iosize=0x04`,
+    // The HPET's timers may interrupt by MSI (FSB delivery), as on most real HPETs; QEMU's default is off.
+    "-global", "hpet.msi=on",
     "-no-reboot",
   ];
   if (o.icount) {

@@ -53,7 +53,7 @@ export const BOOTINFO_MAGIC: ConstantGroup = {
 export const BOOTINFO: ByteLayout = {
   title: "Process information page",
   prefix: "BOOTINFO_",
-  size: 0x130,
+  size: 0x138,
   doc: "What a program started by the process builder (libs/user/process.ts) is told, at USER_BOOTINFO; the program may write STATUS.",
   source: "tsos",
   fields: [
@@ -70,6 +70,8 @@ export const BOOTINFO: ByteLayout = {
     { name: "PRIORITY", offset: 0x124, size: 4, doc: "The priority the process runs at (its MCP is the same)." },
     { name: "STATUS", offset: 0x128, size: 4, doc: "Written by the process before it ends: PROCESS_STATUS_* (the starter reads it through its own mapping)." },
     { name: "STATUS_DETAIL", offset: 0x12c, size: 4, doc: "A number the process adds to its status (for a test: how many checks ran)." },
+    { name: "DEVICE_UNTYPED_PADDR", offset: 0x130, size: 4, doc: "The physical address of the device untyped at PROCESS_SLOT_DEVICE_UNTYPED (0: none granted)." },
+    { name: "DEVICE_UNTYPED_SIZE_BITS", offset: 0x134, size: 4, doc: "log2 of that device untyped's size." },
   ],
 };
 
@@ -84,6 +86,7 @@ export const PROCESS_CSPACE: ConstantGroup = {
     { name: "SLOT_TCB", value: 1, doc: "The process's own TCB (seL4_CapInitThreadTCB)." },
     { name: "SLOT_CNODE", value: 2, doc: "Its CNode (seL4_CapInitThreadCNode)." },
     { name: "SLOT_VSPACE", value: 3, doc: "Its page directory (seL4_CapInitThreadVSpace)." },
+    { name: "SLOT_IRQ_CONTROL", value: 4, doc: "IRQControl, when the starter lends it (seL4_CapIRQControl): moved in, and moved back before the process is destroyed (it cannot be copied)." },
     { name: "SLOT_ASID_CONTROL", value: 5, doc: "A copy of ASIDControl, when the starter grants it (seL4_CapASIDControl)." },
     { name: "SLOT_ASID_POOL", value: 6, doc: "A copy of the root task's ASID pool capability, when the starter grants it (seL4_CapInitThreadASIDPool)." },
     { name: "SLOT_IO_PORT_CONTROL", value: 7, doc: "IOPortControl, when the starter lends it (seL4_CapIOPortControl): moved in, and moved back before the process is destroyed (it cannot be copied)." },

@@ -44,9 +44,15 @@
 /** @0x12C, 4 bytes: A number the process adds to its status (for a test: how many checks ran). */
 // @ts-ignore: decorator
 @inline export const BOOTINFO_STATUS_DETAIL: usize = 0x12C;
+/** @0x130, 4 bytes: The physical address of the device untyped at PROCESS_SLOT_DEVICE_UNTYPED (0: none granted). */
+// @ts-ignore: decorator
+@inline export const BOOTINFO_DEVICE_UNTYPED_PADDR: usize = 0x130;
+/** @0x134, 4 bytes: log2 of that device untyped's size. */
+// @ts-ignore: decorator
+@inline export const BOOTINFO_DEVICE_UNTYPED_SIZE_BITS: usize = 0x134;
 /** Bytes in the process information page. */
 // @ts-ignore: decorator
-@inline export const BOOTINFO_SIZE: usize = 0x130;
+@inline export const BOOTINFO_SIZE: usize = 0x138;
 
 // ── BootInfo limits: Bounds of the BootInfo fields.
 
@@ -74,6 +80,9 @@
 /** Its page directory (seL4_CapInitThreadVSpace). */
 // @ts-ignore: decorator
 @inline export const PROCESS_SLOT_VSPACE: u32 = 3;
+/** IRQControl, when the starter lends it (seL4_CapIRQControl): moved in, and moved back before the process is destroyed (it cannot be copied). */
+// @ts-ignore: decorator
+@inline export const PROCESS_SLOT_IRQ_CONTROL: u32 = 4;
 /** A copy of ASIDControl, when the starter grants it (seL4_CapASIDControl). */
 // @ts-ignore: decorator
 @inline export const PROCESS_SLOT_ASID_CONTROL: u32 = 5;

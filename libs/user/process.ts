@@ -11,9 +11,9 @@
 // through a scratch mapping in the caller; the process's CSpace filled at
 // the PROCESS_SLOT_* slots (libs/abi/layout.def.ts), with the grants the
 // caller asks for (ASIDControl, the ASID pool, Domain, a device untyped,
-// an untyped share; IOPortControl is lent: moved in, and moved back first
-// at teardown, because seL4 derives it to nothing, so it cannot be
-// copied); the thread configured,
+// an untyped share; IRQControl and IOPortControl are lent: moved in, and
+// moved back first at teardown, because seL4 derives them to nothing, so
+// they cannot be copied); the thread configured,
 // named, given its registers and resumed. And the teardown: one Revoke of
 // the child untyped takes every object with it.
 // The caller's own capabilities are seL4's root-task slots
@@ -36,7 +36,7 @@ import {
 import {
   seL4_NoError, seL4_InvalidArgument, seL4_InvalidCapability, seL4_IllegalOperation, seL4_RangeError, seL4_AlignmentError,
   seL4_FailedLookup, seL4_TruncatedMessage, seL4_DeleteFirst, seL4_RevokeFirst, seL4_NotEnoughMemory, seL4_CapInitThreadCNode, seL4_CapInitThreadVSpace, seL4_CapInitThreadTCB, seL4_CapInitThreadASIDPool,
-  seL4_CapASIDControl, seL4_CapDomain, seL4_CapIOPortControl,
+  seL4_CapASIDControl, seL4_CapDomain, seL4_CapIOPortControl, seL4_CapIRQControl,
   seL4_WordBits, seL4_PageBits, seL4_LargePageBits, seL4_TCBBits, seL4_SlotBits, seL4_MaxUntypedBits, seL4_MinUntypedBits,
   seL4_UntypedRetypeMaxObjects, seL4_X86_Default_VMAttributes,
   OBJ_UNTYPED, OBJ_TCB, OBJ_CAP_TABLE, OBJ_X86_4K, OBJ_X86_PAGE_TABLE, OBJ_X86_PAGE_DIRECTORY,
@@ -51,6 +51,7 @@ import {
   BOOTINFO_PRIORITY, BOOTINFO_STATUS, BOOTINFO_STATUS_DETAIL,
   PROCESS_CNODE_SIZE_BITS, PROCESS_SLOT_TCB, PROCESS_SLOT_CNODE, PROCESS_SLOT_VSPACE, PROCESS_SLOT_ASID_POOL,
   PROCESS_SLOT_ASID_CONTROL, PROCESS_SLOT_DOMAIN, PROCESS_SLOT_DEVICE_UNTYPED, PROCESS_SLOT_IO_PORT_CONTROL,
+  PROCESS_SLOT_IRQ_CONTROL, BOOTINFO_DEVICE_UNTYPED_PADDR, BOOTINFO_DEVICE_UNTYPED_SIZE_BITS,
   PROCESS_SLOT_IPC_BUFFER, PROCESS_SLOT_UNTYPED, PROCESS_SLOT_FIRST_FREE, PROCESS_STATUS_RUNNING,
 } from "../abi/layout.gen";
 import { EFLAGS_IF, EFLAGS_RESERVED1, PAGE_SIZE } from "../../kernel/arch/x86/machine.gen";
@@ -101,6 +102,9 @@ import { seL4_DebugNameThreadBytes } from "./ipc";
  */
 // @ts-ignore: decorator
 @inline export const PROCESS_GRANT_IO_PORT_CONTROL: u32 = 8;
+/** With `flags`: lend the caller's IRQControl (seL4_CapIRQControl) at PROCESS_SLOT_IRQ_CONTROL, as IOPortControl. */
+// @ts-ignore: decorator
+@inline export const PROCESS_GRANT_IRQ_CONTROL: u32 = 16;
 
 // Caller slots, relative to Process.firstSlot: the fixed ones, then page tables, then frames.
 // @ts-ignore: decorator
@@ -167,6 +171,8 @@ export enum ProcessStep {
   DeleteUntyped = 23,
   /** Teardown: moving the lent IOPortControl back to the caller (the process moved or deleted it); a retry goes on without it. */
   ReturnIOPortControl = 24,
+  /** Teardown: moving the lent IRQControl back to the caller; a retry goes on without it. */
+  ReturnIRQControl = 25,
 }
 
 /** The step's name, e.g. "RetypeFrames". */
@@ -197,6 +203,7 @@ export function processStepName(step: ProcessStep): string {
     case ProcessStep.Revoke: return "Revoke";
     case ProcessStep.DeleteUntyped: return "DeleteUntyped";
     case ProcessStep.ReturnIOPortControl: return "ReturnIOPortControl";
+    case ProcessStep.ReturnIRQControl: return "ReturnIRQControl";
     default: return "Unknown";
   }
 }
@@ -256,6 +263,9 @@ export class Process {
   flags: u32;
   /** A caller slot whose capability (a device untyped) is copied to PROCESS_SLOT_DEVICE_UNTYPED; 0 for none. */
   deviceUntyped: u32;
+  /** That device untyped's physical address and size, told to the process (BOOTINFO_DEVICE_UNTYPED_*). */
+  devicePaddr: u32;
+  deviceSizeBits: u32;
   // ── Set by the builder ──
   /** log2 of the process's untyped (at firstSlot). */
   untypedBits: u32;
@@ -265,6 +275,8 @@ export class Process {
   infoMapped: bool;
   /** The caller's IOPortControl is at PROCESS_SLOT_IO_PORT_CONTROL of the process (PROCESS_GRANT_IO_PORT_CONTROL). */
   ioPortControlLent: bool;
+  /** The caller's IRQControl is at PROCESS_SLOT_IRQ_CONTROL of the process (PROCESS_GRANT_IRQ_CONTROL). */
+  irqControlLent: bool;
   pageTables: u32;
   frames: u32;
   entry: u32;
@@ -474,6 +486,8 @@ function writeInfo(p: Process): void {
   store<u32>(info + BOOTINFO_PRIORITY, p.priority);
   store<u32>(info + BOOTINFO_STATUS, PROCESS_STATUS_RUNNING);
   store<u32>(info + BOOTINFO_STATUS_DETAIL, 0);
+  store<u32>(info + BOOTINFO_DEVICE_UNTYPED_PADDR, p.deviceUntyped != 0 ? p.devicePaddr : 0);
+  store<u32>(info + BOOTINFO_DEVICE_UNTYPED_SIZE_BITS, p.deviceUntyped != 0 ? p.deviceSizeBits : 0);
 }
 
 const context = memory.data(<i32>USER_CONTEXT_SIZE, 4);
@@ -549,9 +563,12 @@ function build(p: Process): bool {
   if ((p.flags & PROCESS_GRANT_DOMAIN) != 0 && copyToProcess(cnode, PROCESS_SLOT_DOMAIN, seL4_CapDomain)) return false;
   if (p.deviceUntyped != 0 && copyToProcess(cnode, PROCESS_SLOT_DEVICE_UNTYPED, p.deviceUntyped)) return false;
   if ((p.flags & PROCESS_GRANT_IO_PORT_CONTROL) != 0) {
-    const moveErr = seL4_CNode_Move(cnode, PROCESS_SLOT_IO_PORT_CONTROL, PROCESS_CNODE_SIZE_BITS, seL4_CapInitThreadCNode, seL4_CapIOPortControl, seL4_WordBits);
-    if (failed(moveErr, ProcessStep.FillCSpace, PROCESS_SLOT_IO_PORT_CONTROL)) return false;
+    if (lend(cnode, PROCESS_SLOT_IO_PORT_CONTROL, seL4_CapIOPortControl)) return false;
     p.ioPortControlLent = true;
+  }
+  if ((p.flags & PROCESS_GRANT_IRQ_CONTROL) != 0) {
+    if (lend(cnode, PROCESS_SLOT_IRQ_CONTROL, seL4_CapIRQControl)) return false;
+    p.irqControlLent = true;
   }
 
   // The thread.
@@ -589,6 +606,7 @@ export function processStart(p: Process): ProcessStep {
   p.slotsUsed = 0;
   p.infoMapped = false;
   p.ioPortControlLent = false;
+  p.irqControlLent = false;
   const need = processSlotsNeeded(p);
   if (need == 0) return p.errorStep;
   if (need > p.slotCount) {
@@ -633,13 +651,29 @@ function reportFailure(p: Process): ProcessStep {
  * to the parent untyped only once the parent has no children left (Retype
  * then starts from its beginning again).
  */
+/** Moves the caller's capability at `from` (IRQControl, IOPortControl) to `slot` of the process's CNode; true if it failed (recorded). */
+function lend(cnode: u32, slot: u32, from: u32): bool {
+  return failed(seL4_CNode_Move(cnode, slot, PROCESS_CNODE_SIZE_BITS, seL4_CapInitThreadCNode, from, seL4_WordBits), ProcessStep.FillCSpace, slot);
+}
+
+/** Moves a lent capability back from `slot` of the process's CNode to the caller's `to`. */
+function unlend(p: Process, slot: u32, to: u32): u32 {
+  return seL4_CNode_Move(seL4_CapInitThreadCNode, to, seL4_WordBits, p.firstSlot + REL_CNODE, slot, PROCESS_CNODE_SIZE_BITS);
+}
+
 export function processDestroy(p: Process): ProcessStep {
   if (p.slotsUsed == 0) return ProcessStep.Done;
   const untyped = p.firstSlot + REL_UNTYPED;
+  // A retry tears down without what could not be moved back: what the process did with it is gone with it.
   if (p.ioPortControlLent) {
-    p.ioPortControlLent = false; // a retry tears down without it: what the process did with it is gone with it
-    const moveErr = seL4_CNode_Move(seL4_CapInitThreadCNode, seL4_CapIOPortControl, seL4_WordBits, p.firstSlot + REL_CNODE, PROCESS_SLOT_IO_PORT_CONTROL, PROCESS_CNODE_SIZE_BITS);
+    p.ioPortControlLent = false;
+    const moveErr = unlend(p, PROCESS_SLOT_IO_PORT_CONTROL, seL4_CapIOPortControl);
     if (moveErr != seL4_NoError) return destroyFailed(p, ProcessStep.ReturnIOPortControl, moveErr);
+  }
+  if (p.irqControlLent) {
+    p.irqControlLent = false;
+    const moveErr = unlend(p, PROCESS_SLOT_IRQ_CONTROL, seL4_CapIRQControl);
+    if (moveErr != seL4_NoError) return destroyFailed(p, ProcessStep.ReturnIRQControl, moveErr);
   }
   if (p.infoMapped) {
     const unmapErr = seL4_X86_Page_Unmap(p.firstSlot + REL_INFO_COPY);

@@ -24,8 +24,13 @@
 import {
   Process, processInit, processStatus, processStatusDetail, processDestroy, processStepName, seL4ErrorName, ProcessStep,
   PROCESS_GRANT_ASID_POOL, PROCESS_GRANT_ASID_CONTROL, PROCESS_GRANT_DOMAIN, PROCESS_GRANT_IO_PORT_CONTROL,
+  PROCESS_GRANT_IRQ_CONTROL,
 } from "../../libs/user/process";
-import { bootModuleCount, bootModuleCmdline, bootModuleCmdlineLength, bootInfoUntypedCount, bootInfoUntypedIsDevice, bootInfoUntypedSizeBits, bootInfoUntypedStart } from "../../libs/user/bootinfo";
+import {
+  bootModuleCount, bootModuleCmdline, bootModuleCmdlineLength, bootInfoUntypedCount, bootInfoUntypedIsDevice,
+  bootInfoUntypedSizeBits, bootInfoUntypedStart, bootInfoUntypedPaddr,
+} from "../../libs/user/bootinfo";
+import { HPET_PHYS } from "../../kernel/arch/x86/machine.gen";
 import { seL4_TCB_SetPriority } from "../../libs/user/invocations.gen";
 import { seL4_Yield } from "../../libs/user/ipc";
 import { print, printLine, printDec, powerOff } from "../../libs/user/sys";
@@ -91,13 +96,22 @@ export function findTestModule(bi: usize): u32 {
   return 0;
 }
 
-/** One device untyped of at least 64 KiB: every test gets a copy of it (destroying the test deletes the copy and all it made). */
+/**
+ * The index (in BootInfo's untyped list) of the device untyped every test
+ * gets a copy of: the one that covers the HPET (the timer tests map its
+ * registers), or else the first of at least 64 KiB; 0xFFFFFFFF for none.
+ * Destroying a test deletes its copy and all it made.
+ */
 function deviceUntyped(bi: usize): u32 {
   const n = bootInfoUntypedCount(bi);
+  let fallback: u32 = 0xFFFFFFFF;
   for (let u: u32 = 0; u < n; u++) {
-    if (bootInfoUntypedIsDevice(bi, u) && bootInfoUntypedSizeBits(bi, u) >= 16) return bootInfoUntypedStart(bi) + u;
+    if (!bootInfoUntypedIsDevice(bi, u) || bootInfoUntypedSizeBits(bi, u) < 16) continue;
+    const base = <u64>bootInfoUntypedPaddr(bi, u);
+    if (<u64>HPET_PHYS >= base && <u64>HPET_PHYS < base + (<u64>1 << bootInfoUntypedSizeBits(bi, u))) return u;
+    if (fallback == 0xFFFFFFFF) fallback = u;
   }
-  return 0;
+  return fallback;
 }
 
 /**
@@ -107,6 +121,7 @@ function deviceUntyped(bi: usize): u32 {
  */
 let detail: u32 = 0;
 function runOnce(bi: usize, m: u32, device: u32): u32 {
+  const untyped = device == 0xFFFFFFFF ? 0 : bootInfoUntypedStart(bi) + device;
   const p = programRecord(RECORD);
   processInit(p);
   p.cmdline = cmdline;
@@ -115,8 +130,13 @@ function runOnce(bi: usize, m: u32, device: u32): u32 {
   p.threadId = m;
   p.infoAt = infoPageFor(RECORD);
   p.shareBits = TEST_SHARE_BITS;
-  p.flags = PROCESS_GRANT_ASID_CONTROL | PROCESS_GRANT_ASID_POOL | PROCESS_GRANT_DOMAIN | PROCESS_GRANT_IO_PORT_CONTROL;
-  p.deviceUntyped = device;
+  p.flags = PROCESS_GRANT_ASID_CONTROL | PROCESS_GRANT_ASID_POOL | PROCESS_GRANT_DOMAIN | PROCESS_GRANT_IO_PORT_CONTROL |
+    PROCESS_GRANT_IRQ_CONTROL;
+  p.deviceUntyped = untyped;
+  if (untyped != 0) {
+    p.devicePaddr = bootInfoUntypedPaddr(bi, device);
+    p.deviceSizeBits = bootInfoUntypedSizeBits(bi, device);
+  }
   if (!startFromModule(bi, m, p)) return PROCESS_STATUS_RUNNING;
   // We run again only when nothing of the test is runnable.
   while (processStatus(p) == PROCESS_STATUS_RUNNING) {

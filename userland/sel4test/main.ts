@@ -23,6 +23,7 @@ import * as misc from "./misc";
 import * as ipc from "./ipc";
 import * as faults from "./faults";
 import * as ioports from "./ioports";
+import * as timers from "./timers";
 import { hiddenTest } from "./hidden";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
@@ -150,6 +151,9 @@ function test(i: i32, run: bool): string {
     case 114: if (run) ioports.ioportsInOut(); return "IOPORTS1000-in-out";
     case 115: if (run) ioports.ioportsKernelPorts(); return "IOPORTS1000-kernel-ports";
     case 116: if (run) ioports.ioportsDelete(); return "IOPORTS1000-delete";
+    case 117: if (run) timers.timerHpetMsi(); return "TIMER0001";
+    case 118: if (run) timers.timerHpetIoapic(); return "TIMER0002";
+    case 119: if (run) timers.irqControlErrors(); return "TIMER0001-errors";
     default: return "";
   }
 }
@@ -167,7 +171,7 @@ function testCount(hidden: bool): i32 {
 
 /** Where the threads a test starts in its own address space begin (libs/user/thread.ts, env.ts spawn). */
 export function threadMain(kind: i32, arg: u32): void {
-  if (!faults.faultHelperMain(kind, arg) && !ioports.ioportsHelperMain(kind, arg)) ipc.helperMain(kind, arg);
+  if (!faults.faultHelperMain(kind, arg) && !ioports.ioportsHelperMain(kind, arg) && !timers.timerHelperMain(kind, arg)) ipc.helperMain(kind, arg);
 }
 
 export function main(): u32 {
