@@ -24,6 +24,7 @@ import * as ipc from "./ipc";
 import * as faults from "./faults";
 import * as ioports from "./ioports";
 import * as timers from "./timers";
+import * as drivers from "./drivers";
 import { hiddenTest } from "./hidden";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
@@ -154,6 +155,9 @@ function test(i: i32, run: bool): string {
     case 117: if (run) timers.timerHpetMsi(); return "TIMER0001";
     case 118: if (run) timers.timerHpetIoapic(); return "TIMER0002";
     case 119: if (run) timers.irqControlErrors(); return "TIMER0001-errors";
+    case 120: if (run) drivers.pitDriver(); return "TIMER0001-pit";
+    case 121: if (run) drivers.rtcDriver(); return "TIMER0001-rtc";
+    case 122: if (run) drivers.uartDriver(); return "IOPORTS1000-com1-irq";
     default: return "";
   }
 }

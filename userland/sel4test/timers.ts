@@ -108,9 +108,11 @@ function ticksPerMs(): u32 {
 /**
  * Maps the HPET's register page from the device untyped: untypeds of the
  * sizes that make up the offset from the untyped's start are retyped first,
- * so the frame that follows lands on HPET_PHYS.
+ * so the frame that follows lands on HPET_PHYS. Its main counter is left
+ * running with timer 0's interrupt off: the watchdog reads it (a stopped
+ * counter would never reach a deadline). hpetStop stops it again.
  */
-function mapHpet(): bool {
+export function mapHpet(): bool {
   const base = load<u32>(USER_BOOTINFO + BOOTINFO_DEVICE_UNTYPED_PADDR);
   check(base <= HPET_PHYS, "the device untyped starts below the HPET");
   const offset = HPET_PHYS - base;
@@ -120,10 +122,14 @@ function mapHpet(): bool {
   }
   const f = freeSlot();
   checkEq(seL4_Untyped_Retype(PROCESS_SLOT_DEVICE_UNTYPED, OBJ_X86_4K, 0, MY_CNODE, 0, 0, f, 1), seL4_NoError, "the HPET's frame");
-  return checkEq(seL4_X86_Page_Map(f, MY_VSPACE, HPET_VA, R_RW, seL4_X86_Uncacheable), seL4_NoError, "map it uncached");
+  if (!checkEq(seL4_X86_Page_Map(f, MY_VSPACE, HPET_VA, R_RW, seL4_X86_Uncacheable), seL4_NoError, "map it uncached")) return false;
+  setReg(T0_CONF, 0);
+  setReg(GEN_CONF, ENABLE_CNF);
+  return true;
 }
 
-function hpetStop(): void {
+/** Timer 0 off, the main counter stopped, legacy replacement off. */
+export function hpetStop(): void {
   setReg(T0_CONF, 0);
   setReg(GEN_CONF, 0);
 }
@@ -176,14 +182,14 @@ export function timerHelperMain(kind: i32, arg: u32): bool {
 }
 
 /** Lowers the test to one below its top priority and starts two spinners one below that, at one priority. */
-function startLoad(): void {
+export function startLoad(): void {
   checkEq(seL4_TCB_SetPriority(MY_TCB, MY_TCB, myPriority() - 1), seL4_NoError, "lower our priority");
   store<u64>(spins, 0);
   spinners = spawn(H_SPIN, 0, myPriority() - 2);
   spinner2 = spawn(H_SPIN, 1, myPriority() - 2);
 }
 
-function stopLoad(): void {
+export function stopLoad(): void {
   checkEq(seL4_TCB_Suspend(spinners), seL4_NoError, "stop the first spinner");
   checkEq(seL4_TCB_Suspend(spinner2), seL4_NoError, "and the second");
   check(spun(0) > 0 && spun(1) > 0, "both spinners ran while the driver waited: the kernel kept preempting");
@@ -194,7 +200,7 @@ function stopLoad(): void {
 const badgeCell = memory.data(4, 4);
 
 /** Binds the notification capability `ntfn` to the IRQ handler in `handler`. */
-function bindHandler(handler: u32, ntfn: u32): void {
+export function bindHandler(handler: u32, ntfn: u32): void {
   checkEq(seL4_DebugCapIdentify(handler), CAP_IRQ_HANDLER_CAP, "an IRQHandler capability");
   checkEq(seL4_IRQHandler_SetNotification(handler, ntfn), seL4_NoError, "bind a notification to it");
 }
@@ -211,7 +217,6 @@ function takeInterrupts(handler: u32, ntfn: u32, n: u32, ms: u32, fsb: bool): u3
     const when = armOneShot(ms, fsb);
     deadline = when + 200 * ticksPerMs();
     watchdogArmed = true;
-    if (i == 0) setReg(GEN_CONF, ENABLE_CNF | (fsb ? 0 : LEG_RT_CNF));
     seL4_Wait(ntfn, badgeCell);
     watchdogArmed = false;
     const now = counter();
@@ -224,7 +229,7 @@ function takeInterrupts(handler: u32, ntfn: u32, n: u32, ms: u32, fsb: bool): u3
 }
 
 /** A notification, its IRQ_BADGE capability (returned) for the handler, and the watchdog's capability. */
-function notificationWithWatchdog(): u32 {
+export function notificationWithWatchdog(): u32 {
   const n = make(OBJ_NOTIFICATION, 0);
   const irqCap = freeSlot();
   checkEq(mint(irqCap, n, R_ALL, IRQ_BADGE), seL4_NoError, "the interrupt's badge");
@@ -234,8 +239,26 @@ function notificationWithWatchdog(): u32 {
   return irqCap;
 }
 
+/**
+ * The watchdog fires if the HPET's counter passes `ms` from now before
+ * disarmWatchdog (the HPET must be mapped: mapHpet).
+ */
+export function armWatchdog(ms: u32): void {
+  deadline = counter() + ms * ticksPerMs();
+  watchdogArmed = true;
+}
+
+export function disarmWatchdog(): void {
+  watchdogArmed = false;
+}
+
+/** Was the last wait's badge the interrupt's (not only the watchdog's)? */
+export function interruptCame(badge: u32): bool {
+  return (badge & IRQ_BADGE) != 0;
+}
+
 /** The notification the test waits on (notificationWithWatchdog). */
-let waitOn: u32 = 0;
+export let waitOn: u32 = 0;
 
 /**
  * TIMER0001: a user-level HPET driver gets timer 0's interrupts by MSI:
@@ -275,6 +298,10 @@ export function timerHpetIoapic(): void {
     stopLoad();
     return;
   }
+  // Legacy replacement first: it takes ISA IRQ 0 from the PIT, which the
+  // BIOS left running at 18.2 Hz; unmasked before this, pin 2 could take
+  // a PIT tick for our first timeout (and see it early).
+  setReg(GEN_CONF, ENABLE_CNF | LEG_RT_CNF);
   const irqCap = notificationWithWatchdog();
   const handler = freeSlot();
   const v: u32 = 8;
