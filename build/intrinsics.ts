@@ -76,6 +76,8 @@ export const INTRINSICS: Intrinsic[] = [
   { name: "readGs", params: [], result: "i32", body: `u32 v; __asm__ volatile("mov %%gs, %0" : "=r"(v)); return v & 0xFFFF;` },
   { name: "writeFs", params: ["i32"], result: null, body: `__asm__ volatile("mov %0, %%fs" :: "r"(a) : "memory");` },
   { name: "writeGs", params: ["i32"], result: null, body: `__asm__ volatile("mov %0, %%gs" :: "r"(a) : "memory");` },
+  // The code segment selector: its low two bits are the privilege level the code runs at (REGRESSIONS0003).
+  { name: "readCs", params: [], result: "i32", scope: "user", body: `u32 v; __asm__ volatile("mov %%cs, %0" : "=r"(v)); return v & 0xFFFF;` },
   // The current frame pointer, for backtraces.
   { name: "readEbp", params: [], result: "i32", body: `return (u32)(uintptr_t)__builtin_frame_address(0);` },
   // Kernel entry and exit, in boot/trap.S (never return, except loadGdt).

@@ -25,6 +25,7 @@ import * as faults from "./faults";
 import * as ioports from "./ioports";
 import * as timers from "./timers";
 import * as drivers from "./drivers";
+import * as timed from "./timed";
 import { hiddenTest } from "./hidden";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
@@ -158,6 +159,10 @@ function test(i: i32, run: bool): string {
     case 120: if (run) drivers.pitDriver(); return "TIMER0001-pit";
     case 121: if (run) drivers.rtcDriver(); return "TIMER0001-rtc";
     case 122: if (run) drivers.uartDriver(); return "IOPORTS1000-com1-irq";
+    case 123: if (run) timed.preemptRevoke(); return "PREEMPT_REVOKE";
+    case 124: if (run) timed.ringZeroRegression(); return "REGRESSIONS0003";
+    case 125: if (run) timed.schedSuspendResume(); return "SCHED0000";
+    case 126: if (run) timed.runThreadsInDomains(); return "DOMAINS0004";
     default: return "";
   }
 }
@@ -175,7 +180,7 @@ function testCount(hidden: bool): i32 {
 
 /** Where the threads a test starts in its own address space begin (libs/user/thread.ts, env.ts spawn). */
 export function threadMain(kind: i32, arg: u32): void {
-  if (!faults.faultHelperMain(kind, arg) && !ioports.ioportsHelperMain(kind, arg) && !timers.timerHelperMain(kind, arg)) ipc.helperMain(kind, arg);
+  if (!faults.faultHelperMain(kind, arg) && !ioports.ioportsHelperMain(kind, arg) && !timers.timerHelperMain(kind, arg) && !timed.timedHelperMain(kind, arg)) ipc.helperMain(kind, arg);
 }
 
 export function main(): u32 {

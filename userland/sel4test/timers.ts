@@ -168,10 +168,7 @@ export function timerHelperMain(kind: i32, arg: u32): bool {
     const n = load<u32>(at) + 1;
     store<u32>(at, n);
     compilerBarrier();
-    if ((n & 0xFFF) == 0 && watchdogArmed && <i32>(counter() - deadline) > 0) {
-      watchdogArmed = false;
-      seL4_Signal(watchdog);
-    }
+    if ((n & 0xFFF) == 0) watchdogStep();
   }
 }
 
@@ -184,15 +181,41 @@ export function timerHelperMain(kind: i32, arg: u32): bool {
 /** Lowers the test to one below its top priority and starts two spinners one below that, at one priority. */
 export function startLoad(): void {
   checkEq(seL4_TCB_SetPriority(MY_TCB, MY_TCB, myPriority() - 1), seL4_NoError, "lower our priority");
-  store<u64>(spins, 0);
-  spinners = spawn(H_SPIN, 0, myPriority() - 2);
-  spinner2 = spawn(H_SPIN, 1, myPriority() - 2);
+  startSpinners(myPriority() - 2, myPriority() - 2);
 }
 
-export function stopLoad(): void {
+/** Starts the two spinners, the first at `prio0` and the second at `prio1` (the test's priority unchanged). */
+export function startSpinners(prio0: u32, prio1: u32): void {
+  store<u64>(spins, 0);
+  spinners = spawn(H_SPIN, 0, prio0);
+  spinner2 = spawn(H_SPIN, 1, prio1);
+}
+
+/** The first spinner's TCB, and how far spinner `i` (0 or 1) has counted. */
+export function firstSpinner(): u32 {
+  return spinners;
+}
+export function spinCount(i: u32): u32 {
+  return spun(i);
+}
+
+/**
+ * The spinners' watchdog step, for a thread that keeps the CPU by other
+ * means (one that loops on Yield): signals the watchdog once the armed
+ * deadline has passed.
+ */
+export function watchdogStep(): void {
+  if (watchdogArmed && <i32>(counter() - deadline) > 0) {
+    watchdogArmed = false;
+    seL4_Signal(watchdog);
+  }
+}
+
+/** Stops the spinners; with `mustHaveRun`, checks that both ran (the test waited long enough for the kernel to preempt between them). */
+export function stopLoad(mustHaveRun: bool = true): void {
   checkEq(seL4_TCB_Suspend(spinners), seL4_NoError, "stop the first spinner");
   checkEq(seL4_TCB_Suspend(spinner2), seL4_NoError, "and the second");
-  check(spun(0) > 0 && spun(1) > 0, "both spinners ran while the driver waited: the kernel kept preempting");
+  if (mustHaveRun) check(spun(0) > 0 && spun(1) > 0, "both spinners ran while the driver waited: the kernel kept preempting");
 }
 
 // ── The tests ────────────────────────────────────────────────────────
@@ -348,4 +371,84 @@ export function irqControlErrors(): void {
   const ro = freeSlot();
   checkEq(copy(ro, busy, R_READ), seL4_NoError, "a notification capability without Write");
   checkEq(seL4_IRQHandler_SetNotification(h2, ro), seL4_InvalidCapability, "cannot be signalled by an IRQ");
+}
+
+// ── A timer for the tests that wait for time to pass (timed.ts) ───────
+
+/** The user vector of the tests' timer (CPU vector 0x30 + 9): timer 0 by MSI. */
+// @ts-ignore: decorator
+@inline const TIMER_VECTOR: u32 = 9;
+/** How long after its deadline the watchdog ends a wait for the timer. */
+// @ts-ignore: decorator
+@inline const TIMER_SLACK_MS: u32 = 200;
+let timerHandler: u32 = 0;
+
+/**
+ * Opens the tests' timer: the HPET mapped, timer 0 by MSI to a
+ * notification (waitOn) that also holds the watchdog's capability, the
+ * spinners started at `prio0` and `prio1` (they keep the watchdog; a
+ * thread above them that never blocks must call watchdogStep). False if
+ * the HPET could not be had (the failed check says why).
+ */
+export function timerOpen(prio0: u32, prio1: u32): bool {
+  startSpinners(prio0, prio1);
+  if (!mapHpet()) return false;
+  const irqCap = notificationWithWatchdog();
+  timerHandler = freeSlot();
+  if (!checkEq(seL4_IRQControl_GetMSI(PROCESS_SLOT_IRQ_CONTROL, MY_CNODE, timerHandler, DEPTH, 0, 0, 0, 0, TIMER_VECTOR), seL4_NoError, "GetMSI for the test's timer")) return false;
+  bindHandler(timerHandler, irqCap);
+  setReg(T0_FSB_ROUTE, USER_VECTOR_BASE + TIMER_VECTOR);
+  setReg(T0_FSB_ROUTE + 4, MSI_ADDRESS);
+  return true;
+}
+
+/** The HPET's main counter (timerOpen first), and its ticks per millisecond. */
+export function timerNow(): u32 {
+  return counter();
+}
+export function timerTicksPerMs(): u32 {
+  return ticksPerMs();
+}
+
+/**
+ * Arms timer 0 to interrupt once, `ticks` HPET ticks from now, and the
+ * watchdog TIMER_SLACK_MS after that. A comparator the counter has
+ * already passed (the write came too late) would match only after the
+ * 32-bit wrap, so it is set again further out.
+ */
+export function timerArm(ticks: u32): void {
+  let t = ticks;
+  let when = counter() + t;
+  setReg(T0_CONF, MODE32_CNF | INT_ENB_CNF | FSB_EN_CNF);
+  setReg(T0_COMPARATOR, when);
+  while (<i32>(counter() - when) >= 0) {
+    t <<= 1;
+    when = counter() + t;
+    setReg(T0_COMPARATOR, when);
+  }
+  deadline = when + TIMER_SLACK_MS * ticksPerMs();
+  watchdogArmed = true;
+}
+
+/** Waits for the armed timer: true if its interrupt came (it is acknowledged), false if the watchdog ended the wait. */
+export function timerWait(): bool {
+  seL4_Wait(waitOn, badgeCell);
+  watchdogArmed = false;
+  const came = interruptCame(load<u32>(badgeCell));
+  if (came) checkEq(seL4_IRQHandler_Ack(timerHandler), seL4_NoError, "acknowledge the timer");
+  return came;
+}
+
+/** Sleeps `ms` milliseconds on the timer; false if the interrupt never came. */
+export function sleepMs(ms: u32): bool {
+  timerArm(ms * ticksPerMs());
+  return timerWait();
+}
+
+/** The HPET stopped, the timer's handler deleted, the spinners stopped (with `spinnersMustHaveRun`, both must have run). */
+export function timerClose(spinnersMustHaveRun: bool = true): void {
+  hpetStop();
+  if (timerHandler != 0) checkEq(del(timerHandler), seL4_NoError, "delete the timer's handler");
+  timerHandler = 0;
+  stopLoad(spinnersMustHaveRun);
 }
