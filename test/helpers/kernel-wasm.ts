@@ -500,6 +500,8 @@ export class X86Mock {
       fxrstor: (area: number) => this.fpuOp(() => this.fpu.set(this.memBytes().subarray(this.fxArea(area), this.fxArea(area) + 512))),
       readFs: () => this.fs,
       readGs: () => this.gs,
+      // User code in Node runs as user code: CPL 3 (the user code selector, 0x1B).
+      readCs: () => 0x1b,
       writeFs: (v: number) => void (this.fs = v & 0xffff),
       writeGs: (v: number) => void (this.gs = v & 0xffff),
       readGs32: (offset: number) => {
