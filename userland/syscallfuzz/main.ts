@@ -26,7 +26,9 @@
 // The threads (all in this VSpace, libs/user/thread.ts):
 //   workers 0..WORKERS-1 (priorities 50, 50, 51, 52): each loop picks a
 //     random call: Call/Send/NBSend (invocations with random labels on
-//     random capabilities, IPC and signals), Recv/NBRecv, Reply,
+//     random capabilities, a label of the target's type most of the
+//     time while the slot still holds its first capability; IPC and
+//     signals), Recv/NBRecv, Reply,
 //     ReplyRecv, Yield, CapIdentify, a random system call number, or a
 //     deliberate fault (a read of page 0, ud2, an unknown system call),
 //     with random message info (label, length up to 127, extra caps 0-3,
@@ -84,6 +86,10 @@ import {
   SYS_CALL, SYS_SEND, SYS_NB_SEND, SYS_RECV, SYS_NB_RECV, SYS_REPLY, SYS_REPLY_RECV, SYS_YIELD, SYS_DEBUG_CAP_IDENTIFY,
   SYS_BENCHMARK_NULL_SYSCALL, SYS_DEBUG_SEND_IPI, SYS_VM_ENTER,
   SYS_X86_DANGEROUS_RDMSR, SYS_BENCHMARK_FLUSH_CACHES,
+  LABEL_CNODE_REVOKE, LABEL_CNODE_SAVE_CALLER, LABEL_TCB_READ_REGISTERS, LABEL_TCB_SET_FLAGS, LABEL_X86_PAGE_MAP,
+  LABEL_X86_PAGE_GET_ADDRESS, LABEL_X86_PAGE_TABLE_MAP, LABEL_X86_PAGE_DIRECTORY_MAP, LABEL_UNTYPED_RETYPE,
+  LABEL_X86_ASID_POOL_ASSIGN, LABEL_X86_ASID_CONTROL_MAKE_POOL, LABEL_IRQ_ACK_IRQ, LABEL_X86_IO_PORT_IN8,
+  LABEL_X86_IO_PORT_OUT32, LABEL_DOMAIN_SET_SET,
   IPC_BUFFER_CAPS_OR_BADGES, IPC_BUFFER_RECEIVE_CNODE, IPC_BUFFER_RECEIVE_INDEX, IPC_BUFFER_RECEIVE_DEPTH, IPC_BUFFER_MSG,
 } from "../../libs/abi/sel4.gen";
 import { UNASSIGNED_SYSCALL } from "../../libs/abi/tsos.gen";
@@ -302,6 +308,30 @@ function randomInfo(i: u32): u32 {
   return (label << MSGINFO_LABEL_SHIFT) | (unwrapped << 9) | (extra << 7) | length;
 }
 
+/**
+ * For a CPtr into the epoch's initial layout, most of the time a label of
+ * the invocations that type has (so decoding goes past the label check);
+ * otherwise the random label `info` already has.
+ */
+function typedInfo(i: u32, cptr: u32, info: u32): u32 {
+  if (cptr == 0 || cptr >= FUZZ_POPULATED || below(i, 100) >= 60) return info;
+  let first: u32 = 0;
+  let n: u32 = 0;
+  if (cptr <= 2 || cptr == 17 || cptr == 18) { first = LABEL_CNODE_REVOKE; n = LABEL_CNODE_SAVE_CALLER - first + 1; }
+  else if (cptr == 15 || cptr == 16) { first = LABEL_TCB_READ_REGISTERS; n = LABEL_TCB_SET_FLAGS - first + 1; }
+  else if (cptr >= 19 && cptr <= 23) { first = LABEL_X86_PAGE_MAP; n = LABEL_X86_PAGE_GET_ADDRESS - first + 1; }
+  else if (cptr == 24) { first = LABEL_X86_PAGE_TABLE_MAP; n = 2; }
+  else if (cptr == 25 || cptr == 26) { first = LABEL_X86_PAGE_DIRECTORY_MAP; n = 3; }
+  else if (cptr == 27 || cptr == 28) { first = LABEL_UNTYPED_RETYPE; n = 1; }
+  else if (cptr == 29 || cptr == 30) { first = LABEL_X86_ASID_POOL_ASSIGN; n = 1; }
+  else if (cptr == 31) { first = LABEL_X86_ASID_CONTROL_MAKE_POOL; n = 1; }
+  else if (cptr == 32) { first = LABEL_IRQ_ACK_IRQ; n = 3; }
+  else if (cptr == 33) { first = LABEL_X86_IO_PORT_IN8; n = LABEL_X86_IO_PORT_OUT32 - first + 1; }
+  else if (cptr == 34) { first = LABEL_DOMAIN_SET_SET; n = 1; }
+  else return info; // endpoints and notifications take any label
+  return (info & ((1 << MSGINFO_LABEL_SHIFT) - 1)) | ((first + below(i, n)) << MSGINFO_LABEL_SHIFT);
+}
+
 /** Fills the IPC buffer: message words 2.. of `info`'s length, the extra-capability CPtrs, the receive slot. */
 function fillBuffer(i: u32, info: u32): void {
   const buf = threadIpcBuffer();
@@ -341,21 +371,22 @@ function otherNumber(i: u32): i32 {
 }
 
 function fuzzOnce(w: u32): void {
-  const info = randomInfo(w);
+  const cptr = randomCptr(w);
+  const info = typedInfo(w, cptr, randomInfo(w));
   fillBuffer(w, info);
   const mr0 = randomArg(w);
   const mr1 = randomArg(w);
   const r = below(w, 1000);
   if (r < 340) {
     count(kindCounts, w, KINDS, K_CALL);
-    syscall(SYS_CALL, randomCptr(w), info, mr0, mr1);
+    syscall(SYS_CALL, cptr, info, mr0, mr1);
     recordReply(w);
   } else if (r < 420) {
     count(kindCounts, w, KINDS, K_SEND);
-    syscall(SYS_SEND, randomCptr(w), info, mr0, mr1);
+    syscall(SYS_SEND, cptr, info, mr0, mr1);
   } else if (r < 560) {
     count(kindCounts, w, KINDS, K_NB_SEND);
-    syscall(SYS_NB_SEND, randomCptr(w), info, mr0, mr1);
+    syscall(SYS_NB_SEND, cptr, info, mr0, mr1);
   } else if (r < 640) {
     count(kindCounts, w, KINDS, K_RECV);
     syscall(SYS_RECV, randomCptr(w), info, mr0, mr1);
