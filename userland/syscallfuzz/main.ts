@@ -18,10 +18,12 @@
 // rights-reduced copies of them, of the IRQ handler and I/O port it
 // issued once, and of ASIDControl, the root's ASID pool and Domain
 // (FUZZ_* below). The workers' CSpace root is the fuzz CNode: they reach
-// nothing else. At the epoch's end the controller suspends every fuzz
-// thread, runs the self-check, revokes the arena untyped (which deletes
-// every object of the epoch with the threads still queued on them),
-// checks again, and builds the next epoch.
+// nothing else. At the epoch's end the controller (which runs alone: it
+// is above every other thread) runs the self-check with the fuzz threads
+// where they are, revokes the arena untyped (which deletes every object
+// of the epoch with threads still queued on them, restarting them),
+// checks again, suspends the fuzz threads, checks a third time, and
+// builds the next epoch.
 //
 // The threads (all in this VSpace, libs/user/thread.ts):
 //   workers 0..WORKERS-1 (priorities 50, 50, 51, 52): each loop picks a
@@ -761,20 +763,21 @@ export function main(): u32 {
     if (epochEnd > target) epochEnd = target;
     if (!startEpoch()) return 1;
     while (total() < epochEnd) seL4_Wait(ctl, 0);
-    stopThreads();
     epoch++;
     print("syscallfuzz: epoch ");
     printDec(epoch);
     print(" done, ");
     printDec(total());
     printLine(" invocations");
-    runCheck("with the epoch's objects live");
+    runCheck("with the fuzz threads where they are (queued, blocked, waiting for replies)");
     err = seL4_CNode_Revoke(R, arena, D);
     if (err != seL4_NoError) {
       fail("revoking the arena", err);
       return 1;
     }
-    runCheck("after revoking the arena");
+    runCheck("after revoking the arena under them");
+    stopThreads();
+    runCheck("with the fuzz threads suspended");
     if (total() >= target) break;
   }
   printSummary();
