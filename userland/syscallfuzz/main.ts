@@ -59,9 +59,11 @@
 // the root CNode, to the root VSpace or to its IPC buffer frame, so it
 // cannot suspend, delete or unmap what keeps the fuzzer running; the
 // victim TCBs have MCP 0, so no invocation can raise one above the
-// waker. DebugHalt, DebugPowerOff, DebugThreadExit, SetTLSBase and
-// DebugSelfCheck are not in the random mix (they would stop the run, end
-// a worker, move its TLS, or flood the console).
+// waker. DebugHalt, DebugPowerOff, DebugThreadExit, SetTLSBase,
+// DebugSelfCheck, DebugPutChar, DebugSnapshot, DebugDumpScheduler and
+// DebugNameThread are not in the random mix (they would stop the run, end
+// a worker, move its TLS, or print on the console); the TCB invocations
+// reach only the victim TCBs.
 // Must not: depend on timing for its verdict (the count of invocations
 // and the self-checks decide), or stop without a power-off.
 
