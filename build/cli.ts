@@ -5,6 +5,13 @@
 //   tsx build/cli.ts run        boot out/os.iso in QEMU         (npm start)
 //   tsx build/cli.ts debug      boot paused with a gdb stub     (npm run debug)
 //   tsx build/cli.ts bench      run the benchmarks              (npm run bench)
+//   tsx build/cli.ts fuzz [seed] [n]  the system-call fuzzer     (npm run fuzz -- [seed] [n])
+//
+// fuzz boots userland/syscallfuzz as the root task under TCG with
+// -icount shift=0 (so a seed replays the same run), with `seed` (hex
+// 0x... or decimal; a random one if left out, printed first) and `n`
+// invocations (default 1 000 000); it exits 0 only if every kernel
+// self-check found 0 problems and the system powered off cleanly.
 //
 // Owns: argument parsing and the user-facing report. The TSOS_* variables
 // are checked first (build/env.ts): a bad one is one line and exit 2,
@@ -15,6 +22,7 @@
 // Must not: contain stage logic (build/kernel.ts, build/iso.ts, build/qemu.ts).
 
 import { spawn } from "node:child_process";
+import { randomBytes } from "node:crypto";
 import { relative } from "node:path";
 import { buildKernel, KERNEL_ELF } from "./kernel.ts";
 import { buildIso } from "./iso.ts";
@@ -108,8 +116,20 @@ async function main(argv: string[]): Promise<number> {
       printPaths(await runPaths(PATH_RUNS));
       return 0;
     }
+    case "fuzz": {
+      const seed = argv[1] ?? `0x${randomBytes(4).toString("hex")}`;
+      const n = argv[2] ?? "1000000";
+      if (!/^(0x[0-9a-fA-F]{1,8}|[0-9]{1,10})$/.test(seed) || !/^[0-9]{1,10}$/.test(n)) {
+        console.error(`fuzz: usage: fuzz [seed] [invocations]; the seed is 0x<hex> or decimal, not ${JSON.stringify(seed)} ${JSON.stringify(n)}`);
+        return 2;
+      }
+      const iso = buildIso({ modules: [{ program: "syscallfuzz", args: `syscallfuzz seed=${seed} n=${n}` }] });
+      report(t0);
+      console.error(`fuzz: seed ${seed}, ${n} invocations (repeat this run with: npm run fuzz -- ${seed} ${n})`);
+      return boot(qemuArgs({ iso, accel: "tcg", icount: true, memoryMiB: Math.max(env.memoryMiB, 64) }), env.timeoutS);
+    }
     default:
-      console.error(`unknown command ${JSON.stringify(cmd)}: use kernel, iso, run, debug or bench`);
+      console.error(`unknown command ${JSON.stringify(cmd)}: use kernel, iso, run, debug, bench or fuzz`);
       return 2;
   }
 }

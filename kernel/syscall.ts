@@ -13,7 +13,7 @@
 // number is an unknown-syscall fault (kernel/api/faults.ts); `int 0x80`
 // is a #GP, a user exception. The debug calls of seL4's debug build are
 // here too (DebugSnapshot only prints that capDL snapshots are not
-// supported and returns).
+// supported and returns), and tsos's DebugSelfCheck (kernel/debug/selfcheck.ts).
 // Must not: trust any user register or pointer, or stop the kernel on a
 // user's bad input (where seL4's debug calls halt the machine, the caller
 // is stopped instead).
@@ -23,7 +23,7 @@ import {
   SYS_DEBUG_PUT_CHAR, SYS_DEBUG_HALT, SYS_DEBUG_NAME_THREAD, SYS_BENCHMARK_NULL_SYSCALL,
   SYS_YIELD, SYS_DEBUG_DUMP_SCHEDULER, SYS_DEBUG_CAP_IDENTIFY, SYS_DEBUG_SNAPSHOT, SYS_SET_TLS_BASE,
 } from "../libs/abi/sel4.gen";
-import { SYS_DEBUG_THREAD_EXIT, SYS_DEBUG_POWER_OFF } from "../libs/abi/tsos.gen";
+import { SYS_DEBUG_THREAD_EXIT, SYS_DEBUG_POWER_OFF, SYS_DEBUG_SELF_CHECK } from "../libs/abi/tsos.gen";
 import { CTX_EAX, CTX_EBX, ThreadState, TCB_CTABLE, tcbSlot, tcbOfObject } from "./object/tcb";
 import { currentThread, schedule, threadStop, threadYield } from "./sched/scheduler";
 import { handleUnknownSyscall, capFault } from "./api/faults";
@@ -35,6 +35,7 @@ import { putDec32 } from "./lib/format";
 import { haltSystem, EXIT_STATUS_OK, EXIT_STATUS_FAILURE } from "./power";
 import { putThreadName, setNameFromBuffer } from "./object/tcb-name";
 import { dumpThreads } from "./debug/dump";
+import { selfCheck } from "./debug/selfcheck";
 import { handleInvocation } from "./api/invoke";
 import { lookupIpcBuffer } from "./api/message";
 import { lookupSlot, setMissingCapabilityFault } from "./cspace/lookup";
@@ -93,6 +94,9 @@ export function handleSyscall(): void {
       break;
     case SYS_DEBUG_DUMP_SCHEDULER:
       dumpThreads();
+      break;
+    case SYS_DEBUG_SELF_CHECK:
+      store<u32>(t, selfCheck(), CTX_EBX);
       break;
     case SYS_DEBUG_SNAPSHOT:
       // seL4's debug build without capDL snapshot support returns at once;

@@ -27,6 +27,11 @@ export const TSOS_SYSCALLS: ConstantGroup = {
       value: -101,
       doc: "Stops the machine: a clean power-off if EBX is 0, else one that reports a failure (the in-OS test suite's verdict).",
     },
+    {
+      name: "DebugSelfCheck",
+      value: -102,
+      doc: "Walks the derivation tree, the endpoint and notification queues and the ready queues (kernel/debug/selfcheck.ts), prints a summary line and returns the number of inconsistencies found in EBX (0: consistent).",
+    },
   ],
 };
 

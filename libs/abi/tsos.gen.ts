@@ -74,6 +74,9 @@
 /** Stops the machine: a clean power-off if EBX is 0, else one that reports a failure (the in-OS test suite's verdict). */
 // @ts-ignore: decorator
 @inline export const SYS_DEBUG_POWER_OFF: i32 = -101;
+/** Walks the derivation tree, the endpoint and notification queues and the ready queues (kernel/debug/selfcheck.ts), prints a summary line and returns the number of inconsistencies found in EBX (0: consistent). */
+// @ts-ignore: decorator
+@inline export const SYS_DEBUG_SELF_CHECK: i32 = -102;
 
 // ── Numbers for fault tests: Values that no kernel assigns, used on purpose by fault tests.
 

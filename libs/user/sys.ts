@@ -10,9 +10,9 @@
 // allocate.
 
 import { seL4_CapInitThreadTCB, SYS_SET_TLS_BASE } from "../abi/sel4.gen";
-import { SYS_DEBUG_THREAD_EXIT, SYS_DEBUG_POWER_OFF } from "../abi/tsos.gen";
+import { SYS_DEBUG_THREAD_EXIT, SYS_DEBUG_POWER_OFF, SYS_DEBUG_SELF_CHECK } from "../abi/tsos.gen";
 import { USER_BOOTINFO, BOOTINFO_THREAD_ID, BOOTINFO_CMDLINE, BOOTINFO_CMDLINE_LENGTH, BOOTINFO_MAGIC } from "../abi/layout.gen";
-import { syscall } from "./syscall";
+import { syscall, sysRegs, REG_EBX } from "./syscall";
 import {
   seL4_DebugPutChar, seL4_DebugHalt, seL4_DebugDumpScheduler, seL4_Yield, seL4_BenchmarkNullSyscall, seL4_DebugNameThread,
   seL4_DebugNameThreadBytes,
@@ -93,6 +93,12 @@ export function threadExit(status: u32): void {
 /** Stops the machine: a clean power-off for status 0, else one that reports a failure (tsos's DebugPowerOff). */
 export function powerOff(status: u32): void {
   syscall(SYS_DEBUG_POWER_OFF, status, 0, 0, 0);
+}
+
+/** tsos's DebugSelfCheck: the kernel checks its derivation tree and queues; returns the problems found (0: consistent). */
+export function selfCheck(): u32 {
+  syscall(SYS_DEBUG_SELF_CHECK, 0, 0, 0, 0);
+  return load<u32>(sysRegs(), REG_EBX);
 }
 
 export function halt(): void {
