@@ -53,7 +53,7 @@ export const BOOTINFO_MAGIC: ConstantGroup = {
 export const BOOTINFO: ByteLayout = {
   title: "Process information page",
   prefix: "BOOTINFO_",
-  size: 0x138,
+  size: 0x14c,
   doc: "What a program started by the process builder (libs/user/process.ts) is told, at USER_BOOTINFO; the program may write STATUS.",
   source: "tsos",
   fields: [
@@ -72,6 +72,11 @@ export const BOOTINFO: ByteLayout = {
     { name: "STATUS_DETAIL", offset: 0x12c, size: 4, doc: "A number the process adds to its status (for a test: how many checks ran)." },
     { name: "DEVICE_UNTYPED_PADDR", offset: 0x130, size: 4, doc: "The physical address of the device untyped at PROCESS_SLOT_DEVICE_UNTYPED (0: none granted)." },
     { name: "DEVICE_UNTYPED_SIZE_BITS", offset: 0x134, size: 4, doc: "log2 of that device untyped's size." },
+    { name: "EXTRA_CAPS", offset: 0x138, size: 4, doc: "The first slot of the capabilities the starter added (PROCESS_SLOT_FIRST_FREE), in the order it listed them." },
+    { name: "EXTRA_CAP_COUNT", offset: 0x13c, size: 4, doc: "How many it added (0: none)." },
+    { name: "IMAGE_FRAMES", offset: 0x140, size: 4, doc: "The first slot of read-only copies of the frames that hold the program's own ELF file, page i of the file in slot IMAGE_FRAMES + i, when the starter lends them (0: none); they come after the extra capabilities." },
+    { name: "IMAGE_PAGES", offset: 0x144, size: 4, doc: "How many frames: IMAGE_BYTES rounded up to pages." },
+    { name: "IMAGE_BYTES", offset: 0x148, size: 4, doc: "Bytes of the ELF file in them." },
   ],
 };
 

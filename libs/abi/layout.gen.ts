@@ -50,9 +50,24 @@
 /** @0x134, 4 bytes: log2 of that device untyped's size. */
 // @ts-ignore: decorator
 @inline export const BOOTINFO_DEVICE_UNTYPED_SIZE_BITS: usize = 0x134;
+/** @0x138, 4 bytes: The first slot of the capabilities the starter added (PROCESS_SLOT_FIRST_FREE), in the order it listed them. */
+// @ts-ignore: decorator
+@inline export const BOOTINFO_EXTRA_CAPS: usize = 0x138;
+/** @0x13C, 4 bytes: How many it added (0: none). */
+// @ts-ignore: decorator
+@inline export const BOOTINFO_EXTRA_CAP_COUNT: usize = 0x13C;
+/** @0x140, 4 bytes: The first slot of read-only copies of the frames that hold the program's own ELF file, page i of the file in slot IMAGE_FRAMES + i, when the starter lends them (0: none); they come after the extra capabilities. */
+// @ts-ignore: decorator
+@inline export const BOOTINFO_IMAGE_FRAMES: usize = 0x140;
+/** @0x144, 4 bytes: How many frames: IMAGE_BYTES rounded up to pages. */
+// @ts-ignore: decorator
+@inline export const BOOTINFO_IMAGE_PAGES: usize = 0x144;
+/** @0x148, 4 bytes: Bytes of the ELF file in them. */
+// @ts-ignore: decorator
+@inline export const BOOTINFO_IMAGE_BYTES: usize = 0x148;
 /** Bytes in the process information page. */
 // @ts-ignore: decorator
-@inline export const BOOTINFO_SIZE: usize = 0x138;
+@inline export const BOOTINFO_SIZE: usize = 0x14C;
 
 // ── BootInfo limits: Bounds of the BootInfo fields.
 

@@ -13,7 +13,12 @@
 // caller asks for (ASIDControl, the ASID pool, Domain, a device untyped,
 // an untyped share; IRQControl and IOPortControl are lent: moved in, and
 // moved back first at teardown, because seL4 derives them to nothing, so
-// they cannot be copied); the thread configured,
+// they cannot be copied), the extra capabilities the caller lists (copied
+// or minted with the rights and badge it chose, from
+// PROCESS_SLOT_FIRST_FREE on) and read-only copies of the frames that hold
+// the program's own image (so that the process can start a program from
+// it in turn); the thread configured (with the fault endpoint the caller
+// names in the process's CSpace),
 // named, given its registers and resumed. And the teardown: one Revoke of
 // the child untyped takes every object with it.
 // The caller's own capabilities are seL4's root-task slots
@@ -48,7 +53,8 @@ import {
   USER_STACK_TOP, USER_STACK_PAGES, USER_IPC_BUFFER, USER_BOOTINFO, BOOTINFO_MAGIC, BOOTINFO_MAGIC_FIELD,
   BOOTINFO_THREAD_ID, BOOTINFO_MODULE_INDEX, BOOTINFO_CMDLINE_LENGTH, BOOTINFO_CMDLINE, BOOTINFO_CMDLINE_MAX,
   BOOTINFO_CNODE_SIZE_BITS, BOOTINFO_UNTYPED, BOOTINFO_UNTYPED_SIZE_BITS, BOOTINFO_EMPTY_START, BOOTINFO_EMPTY_END,
-  BOOTINFO_PRIORITY, BOOTINFO_STATUS, BOOTINFO_STATUS_DETAIL,
+  BOOTINFO_PRIORITY, BOOTINFO_STATUS, BOOTINFO_STATUS_DETAIL, BOOTINFO_EXTRA_CAPS, BOOTINFO_EXTRA_CAP_COUNT,
+  BOOTINFO_IMAGE_FRAMES, BOOTINFO_IMAGE_PAGES, BOOTINFO_IMAGE_BYTES,
   PROCESS_CNODE_SIZE_BITS, PROCESS_SLOT_TCB, PROCESS_SLOT_CNODE, PROCESS_SLOT_VSPACE, PROCESS_SLOT_ASID_POOL,
   PROCESS_SLOT_ASID_CONTROL, PROCESS_SLOT_DOMAIN, PROCESS_SLOT_DEVICE_UNTYPED, PROCESS_SLOT_IO_PORT_CONTROL,
   PROCESS_SLOT_IRQ_CONTROL, BOOTINFO_DEVICE_UNTYPED_PADDR, BOOTINFO_DEVICE_UNTYPED_SIZE_BITS,
@@ -105,6 +111,28 @@ import { seL4_DebugNameThreadBytes } from "./ipc";
 /** With `flags`: lend the caller's IRQControl (seL4_CapIRQControl) at PROCESS_SLOT_IRQ_CONTROL, as IOPortControl. */
 // @ts-ignore: decorator
 @inline export const PROCESS_GRANT_IRQ_CONTROL: u32 = 16;
+/** Most capabilities Process.extraCaps may list. */
+// @ts-ignore: decorator
+@inline export const PROCESS_MAX_EXTRA_CAPS: u32 = 64;
+/** Most image frames a process may be lent (Process.imageFrames): 4 MiB of ELF file. */
+// @ts-ignore: decorator
+@inline export const PROCESS_MAX_IMAGE_PAGES: u32 = 1024;
+
+/**
+ * One entry of Process.extraCaps: the caller's slot, the rights the
+ * process's copy keeps, and a badge (0: a plain copy; else a mint with it,
+ * for an endpoint or notification). The caller keeps the array.
+ */
+@unmanaged
+export class ProcessCap {
+  slot: u32;
+  rights: u32;
+  badge: u32;
+}
+
+/** Bytes of one ProcessCap entry. */
+// @ts-ignore: decorator
+@inline export const PROCESS_CAP_SIZE: usize = offsetof<ProcessCap>();
 
 // Caller slots, relative to Process.firstSlot: the fixed ones, then page tables, then frames.
 // @ts-ignore: decorator
@@ -266,6 +294,18 @@ export class Process {
   /** That device untyped's physical address and size, told to the process (BOOTINFO_DEVICE_UNTYPED_*). */
   devicePaddr: u32;
   deviceSizeBits: u32;
+  /** `extraCapCount` ProcessCap entries, in the caller's memory: copied to PROCESS_SLOT_FIRST_FREE + i (BOOTINFO_EXTRA_CAPS). */
+  extraCaps: usize;
+  extraCapCount: u32;
+  /**
+   * A caller slot: the first of the frames that hold the ELF file at
+   * `image`, page i in slot imageFrames + i, or 0. Their read-only copies
+   * follow the extra capabilities (BOOTINFO_IMAGE_*): the process may map
+   * them and start a program from them, never write them.
+   */
+  imageFrames: u32;
+  /** The thread's fault endpoint: a CPtr in the process's own CSpace (an extra capability), or 0 for none. */
+  faultEndpoint: u32;
   // ── Set by the builder ──
   /** log2 of the process's untyped (at firstSlot). */
   untypedBits: u32;
@@ -405,6 +445,8 @@ export function processSlotsNeeded(p: Process): u32 {
   const imagePages = planRegions();
   if (regionsOverflow) return planFailed(p, ProcessStep.Plan, PROCESS_MAX_PAGE_TABLES);
   if (p.shareBits != 0 && (p.shareBits < seL4_MinUntypedBits || p.shareBits > seL4_MaxUntypedBits)) return planFailed(p, ProcessStep.Plan, p.shareBits);
+  if (p.extraCapCount > PROCESS_MAX_EXTRA_CAPS) return planFailed(p, ProcessStep.Plan, p.extraCapCount);
+  if (p.imageFrames != 0 && imagePagesLent(p) > PROCESS_MAX_IMAGE_PAGES) return planFailed(p, ProcessStep.Plan, imagePagesLent(p));
   const frames = fixedFrames() + imagePages;
   const bytes = planBytes(p.shareBits, 1 + <u32>regionCount + frames);
   let bits: u32 = seL4_MinUntypedBits;
@@ -415,6 +457,16 @@ export function processSlotsNeeded(p: Process): u32 {
   p.frames = frames;
   p.entry = elfEntry();
   return REL_PAGE_TABLES + <u32>regionCount + frames;
+}
+
+/** The image frames lent to the process: its ELF file's bytes in pages (0 when none are lent). */
+function imagePagesLent(p: Process): u32 {
+  return p.imageFrames == 0 ? 0 : <u32>((<u64>p.imageSize + PAGE_SIZE - 1) >> seL4_PageBits);
+}
+
+/** The process's first slot after the extra capabilities and the image frames. */
+function firstEmpty(p: Process): u32 {
+  return PROCESS_SLOT_FIRST_FREE + p.extraCapCount + imagePagesLent(p);
 }
 
 function planFailed(p: Process, step: ProcessStep, detail: u32): u32 {
@@ -481,13 +533,38 @@ function writeInfo(p: Process): void {
   store<u32>(info + BOOTINFO_CNODE_SIZE_BITS, PROCESS_CNODE_SIZE_BITS);
   store<u32>(info + BOOTINFO_UNTYPED, p.shareBits != 0 ? PROCESS_SLOT_UNTYPED : 0);
   store<u32>(info + BOOTINFO_UNTYPED_SIZE_BITS, p.shareBits);
-  store<u32>(info + BOOTINFO_EMPTY_START, PROCESS_SLOT_FIRST_FREE);
+  store<u32>(info + BOOTINFO_EMPTY_START, firstEmpty(p));
   store<u32>(info + BOOTINFO_EMPTY_END, <u32>1 << PROCESS_CNODE_SIZE_BITS);
   store<u32>(info + BOOTINFO_PRIORITY, p.priority);
   store<u32>(info + BOOTINFO_STATUS, PROCESS_STATUS_RUNNING);
   store<u32>(info + BOOTINFO_STATUS_DETAIL, 0);
   store<u32>(info + BOOTINFO_DEVICE_UNTYPED_PADDR, p.deviceUntyped != 0 ? p.devicePaddr : 0);
   store<u32>(info + BOOTINFO_DEVICE_UNTYPED_SIZE_BITS, p.deviceUntyped != 0 ? p.deviceSizeBits : 0);
+  store<u32>(info + BOOTINFO_EXTRA_CAPS, p.extraCapCount != 0 ? PROCESS_SLOT_FIRST_FREE : 0);
+  store<u32>(info + BOOTINFO_EXTRA_CAP_COUNT, p.extraCapCount);
+  store<u32>(info + BOOTINFO_IMAGE_FRAMES, p.imageFrames != 0 ? PROCESS_SLOT_FIRST_FREE + p.extraCapCount : 0);
+  store<u32>(info + BOOTINFO_IMAGE_PAGES, imagePagesLent(p));
+  store<u32>(info + BOOTINFO_IMAGE_BYTES, p.imageFrames != 0 ? p.imageSize : 0);
+}
+
+/** The extra capabilities, then read-only copies of the image frames, from PROCESS_SLOT_FIRST_FREE on; false at the first failure. */
+function fillExtras(p: Process, cnode: u32): bool {
+  let to = PROCESS_SLOT_FIRST_FREE;
+  for (let i: u32 = 0; i < p.extraCapCount; i++) {
+    const c = changetype<ProcessCap>(p.extraCaps + <usize>i * PROCESS_CAP_SIZE);
+    const err = c.badge == 0
+      ? seL4_CNode_Copy(cnode, to, PROCESS_CNODE_SIZE_BITS, seL4_CapInitThreadCNode, c.slot, seL4_WordBits, c.rights)
+      : seL4_CNode_Mint(cnode, to, PROCESS_CNODE_SIZE_BITS, seL4_CapInitThreadCNode, c.slot, seL4_WordBits, c.rights, c.badge);
+    if (failed(err, ProcessStep.FillCSpace, to)) return false;
+    to++;
+  }
+  const pages = imagePagesLent(p);
+  for (let i: u32 = 0; i < pages; i++) {
+    const err = seL4_CNode_Copy(cnode, to, PROCESS_CNODE_SIZE_BITS, seL4_CapInitThreadCNode, p.imageFrames + i, seL4_WordBits, RIGHTS_READ);
+    if (failed(err, ProcessStep.FillCSpace, to)) return false;
+    to++;
+  }
+  return true;
 }
 
 const context = memory.data(<i32>USER_CONTEXT_SIZE, 4);
@@ -562,6 +639,7 @@ function build(p: Process): bool {
   if (copyToProcess(cnode, PROCESS_SLOT_IPC_BUFFER, ipcFrame)) return false;
   if ((p.flags & PROCESS_GRANT_DOMAIN) != 0 && copyToProcess(cnode, PROCESS_SLOT_DOMAIN, seL4_CapDomain)) return false;
   if (p.deviceUntyped != 0 && copyToProcess(cnode, PROCESS_SLOT_DEVICE_UNTYPED, p.deviceUntyped)) return false;
+  if (!fillExtras(p, cnode)) return false;
   if ((p.flags & PROCESS_GRANT_IO_PORT_CONTROL) != 0) {
     if (lend(cnode, PROCESS_SLOT_IO_PORT_CONTROL, seL4_CapIOPortControl)) return false;
     p.ioPortControlLent = true;
@@ -572,7 +650,7 @@ function build(p: Process): bool {
   }
 
   // The thread.
-  if (failed(seL4_TCB_Configure(tcb, 0, cnode, PROCESS_CNODE_GUARD_DATA, pd, 0, USER_IPC_BUFFER, ipcFrame), ProcessStep.Configure, 0)) return false;
+  if (failed(seL4_TCB_Configure(tcb, p.faultEndpoint, cnode, PROCESS_CNODE_GUARD_DATA, pd, 0, USER_IPC_BUFFER, ipcFrame), ProcessStep.Configure, 0)) return false;
   if (failed(seL4_TCB_SetSchedParams(tcb, seL4_CapInitThreadTCB, p.priority, p.priority), ProcessStep.SetSchedParams, p.priority)) return false;
   let nameLength: u32 = 0;
   while (nameLength < p.cmdlineLength && load<u8>(p.cmdline + nameLength) != 0x20) nameLength++;

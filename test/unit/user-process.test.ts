@@ -133,7 +133,7 @@ const ex = (name: string) => Number(k.exports[name](record)) >>> 0;
 const S = { untyped: FIRST, cnode: FIRST + 1, tcb: FIRST + 2, pd: FIRST + 3, infoCopy: FIRST + 4, share: FIRST + 5, pt: FIRST + 6, frames: FIRST + 8 };
 const F = { info: S.frames, ipc: S.frames + 1, stack: S.frames + 2, image: S.frames + 6 };
 
-function expectedCalls(o: { untypedBits: number; share?: number; grants?: boolean; device?: number; ioPorts?: boolean }): string[] {
+function expectedCalls(o: { untypedBits: number; share?: number; grants?: boolean; device?: number; ioPorts?: boolean; extras?: string[]; faultEp?: number }): string[] {
   const retype = (type: number, bits: number, slot: number, n: number) => `UntypedRetype ${S.untyped} ${[type, bits, 0, 0, slot, n].map(hex).join(" ")} caps ${ROOT_CNODE}`;
   const map = (frame: number, vaddr: number, rights: number, vspace = S.pd) => `X86PageMap ${frame} ${hex(vaddr)} ${hex(rights)} 0x0 caps ${vspace}`;
   const copy = (to: number, from: number) => `CNodeCopy ${S.cnode} ${[to, 12, from, 32, ALL].map(hex).join(" ")} caps ${ROOT_CNODE}`;
@@ -172,8 +172,9 @@ function expectedCalls(o: { untypedBits: number; share?: number; grants?: boolea
     copy(10, F.ipc),
     ...(o.grants ? [copy(11, ROOT_DOMAIN)] : []),
     ...(o.device ? [copy(15, o.device)] : []),
+    ...(o.extras ?? []),
     ...(o.ioPorts ? [lendIOPortControl] : []),
-    `TCBConfigure ${S.tcb} ${[0, GUARD_DATA, 0, USER_IPC_BUFFER].map(hex).join(" ")} caps ${S.cnode} ${S.pd} ${F.ipc}`,
+    `TCBConfigure ${S.tcb} ${[o.faultEp ?? 0, GUARD_DATA, 0, USER_IPC_BUFFER].map(hex).join(" ")} caps ${S.cnode} ${S.pd} ${F.ipc}`,
     `TCBSetSchedParams ${S.tcb} 0x64 0x64 caps ${ROOT_TCB}`,
     `NameThread ${S.tcb} alpha`,
     `TCBWriteRegisters ${S.tcb} ${[0, 12, TWO_SEGMENT.entry, USER_STACK_TOP, 0x202, 0, 0, 0, 0, 0, 0, 0, 0, 0].map(hex).join(" ")}`,
@@ -267,6 +268,75 @@ describe("the process builder starts a program", () => {
     expect(ex("start")).toBe(STEP.Done);
     expect(ex("untypedBits")).toBe(18);
     expect(calls.map((c) => c.text)).toEqual(expectedCalls({ untypedBits: 18, share: 12 }));
+  });
+});
+
+describe("the process builder adds capabilities the caller lists, and lends the image's frames", () => {
+  /** ProcessCap entries (slot, rights, badge) in the test's memory. */
+  function capList(entries: [number, number, number][]): number {
+    const at = k.alloc(12 * Math.max(1, entries.length), 4);
+    entries.forEach(([slot, rights, badge], i) => {
+      k.view.setUint32(at + 12 * i, slot, true);
+      k.view.setUint32(at + 12 * i + 4, rights, true);
+      k.view.setUint32(at + 12 * i + 8, badge, true);
+    });
+    return at;
+  }
+  const IMAGE_FRAMES = 300; // the caller's slots of the frames that hold the file
+  const pages = () => Math.ceil(image.bytes.length / 4096);
+  const cnodeCopy = (to: number, from: number, rights: number) => `CNodeCopy ${S.cnode} ${[to, 12, from, 32, rights].map(hex).join(" ")} caps ${ROOT_CNODE}`;
+  const cnodeMint = (to: number, from: number, rights: number, badge: number) => `CNodeMint ${S.cnode} ${[to, 12, from, 32, rights, badge].map(hex).join(" ")} caps ${ROOT_CNODE}`;
+
+  it("copies (badge 0) or mints each extra capability to slots 17.. in order, then Read-only copies of every image frame, before IOPortControl; the fault endpoint goes to Configure", () => {
+    configure({ flags: GRANT_IO_PORT_CONTROL, device: 77 });
+    k.exports.configureExtras(record, capList([[40, RW, 0], [41, ALL, 0x55], [42, R, 0]]), 3, IMAGE_FRAMES, 17);
+    expect(pages()).toBeGreaterThan(1);
+    expect(ex("start")).toBe(STEP.Done);
+    const extras = [
+      cnodeCopy(17, 40, RW), cnodeMint(18, 41, ALL, 0x55), cnodeCopy(19, 42, R),
+      ...Array.from({ length: pages() }, (_, i) => cnodeCopy(20 + i, IMAGE_FRAMES + i, R)),
+    ];
+    expect(calls.map((c) => c.text)).toEqual(expectedCalls({ untypedBits: 17, device: 77, ioPorts: true, extras, faultEp: 17 }));
+    // Nothing of them needs a caller slot.
+    expect(ex("slotsUsed")).toBe(20);
+  });
+
+  it("tells the process where they are: EXTRA_CAPS/COUNT, IMAGE_FRAMES/PAGES/BYTES, and the empty slots after them", () => {
+    configure();
+    k.exports.configureExtras(record, capList([[40, RW, 0], [41, ALL, 7]]), 2, IMAGE_FRAMES, 0);
+    expect(ex("start")).toBe(STEP.Done);
+    const w = (off: number) => k.view.getUint32(infoAt + off, true);
+    expect(w(0x11c)).toBe(17 + 2 + pages()); // EMPTY_START
+    expect(w(0x120)).toBe(4096);
+    expect([w(0x138), w(0x13c)]).toEqual([17, 2]);
+    expect([w(0x140), w(0x144), w(0x148)]).toEqual([19, pages(), image.bytes.length]);
+  });
+
+  it("with neither, the page says none and the empty slots start at 17", () => {
+    configure();
+    expect(ex("start")).toBe(STEP.Done);
+    const w = (off: number) => k.view.getUint32(infoAt + off, true);
+    expect([w(0x11c), w(0x138), w(0x13c), w(0x140), w(0x144), w(0x148)]).toEqual([17, 0, 0, 0, 0, 0]);
+    expect(calls.filter((c) => c.text.startsWith(`CNodeCopy ${S.cnode} 0x11 `))).toEqual([]);
+  });
+
+  it("a failed extra copy is FillCSpace at its slot, and everything is taken back", () => {
+    configure();
+    k.exports.configureExtras(record, capList([[40, RW, 0], [41, ALL, 9]]), 2, 0, 0);
+    failOn = { prefix: cnodeMint(18, 41, ALL, 9), error: FailedLookup };
+    expect(ex("start")).toBe(STEP.FillCSpace);
+    expect([ex("error"), ex("errorDetail")]).toEqual([FailedLookup, 18]);
+    const texts = calls.map((c) => c.text);
+    expect(texts.slice(texts.indexOf(cnodeMint(18, 41, ALL, 9)) + 1)).toEqual(teardown);
+    expect(ex("slotsUsed")).toBe(0);
+  });
+
+  it("more than 64 extra capabilities: Plan with the count, and no invocation", () => {
+    configure();
+    k.exports.configureExtras(record, capList([]), 65, 0, 0);
+    expect(ex("start")).toBe(STEP.Plan);
+    expect(ex("errorDetail")).toBe(65);
+    expect(calls).toHaveLength(0);
   });
 });
 

@@ -39,6 +39,15 @@ export function configure(
   r.deviceUntyped = deviceUntyped;
 }
 
+/** The extra capabilities (`count` ProcessCap entries at `caps`), the lent image frames and the fault endpoint. */
+export function configureExtras(p: usize, caps: usize, count: u32, imageFrames: u32, faultEndpoint: u32): void {
+  const r = changetype<Process>(p);
+  r.extraCaps = caps;
+  r.extraCapCount = count;
+  r.imageFrames = imageFrames;
+  r.faultEndpoint = faultEndpoint;
+}
+
 export function start(p: usize): u32 { return <u32>processStart(changetype<Process>(p)); }
 export function destroy(p: usize): u32 { return <u32>processDestroy(changetype<Process>(p)); }
 export function slotsNeeded(p: usize): u32 { return processSlotsNeeded(changetype<Process>(p)); }

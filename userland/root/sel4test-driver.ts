@@ -5,7 +5,9 @@
 // process builder (its own CSpace, VSpace and a 16 MiB untyped share, with
 // copies of ASIDControl, the ASID pool, Domain and one device untyped, and
 // the root task's IOPortControl lent: moved in and back, since seL4 does
-// not let it be copied), as
+// not let it be copied, and read-only copies of the test module's own
+// frames, from which a test starts helper processes running the same
+// program: userland/sel4test/interas.ts), as
 // sel4test's driver does: "sel4test count" first, then "sel4test run <i>"
 // for each test. The test prints its own verdict line; the driver reads the
 // verdict from the process information page (STATUS), destroys the process
@@ -28,7 +30,7 @@ import {
 } from "../../libs/user/process";
 import {
   bootModuleCount, bootModuleCmdline, bootModuleCmdlineLength, bootInfoUntypedCount, bootInfoUntypedIsDevice,
-  bootInfoUntypedSizeBits, bootInfoUntypedStart, bootInfoUntypedPaddr,
+  bootInfoUntypedSizeBits, bootInfoUntypedStart, bootInfoUntypedPaddr, bootModuleFramesStart,
 } from "../../libs/user/bootinfo";
 import { HPET_PHYS } from "../../kernel/arch/x86/machine.gen";
 import { seL4_TCB_SetPriority } from "../../libs/user/invocations.gen";
@@ -133,6 +135,8 @@ function runOnce(bi: usize, m: u32, device: u32): u32 {
   p.flags = PROCESS_GRANT_ASID_CONTROL | PROCESS_GRANT_ASID_POOL | PROCESS_GRANT_DOMAIN | PROCESS_GRANT_IO_PORT_CONTROL |
     PROCESS_GRANT_IRQ_CONTROL;
   p.deviceUntyped = untyped;
+  // The program's own file, read-only: a test may start it again as a helper process (interas.ts).
+  p.imageFrames = bootModuleFramesStart(bi, m);
   if (untyped != 0) {
     p.devicePaddr = bootInfoUntypedPaddr(bi, device);
     p.deviceSizeBits = bootInfoUntypedSizeBits(bi, device);

@@ -9,7 +9,9 @@
 // STATUS_DETAIL), "sel4test run <i>" runs test i, which prints its verdict
 // and writes it to the process information page. With a last word
 // "hidden" both use the hidden list instead (./hidden.ts: tests of the
-// driver's failure path, never part of the suite).
+// driver's failure path, never part of the suite). "<name> helper <kind>
+// <seed> <flag>" is a helper process a test started from this program's
+// image (./interas.ts).
 // Must not: run more than one test per process.
 
 import { argIs, argNumber, hasArg, printLine } from "../../libs/user/sys";
@@ -26,6 +28,7 @@ import * as ioports from "./ioports";
 import * as timers from "./timers";
 import * as drivers from "./drivers";
 import * as timed from "./timed";
+import * as interas from "./interas";
 import { hiddenTest } from "./hidden";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
@@ -163,6 +166,14 @@ function test(i: i32, run: bool): string {
     case 124: if (run) timed.ringZeroRegression(); return "REGRESSIONS0003";
     case 125: if (run) timed.schedSuspendResume(); return "SCHED0000";
     case 126: if (run) timed.runThreadsInDomains(); return "DOMAINS0004";
+    case 127: if (run) interas.interAsSendRecv(); return "IPC1001";
+    case 128: if (run) interas.interAsCallReplyRecv(); return "IPC1002";
+    case 129: if (run) interas.interAsCallReplyThenRecv(); return "IPC1003";
+    case 130: if (run) interas.interAsNBSendRecv(); return "IPC1004";
+    case 131: if (run) interas.interAsReadFault(); return "PAGEFAULT1001";
+    case 132: if (run) interas.interAsWriteFault(); return "PAGEFAULT1002";
+    case 133: if (run) interas.interAsExecuteFault(); return "PAGEFAULT1003";
+    case 134: if (run) interas.interAsUnknownSyscall(); return "PAGEFAULT1004";
     default: return "";
   }
 }
@@ -184,6 +195,11 @@ export function threadMain(kind: i32, arg: u32): void {
 }
 
 export function main(): u32 {
+  if (argIs(1, "helper")) {
+    // A helper process a test started from this program's image (interas.ts); it never returns.
+    interas.helperProcessMain(<i32>argNumber(2, 0), argNumber(3, 0), argNumber(4, 0));
+    return 0;
+  }
   const hidden = hasArg("hidden");
   if (argIs(1, "count")) {
     store<u32>(USER_BOOTINFO + BOOTINFO_STATUS_DETAIL, <u32>testCount(hidden));
