@@ -72,7 +72,7 @@ import { make, mint, copy, R_ALL, R_READ, R_RW } from "./env";
 // @ts-ignore: decorator
 @inline const VIEWS: u32 = WINDOW + 0x80000;
 // @ts-ignore: decorator
-@inline const IMAGE_AT: u32 = WINDOW + 0x100000;
+@inline const IMAGE_AT: u32 = WINDOW + (1 << 20);
 /** At most 3 MiB of image in the window. */
 // @ts-ignore: decorator
 @inline const IMAGE_MAX_PAGES: u32 = 768;
