@@ -284,16 +284,25 @@ export function serservServerMain(): void {
 
 // ── The client ───────────────────────────────────────────────────────
 
-/** Calls the server with `label`, MR0 `mr0` and `caps` extra capabilities; the error, MR1 in *value. */
-function request(conn: usize, label: u32, mr0: u32, caps: u32, value: usize): u32 {
+/**
+ * Calls the server with `label`, MR0 `mr0` and `caps` extra capabilities;
+ * returns the error. The reply's value stays in MR1 of the caller's own
+ * IPC buffer (replyValue), so client threads never share a cell.
+ */
+function request(conn: usize, label: u32, mr0: u32, caps: u32): u32 {
   // A stopped server never answers: a Call would wait for good (clients share its address space, so they can tell).
   if (!running) return seL4_IllegalOperation;
   seL4_SetMR(0, mr0);
   seL4_SetMR(1, 0);
   const info = seL4_Call(load<u32>(conn, SERSERV_CONN_EP), seL4_MessageInfo_new(label, 0, caps, 1));
   if (seL4_MessageInfo_get_length(info) < 2) return seL4_IllegalOperation;
-  if (value != 0) store<u32>(value, seL4_GetMR(1));
   return seL4_GetMR(0);
+}
+
+/** The value of the reply request() just had. */
+// @ts-ignore: decorator
+@inline function replyValue(): u32 {
+  return seL4_GetMR(1);
 }
 
 /** Unmaps and deletes the connection's frame, and marks it not connected. */
@@ -326,14 +335,15 @@ export function serservConnect(ep: u32, untyped: u32, cnode: u32, vspace: u32, f
   store<u32>(conn, frameSlot, SERSERV_CONN_FRAME);
   store<u32>(conn, vaddr, SERSERV_CONN_VADDR);
   store<u32>(conn, 0, SERSERV_CONN_SIZE_FIELD);
-  const size = memory.data(4, 4);
   seL4_SetCap(0, frameSlot);
-  err = request(conn, SERSERV_CONNECT, 0, 1, size);
+  err = request(conn, SERSERV_CONNECT, 0, 1);
+  const size = replyValue();
+  if (err == seL4_NoError && (size == 0 || size > SERSERV_BUFFER_SIZE)) err = seL4_IllegalOperation;
   if (err != seL4_NoError) {
     dropConnection(cnode, conn);
     return err;
   }
-  store<u32>(conn, load<u32>(size), SERSERV_CONN_SIZE_FIELD);
+  store<u32>(conn, size, SERSERV_CONN_SIZE_FIELD);
   return seL4_NoError;
 }
 
@@ -353,16 +363,15 @@ export function serservWrite(conn: usize, bytes: usize, n: u32): i32 {
   if (!serservConnected(conn) || bytes == 0) return -<i32>seL4_InvalidArgument;
   const buf = <usize>load<u32>(conn, SERSERV_CONN_VADDR);
   const size = load<u32>(conn, SERSERV_CONN_SIZE_FIELD);
-  const printed = memory.data(4, 4);
   let done: u32 = 0;
   while (done < n) {
     const chunk = n - done < size ? n - done : size;
     memory.copy(buf, bytes + done, chunk);
-    store<u32>(printed, 0);
-    const err = request(conn, SERSERV_WRITE, chunk, 0, printed);
+    const err = request(conn, SERSERV_WRITE, chunk, 0);
     if (err != seL4_NoError) return -<i32>err;
-    done += load<u32>(printed);
-    if (load<u32>(printed) != chunk) break;
+    const printed = replyValue();
+    done += printed;
+    if (printed != chunk) break;
   }
   return <i32>done;
 }
@@ -378,17 +387,16 @@ export function serservPrintf(conn: usize, s: string | null): i32 {
   const str = <string>s;
   const buf = <usize>load<u32>(conn, SERSERV_CONN_VADDR);
   const size = load<u32>(conn, SERSERV_CONN_SIZE_FIELD);
-  const printed = memory.data(4, 4);
   let done: u32 = 0;
   const n = <u32>str.length;
   while (done < n) {
     const chunk = n - done < size ? n - done : size;
     for (let i: u32 = 0; i < chunk; i++) store<u8>(buf + i, <u8>str.charCodeAt(<i32>(done + i)));
-    store<u32>(printed, 0);
-    const err = request(conn, SERSERV_WRITE, chunk, 0, printed);
+    const err = request(conn, SERSERV_WRITE, chunk, 0);
     if (err != seL4_NoError) return -<i32>err;
-    done += load<u32>(printed);
-    if (load<u32>(printed) != chunk) break;
+    const printed = replyValue();
+    done += printed;
+    if (printed != chunk) break;
   }
   return <i32>done;
 }
@@ -400,7 +408,7 @@ export function serservPrintf(conn: usize, s: string | null): i32 {
  */
 export function serservDisconnect(cnode: u32, conn: usize): u32 {
   if (!serservConnected(conn) || cnode == 0) return seL4_InvalidArgument;
-  const err = request(conn, SERSERV_DISCONNECT, 0, 0, 0);
+  const err = request(conn, SERSERV_DISCONNECT, 0, 0);
   dropConnection(cnode, conn);
   return err;
 }
@@ -411,7 +419,7 @@ export function serservDisconnect(cnode: u32, conn: usize): u32 {
  */
 export function serservKill(cnode: u32, conn: usize): u32 {
   if (!serservConnected(conn) || cnode == 0) return seL4_InvalidArgument;
-  const err = request(conn, SERSERV_KILL, 0, 0, 0);
+  const err = request(conn, SERSERV_KILL, 0, 0);
   dropConnection(cnode, conn);
   return err;
 }

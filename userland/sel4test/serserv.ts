@@ -17,7 +17,7 @@ import {
   seL4_NoError, seL4_InvalidArgument, seL4_InvalidCapability, seL4_IllegalOperation, seL4_RangeError, OBJ_NOTIFICATION, OBJ_ENDPOINT,
   OBJ_X86_PAGE_TABLE, seL4_X86_Default_VMAttributes,
 } from "../../libs/abi/sel4.gen";
-import { PAGE_SIZE } from "../../kernel/arch/x86/machine.gen";
+import { PAGE_SIZE, LARGE_PAGE_SIZE } from "../../kernel/arch/x86/machine.gen";
 import { seL4_Signal, seL4_Wait, seL4_Call, seL4_SetMR, seL4_GetMR, seL4_SetCap, seL4_MessageInfo_new } from "../../libs/user/ipc";
 import { seL4_X86_PageTable_Map } from "../../libs/user/invocations.gen";
 import { MY_CNODE, MY_VSPACE, MY_TCB, check, checkEq, myPriority, myUntyped, freeSlot, freeSlots } from "../../libs/user/testing";
@@ -217,7 +217,7 @@ export function serservParentSpawn(): void {
   mintEp();
   checkEq(serservClientState(serservLastBadge()), CLIENT_MINTED, "the server knows the badge");
   checkEq(serservSpawn(myUntyped(), MY_CNODE, MY_VSPACE, serverThread(), MY_TCB, freeSlot(), freeSlot(), freeSlots(SERSERV_MAX_CLIENTS + 1),
-    SERVER_WINDOW + 0x400000 * 2, myPriority()), seL4_IllegalOperation, "one server per address space");
+    SERVER_WINDOW + LARGE_PAGE_SIZE * 2, myPriority()), seL4_IllegalOperation, "one server per address space");
 }
 
 /** SERSERV_PARENT_002: a parent thread connects through a minted endpoint. */

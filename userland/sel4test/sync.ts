@@ -49,6 +49,15 @@ let woken: u32 = 0;
 /** SYNC002-blocking: the order things happened in. */
 let passedWait: u32 = 0;
 
+/** What a consumer and a producer add to the buffer. */
+// @ts-ignore: decorator
+@inline const TAKE: i32 = ~0;
+// @ts-ignore: decorator
+@inline const GIVE: i32 = 1;
+/** A count no semaphore may start with. */
+// @ts-ignore: decorator
+@inline const NEGATIVE: i32 = ~0;
+
 /** The monitor's bound: producers wait while the buffer holds this many. */
 // @ts-ignore: decorator
 @inline const BOUND: i32 = 2;
@@ -70,10 +79,26 @@ let passedWait: u32 = 0;
 // @ts-ignore: decorator
 @inline const K_SEM_WAITER: i32 = 406;   // semWait, note it passed, semPost nothing, signal arg
 
+/**
+ * The lock of the record of who is inside (its own binary semaphore: two
+ * threads are inside at once in the control and under a semaphore of 2,
+ * and a timer tick may fall between a load and a store).
+ */
+let statsLock: u32 = 0;
+
 /** One thread in: counts it, keeps the most ever inside. */
 function enter(): void {
+  binSemWait(statsLock);
   inside++;
   if (inside > maxInside) maxInside = inside;
+  binSemPost(statsLock);
+}
+
+/** One thread out. */
+function leave(): void {
+  binSemWait(statsLock);
+  inside--;
+  binSemPost(statsLock);
 }
 
 /** sync.c's critical section: read, Yield, write back plus `delta`. */
@@ -87,10 +112,10 @@ function consume(): void {
   binSemWait(lock);
   while (shared == 0) cvWait(lock, consumerCv);
   enter();
-  readYieldWrite(-1);
+  readYieldWrite(TAKE);
   if (shared < 0) outOfBounds++;
   consumed++;
-  inside--;
+  leave();
   cvSignal(producerCv);
   binSemPost(lock);
 }
@@ -99,10 +124,10 @@ function produce(): void {
   binSemWait(lock);
   while (shared >= BOUND) cvWait(lock, producerCv);
   enter();
-  readYieldWrite(1);
+  readYieldWrite(GIVE);
   if (shared > BOUND) outOfBounds++;
   produced++;
-  inside--;
+  leave();
   cvSignal(consumerCv);
   binSemPost(lock);
 }
@@ -115,7 +140,7 @@ export function syncHelperMain(kind: i32, arg: u32): bool {
         binSemWait(bin);
         enter();
         readYieldWrite(1);
-        inside--;
+        leave();
         binSemPost(bin);
       }
       break;
@@ -123,7 +148,7 @@ export function syncHelperMain(kind: i32, arg: u32): bool {
       for (let r: u32 = 0; r < rounds; r++) {
         enter();
         readYieldWrite(1);
-        inside--;
+        leave();
       }
       break;
     case K_SEM:
@@ -131,7 +156,7 @@ export function syncHelperMain(kind: i32, arg: u32): bool {
         semWait(sem);
         enter();
         readYieldWrite(1);
-        inside--;
+        leave();
         semPost(sem);
       }
       break;
@@ -163,6 +188,8 @@ export function syncHelperMain(kind: i32, arg: u32): bool {
 /** The done notification; resets what the helpers record. */
 function setUp(r: u32, y: u32): void {
   done = make(OBJ_NOTIFICATION, 0);
+  statsLock = make(OBJ_NOTIFICATION, 0);
+  binSemInit(statsLock, 1);
   shared = 0;
   inside = 0;
   maxInside = 0;
@@ -234,7 +261,7 @@ export function syncBinSem(): void {
 export function syncSem(): void {
   const prio = myPriority();
   setUp(4, 1);
-  checkEq(semInit(sem, make(OBJ_ENDPOINT, 0), make(OBJ_NOTIFICATION, 0), -1), seL4_InvalidArgument, "a negative count");
+  checkEq(semInit(sem, make(OBJ_ENDPOINT, 0), make(OBJ_NOTIFICATION, 0), NEGATIVE), seL4_InvalidArgument, "a negative count");
   checkEq(semInit(sem, make(OBJ_ENDPOINT, 0), make(OBJ_NOTIFICATION, 0), 1), seL4_NoError, "a semaphore of 1");
   for (let i: u32 = 0; i < 4; i++) start(K_SEM, i, prio);
   waitFor(0xF);
