@@ -29,6 +29,8 @@ import * as timers from "./timers";
 import * as drivers from "./drivers";
 import * as timed from "./timed";
 import * as interas from "./interas";
+import * as sync from "./sync";
+import * as serserv from "./serserv";
 import { hiddenTest } from "./hidden";
 
 export { abort, wasmTrap } from "../../libs/user/runtime";
@@ -174,6 +176,30 @@ function test(i: i32, run: bool): string {
     case 132: if (run) interas.interAsWriteFault(); return "PAGEFAULT1002";
     case 133: if (run) interas.interAsExecuteFault(); return "PAGEFAULT1003";
     case 134: if (run) interas.interAsUnknownSyscall(); return "PAGEFAULT1004";
+    case 135: if (run) sync.syncBinSem(); return "SYNC001";
+    case 136: if (run) sync.syncSem(); return "SYNC002";
+    case 137: if (run) sync.syncSemCount(); return "SYNC002-count";
+    case 138: if (run) sync.syncSemBlocking(); return "SYNC002-blocking";
+    case 139: if (run) sync.syncMonitor(); return "SYNC003";
+    case 140: if (run) sync.syncBroadcast(); return "SYNC004";
+    case 141: if (run) sync.syncSignalOne(); return "SYNC004-signal";
+    case 142: if (run) serserv.serservParentSpawn(); return "SERSERV_PARENT_001";
+    case 143: if (run) serserv.serservParentConnect(); return "SERSERV_PARENT_002";
+    case 144: if (run) serserv.serservParentPrintf(); return "SERSERV_PARENT_003";
+    case 145: if (run) serserv.serservParentWrite(); return "SERSERV_PARENT_004";
+    case 146: if (run) serserv.serservParentReconnect(); return "SERSERV_PARENT_005";
+    case 147: if (run) serserv.serservParentKill(); return "SERSERV_PARENT_006";
+    case 148: if (run) serserv.serservSpawnInputs(); return "SERSERV_PARENT_007";
+    case 149: if (run) serserv.serservConnectInputs(); return "SERSERV_PARENT_008";
+    case 150: if (run) serserv.serservConnectServerChecks(); return "SERSERV_PARENT_008-server";
+    case 151: if (run) serserv.serservPrintfInputs(); return "SERSERV_PARENT_009";
+    case 152: if (run) serserv.serservWriteServerChecks(); return "SERSERV_PARENT_009-server";
+    case 153: if (run) serserv.serservWriteInputs(); return "SERSERV_PARENT_010";
+    case 154: if (run) serserv.serservClientConnect(); return "SERSERV_CLIENT_001";
+    case 155: if (run) serserv.serservClientPrintf(); return "SERSERV_CLIENT_002";
+    case 156: if (run) serserv.serservClientWrite(); return "SERSERV_CLIENT_003";
+    case 157: if (run) serserv.serservClientReconnect(); return "SERSERV_CLIENT_004";
+    case 158: if (run) serserv.serservClientKill(); return "SERSERV_CLIENT_005";
     default: return "";
   }
 }
@@ -191,7 +217,10 @@ function testCount(hidden: bool): i32 {
 
 /** Where the threads a test starts in its own address space begin (libs/user/thread.ts, env.ts spawn). */
 export function threadMain(kind: i32, arg: u32): void {
-  if (!faults.faultHelperMain(kind, arg) && !ioports.ioportsHelperMain(kind, arg) && !timers.timerHelperMain(kind, arg) && !timed.timedHelperMain(kind, arg)) ipc.helperMain(kind, arg);
+  if (faults.faultHelperMain(kind, arg) || ioports.ioportsHelperMain(kind, arg) || timers.timerHelperMain(kind, arg)
+      || timed.timedHelperMain(kind, arg)) return;
+  if (sync.syncHelperMain(kind, arg) || serserv.serservHelperMain(kind, arg)) return;
+  ipc.helperMain(kind, arg);
 }
 
 export function main(): u32 {
