@@ -290,8 +290,9 @@ export function serservServerMain(): void {
  * IPC buffer (replyValue), so client threads never share a cell.
  */
 function request(conn: usize, label: u32, mr0: u32, caps: u32): u32 {
-  // A stopped server never answers: a Call would wait for good (clients share its address space, so they can tell).
-  if (!running) return seL4_IllegalOperation;
+  // A stopped server never answers: a Call would wait for good. A client in the server's address space can
+  // tell; one in another (SERSERV_CLI_PROC) cannot see the server's state, and calls.
+  if (spawned && !running) return seL4_IllegalOperation;
   seL4_SetMR(0, mr0);
   seL4_SetMR(1, 0);
   const info = seL4_Call(load<u32>(conn, SERSERV_CONN_EP), seL4_MessageInfo_new(label, 0, caps, 1));

@@ -2,7 +2,7 @@
 //
 // Owns: running userland/sel4test (the boot module whose string starts with
 // "sel4test") once per test, each time in a fresh process made by the
-// process builder (its own CSpace, VSpace and a 16 MiB untyped share, with
+// process builder (its own CSpace, VSpace and a 32 MiB untyped share, with
 // copies of ASIDControl, the ASID pool, Domain and one device untyped, and
 // the root task's IOPortControl lent: moved in and back, since seL4 does
 // not let it be copied, and read-only copies of the test module's own
@@ -40,9 +40,9 @@ import { seL4_CapInitThreadTCB, seL4_NoError } from "../../libs/abi/sel4.gen";
 import { PROCESS_STATUS_RUNNING, PROCESS_STATUS_PASSED } from "../../libs/abi/layout.gen";
 import { programsInit, startFromModule, programRecord, infoPageFor } from "./programs";
 
-/** Each test's untyped share: 16 MiB (RETYPE0000 makes an 8 MiB untyped, VSPACE0005 1024 page directories). */
+/** Each test's untyped share: 32 MiB (RETYPE0000 makes an 8 MiB untyped, VSPACE0005 1024 page directories, IPC1001 twenty helper processes of 1 MiB). */
 // @ts-ignore: decorator
-@inline const TEST_SHARE_BITS: u32 = 24;
+@inline const TEST_SHARE_BITS: u32 = 25;
 /** Tests run just below the root task's own priority, so their priority tests have room below. */
 // @ts-ignore: decorator
 @inline const TEST_PRIORITY: u32 = 254;

@@ -53,6 +53,7 @@ import {
 import { syscall, sysRegs, REG_EBX } from "../../libs/user/syscall";
 import { MY_CNODE, MY_VSPACE, MY_TCB, myUntyped, freeSlot, freeSlots, check, checkEq, passing, myPriority } from "../../libs/user/testing";
 import { make, mint, copy, R_ALL, R_READ, R_RW } from "./env";
+import { print, printDec, printLine } from "../../libs/user/sys";
 
 // @ts-ignore: decorator
 @external("x86", "callAddress") declare function callAddress(a: u32): void;
@@ -81,12 +82,15 @@ import { make, mint, copy, R_ALL, R_READ, R_RW } from "./env";
 @inline const HELPERS: u32 = 2;
 /** Caller slots each helper's record may use (the builder needs about 110 for this program). */
 // @ts-ignore: decorator
-@inline const HELPER_SLOTS: u32 = 200;
+@inline const HELPER_SLOTS: u32 = 400;
 /** The extra capabilities' slots in a helper's CSpace. */
 // @ts-ignore: decorator
-@inline const EXTRA_EP: u32 = PROCESS_SLOT_FIRST_FREE;
+@inline export const EXTRA_EP: u32 = PROCESS_SLOT_FIRST_FREE;
 // @ts-ignore: decorator
-@inline const EXTRA_DONE: u32 = PROCESS_SLOT_FIRST_FREE + 1;
+@inline export const EXTRA_DONE: u32 = PROCESS_SLOT_FIRST_FREE + 1;
+/** A second endpoint, for the helpers that get one (startHelper's `ep2`). */
+// @ts-ignore: decorator
+@inline export const EXTRA_EP2: u32 = PROCESS_SLOT_FIRST_FREE + 2;
 /**
  * A 4 MiB region a helper has no page table for: its faults land here.
  * The handler maps a page table and a frame there to let it run on.
@@ -137,14 +141,14 @@ import { make, mint, copy, R_ALL, R_READ, R_RW } from "./env";
 // ── Helper processes (the test's side) ───────────────────────────────
 
 const records = memory.data(<i32>(PROCESS_RECORD_SIZE * HELPERS), 8);
-const capList = memory.data(<i32>(PROCESS_CAP_SIZE * 2), 4);
+const capList = memory.data(<i32>(PROCESS_CAP_SIZE * 3), 4);
 const cmdline = memory.data(96);
 let cmdlineLength: u32 = 0;
 let ready = false;
 let helperSlots: u32 = 0;
 let imageBytes: u32 = 0;
 
-function record(h: u32): Process {
+export function record(h: u32): Process {
   return changetype<Process>(records + <usize>h * PROCESS_RECORD_SIZE);
 }
 
@@ -188,11 +192,14 @@ function helpersInit(): void {
 
 /**
  * Starts helper process `h` ("<name> helper <kind> <seed> <flag>") at
- * `prio`, with `ep` (minted with `epBadge` when not 0) at EXTRA_EP and
- * `done` badged 1 << h at EXTRA_DONE; its fault endpoint is EXTRA_EP when
- * `faultHandled`. Checked.
+ * `prio`, with `ep` (minted with `epBadge` when not 0, else copied with
+ * its badge) at EXTRA_EP, `done` badged 1 << h at EXTRA_DONE, and `ep2`
+ * (copied) at EXTRA_EP2 when not 0, and an untyped share of 2^shareBits
+ * bytes when not 0; its fault endpoint is EXTRA_EP when `faultHandled`.
+ * Checked.
  */
-function startHelper(h: u32, name: string, kind: i32, seed: u32, flag: u32, prio: u32, ep: u32, epBadge: u32, done: u32, faultHandled: bool): Process {
+export function startHelper(h: u32, name: string, kind: i32, seed: u32, flag: u32, prio: u32, ep: u32, epBadge: u32, done: u32, faultHandled: bool,
+  ep2: u32 = 0, shareBits: u32 = 0): Process {
   helpersInit();
   cmdlineLength = 0;
   append(name);
@@ -208,6 +215,10 @@ function startHelper(h: u32, name: string, kind: i32, seed: u32, flag: u32, prio
   second.slot = done;
   second.rights = R_ALL;
   second.badge = <u32>1 << h;
+  const third = changetype<ProcessCap>(capList + 2 * PROCESS_CAP_SIZE);
+  third.slot = ep2;
+  third.rights = R_ALL;
+  third.badge = 0;
   const p = record(h);
   processInit(p);
   p.image = IMAGE_AT;
@@ -223,22 +234,31 @@ function startHelper(h: u32, name: string, kind: i32, seed: u32, flag: u32, prio
   p.cmdline = cmdline;
   p.cmdlineLength = cmdlineLength;
   p.threadId = h;
+  p.shareBits = shareBits;
   p.extraCaps = capList;
-  p.extraCapCount = 2;
+  p.extraCapCount = ep2 != 0 ? 3 : 2;
   p.faultEndpoint = faultHandled ? EXTRA_EP : 0;
-  checkEq(<u32>processStart(p), <u32>ProcessStep.Done, "start a helper process from the lent image");
+  if (!checkEq(<u32>processStart(p), <u32>ProcessStep.Done, "start a helper process from the lent image")) {
+    print("interas: the builder failed at step ");
+    printDec(<u32>p.errorStep);
+    print(", error ");
+    printDec(p.error);
+    print(", detail ");
+    printDec(p.errorDetail);
+    printLine("");
+  }
   return p;
 }
 
 /** Destroys helper `h` (checked): one Revoke of its untyped takes everything. */
-function destroyHelper(h: u32): void {
+export function destroyHelper(h: u32): void {
   checkEq(<u32>processDestroy(record(h)), <u32>ProcessStep.Done, "destroy the helper process");
 }
 
 const badgeCell = memory.data(4, 4);
 
 /** Waits on `done` until every helper in `mask` has signalled. */
-function waitHelpers(done: u32, mask: u32): void {
+export function waitHelpers(done: u32, mask: u32): void {
   let got: u32 = 0;
   while ((got & mask) != mask) {
     seL4_Wait(done, badgeCell);
@@ -599,6 +619,11 @@ export function helperProcessMain(kind: i32, seed: u32, flag: u32): void {
       checkEq(wrongWords, 0, "every message as the seed says");
       check(kind >= AS_SEND && kind <= AS_NBRECV, "a known helper kind");
   }
+  helperReport(detail);
+}
+
+/** A helper process's last act: its verdict and `detail` in its information page, EXTRA_DONE signalled, itself suspended. */
+export function helperReport(detail: u32): void {
   store<u32>(USER_BOOTINFO + BOOTINFO_STATUS_DETAIL, detail);
   store<u32>(USER_BOOTINFO + BOOTINFO_STATUS, passing() ? PROCESS_STATUS_PASSED : PROCESS_STATUS_FAILED);
   seL4_Signal(EXTRA_DONE);

@@ -200,6 +200,11 @@ function test(i: i32, run: bool): string {
     case 156: if (run) serserv.serservClientWrite(); return "SERSERV_CLIENT_003";
     case 157: if (run) serserv.serservClientReconnect(); return "SERSERV_CLIENT_004";
     case 158: if (run) serserv.serservClientKill(); return "SERSERV_CLIENT_005";
+    case 159: if (run) serserv.serservProcConnect(); return "SERSERV_CLI_PROC_001";
+    case 160: if (run) serserv.serservProcPrintf(); return "SERSERV_CLI_PROC_002";
+    case 161: if (run) serserv.serservProcWrite(); return "SERSERV_CLI_PROC_003";
+    case 162: if (run) serserv.serservProcReconnect(); return "SERSERV_CLI_PROC_004";
+    case 163: if (run) serserv.serservProcKill(); return "SERSERV_CLI_PROC_005";
     default: return "";
   }
 }
@@ -225,8 +230,10 @@ export function threadMain(kind: i32, arg: u32): void {
 
 export function main(): u32 {
   if (argIs(1, "helper")) {
-    // A helper process a test started from this program's image (interas.ts); it never returns.
-    interas.helperProcessMain(<i32>argNumber(2, 0), argNumber(3, 0), argNumber(4, 0));
+    // A helper process a test started from this program's image (interas.ts; serserv.ts's client processes); it never returns.
+    const kind = <i32>argNumber(2, 0);
+    if (kind == serserv.K_PROC_CLIENT) serserv.serservClientProcessMain(argNumber(4, 0));
+    else interas.helperProcessMain(kind, argNumber(3, 0), argNumber(4, 0));
     return 0;
   }
   const hidden = hasArg("hidden");

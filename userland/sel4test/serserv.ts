@@ -28,6 +28,9 @@ import {
   CLIENT_MINTED, CLIENT_CONNECTED, CLIENT_CLOSED,
 } from "../../libs/user/serserv";
 import { make, mint, del, spawn, R_ALL } from "./env";
+import { startHelper, destroyHelper, waitHelpers, record, helperReport, EXTRA_EP, EXTRA_EP2 } from "./interas";
+import { processStatus, processStatusDetail } from "../../libs/user/process";
+import { PROCESS_STATUS_PASSED } from "../../libs/abi/layout.gen";
 
 /** Where the server maps its clients' frames, and where the clients map theirs (each under its own page table). */
 // @ts-ignore: decorator
@@ -166,9 +169,14 @@ function serverThread(): u32 {
   return serverTcb;
 }
 
+/** The test string's bytes, for write. */
+function fillTestBytes(): void {
+  for (let i = 0; i < TEST_STR.length; i++) store<u8>(testBytes + i, <u8>TEST_STR.charCodeAt(i));
+}
+
 /** Spawns the server at the test's priority (sel4test: seL4_MaxPrio - 1, the highest a test may give); returns the error. */
 function spawnServer(): u32 {
-  for (let i = 0; i < TEST_STR.length; i++) store<u8>(testBytes + i, <u8>TEST_STR.charCodeAt(i));
+  fillTestBytes();
   const tcb = serverThread();
   serverEp = freeSlot();
   return serservSpawn(myUntyped(), MY_CNODE, MY_VSPACE, tcb, MY_TCB, serverEp, freeSlot(), freeSlots(SERSERV_MAX_CLIENTS + 1),
@@ -501,6 +509,125 @@ export function serservClientKill(): void {
   const conn = memory.data(<i32>SERSERV_CONN_SIZE, 4);
   const first = clientsRun(MODE_DISCONNECT);
   for (let i: u32 = 0; i < N_CLIENTS; i++) checkEq(serservClientState(first + i), CLIENT_CLOSED, "each client disconnected");
+  checkEq(connect(mintEp(), conn), seL4_NoError, "the parent connects");
+  checkEq(serservKill(MY_CNODE, conn), seL4_NoError, "and kills the server");
+  seL4_Wait(stopped, 0);
+  check(!serservRunning(), "the server's thread has ended");
+}
+
+// ── From clients in other address spaces (serial_server.c's CLI_PROC) ─
+
+/** The helper-process kind of a client process (interas.ts starts it; main.ts routes it here). */
+// @ts-ignore: decorator
+@inline export const K_PROC_CLIENT: i32 = 520;
+/** A client process's untyped share: 64 KiB, for its frames and its window's page table. */
+// @ts-ignore: decorator
+@inline const PROC_CLIENT_SHARE_BITS: u32 = 16;
+/** Client processes per test (interas.ts runs two helper processes at once). */
+// @ts-ignore: decorator
+@inline const PROC_CLIENTS: u32 = 2;
+
+/**
+ * A client process's body ("serserv-client helper 520 0 <mode>"): its
+ * own CSpace and VSpace hold only the badged endpoints the test gave it
+ * (EXTRA_EP, and EXTRA_EP2 for a reconnect), so the frame it shares with
+ * the server is one it makes from its own untyped and maps in its own
+ * VSpace, and sends with the connect. It runs serial_server.c's client
+ * routine `mode` and reports its result (0: success) as its detail.
+ */
+export function serservClientProcessMain(mode: u32): void {
+  fillTestBytes();
+  clientMode = mode;
+  const r = crec(0);
+  store<u32>(r, EXTRA_EP, C_EP);
+  store<u32>(r, EXTRA_EP2, C_EP2);
+  store<u32>(r, freeSlot(), C_FRAME);
+  store<u32>(r, freeSlot(), C_FRAME2);
+  store<u32>(r, clientPage(), C_VADDR);
+  const result = clientRun(r);
+  checkEq(result, 0, "the client's routine succeeded");
+  helperReport(result);
+}
+
+/**
+ * serial_server.c's concurrency_test_common for processes: spawns the
+ * server in the test's address space, mints each client process its
+ * endpoint (and a second for `mode` RECONNECT, minted after all the
+ * first ones, as clientsRun does), starts the processes below the server
+ * from the test's own image, waits for both and checks that each passed
+ * with result 0. Returns the first client's badge; the processes are left
+ * for the caller's checks (destroyClients).
+ */
+function processClientsRun(mode: u32): u32 {
+  checkEq(spawnServer(), seL4_NoError, "spawn the server");
+  const doneN = make(OBJ_NOTIFICATION, 0);
+  const eps = memory.data(<i32>PROC_CLIENTS * 8, 4);
+  let first: u32 = 0;
+  for (let i: u32 = 0; i < PROC_CLIENTS; i++) {
+    store<u32>(eps + i * 8, mintEp());
+    if (i == 0) first = serservLastBadge();
+  }
+  for (let i: u32 = 0; i < PROC_CLIENTS; i++) store<u32>(eps + i * 8 + 4, mode == MODE_RECONNECT ? mintEp() : 0);
+  for (let i: u32 = 0; i < PROC_CLIENTS; i++) {
+    startHelper(i, "serserv-client", K_PROC_CLIENT, 0, mode, myPriority() - 1, load<u32>(eps + i * 8), 0, doneN, false, load<u32>(eps + i * 8 + 4),
+      PROC_CLIENT_SHARE_BITS);
+  }
+  waitHelpers(doneN, (<u32>1 << PROC_CLIENTS) - 1);
+  for (let i: u32 = 0; i < PROC_CLIENTS; i++) {
+    checkEq(processStatus(record(i)), PROCESS_STATUS_PASSED, "a client process passed");
+    checkEq(processStatusDetail(record(i)), 0, "its routine succeeded");
+  }
+  return first;
+}
+
+function destroyClients(): void {
+  for (let i: u32 = 0; i < PROC_CLIENTS; i++) destroyHelper(i);
+}
+
+/** SERSERV_CLI_PROC_001: clients in other VSpaces and CSpaces connect. */
+export function serservProcConnect(): void {
+  const first = processClientsRun(MODE_CONNECT);
+  for (let i: u32 = 0; i < PROC_CLIENTS; i++) checkEq(serservClientState(first + i), CLIENT_CONNECTED, "the server has each client's frame mapped");
+  destroyClients();
+}
+
+/** SERSERV_CLI_PROC_002: clients in other address spaces printf. */
+export function serservProcPrintf(): void {
+  const first = processClientsRun(MODE_PRINTF);
+  for (let i: u32 = 0; i < PROC_CLIENTS; i++) checkPrinted(first + i, 1, "each client's string printed once, read from its frame");
+  destroyClients();
+}
+
+/** SERSERV_CLI_PROC_003: clients in other address spaces write. */
+export function serservProcWrite(): void {
+  const first = processClientsRun(MODE_WRITE);
+  for (let i: u32 = 0; i < PROC_CLIENTS; i++) checkPrinted(first + i, 1, "each client's bytes printed once, read from its frame");
+  destroyClients();
+}
+
+/** SERSERV_CLI_PROC_004: clients in other address spaces printf, write, reconnect (a second badge), printf and write again. */
+export function serservProcReconnect(): void {
+  const first = processClientsRun(MODE_RECONNECT);
+  for (let i: u32 = 0; i < PROC_CLIENTS; i++) {
+    checkEq(serservClientState(first + i), CLIENT_CLOSED, "each first connection closed");
+    checkPrinted(first + i, 2, "each first connection printed twice");
+    const second = first + PROC_CLIENTS + i;
+    checkEq(serservClientState(second), CLIENT_CONNECTED, "each second connection open");
+    checkPrinted(second, 2, "each second connection printed twice");
+  }
+  destroyClients();
+}
+
+/**
+ * SERSERV_CLI_PROC_005: clients in other address spaces connect and
+ * disconnect; their processes are destroyed; then the parent connects
+ * and kills the server, whose thread ends.
+ */
+export function serservProcKill(): void {
+  const conn = memory.data(<i32>SERSERV_CONN_SIZE, 4);
+  const first = processClientsRun(MODE_DISCONNECT);
+  for (let i: u32 = 0; i < PROC_CLIENTS; i++) checkEq(serservClientState(first + i), CLIENT_CLOSED, "each client disconnected");
+  destroyClients();
   checkEq(connect(mintEp(), conn), seL4_NoError, "the parent connects");
   checkEq(serservKill(MY_CNODE, conn), seL4_NoError, "and kills the server");
   seL4_Wait(stopped, 0);

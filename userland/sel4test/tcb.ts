@@ -350,7 +350,7 @@ export function cnodeDeleteRunningThread(): void {
   checkEq(counter(0), stopped, "and the old one stays gone");
 }
 
-/** The radix of the CNode CNODEOP0002-preempted deletes: 2^19 slots, 8 MiB of the test's 16 MiB share. */
+/** The radix of the CNode CNODEOP0002-preempted deletes: 2^19 slots, 8 MiB of the test's 32 MiB share. */
 // @ts-ignore: decorator
 @inline const HUGE_RADIX: u32 = 19;
 

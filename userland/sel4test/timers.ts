@@ -134,12 +134,20 @@ export function hpetStop(): void {
   setReg(GEN_CONF, 0);
 }
 
-/** Timer 0 fires once, `ms` milliseconds from now (32-bit mode, edge-triggered). */
+/**
+ * Timer 0 fires once, `ms` milliseconds from now (32-bit mode,
+ * edge-triggered). The comparator is written while timer 0's interrupt is
+ * off, and the interrupt enabled after: enabled first, it would meet the
+ * last comparator, already passed, and QEMU's HPET fires at once for a
+ * comparator behind the counter. That interrupt came early (seen on a
+ * loaded host, where QEMU ran its timer between the two writes).
+ */
 function armOneShot(ms: u32, fsb: bool): u32 {
   const now = counter();
   const when = now + ms * ticksPerMs();
-  setReg(T0_CONF, MODE32_CNF | INT_ENB_CNF | (fsb ? FSB_EN_CNF : 0));
+  setReg(T0_CONF, MODE32_CNF);
   setReg(T0_COMPARATOR, when);
+  setReg(T0_CONF, MODE32_CNF | INT_ENB_CNF | (fsb ? FSB_EN_CNF : 0));
   return when;
 }
 
@@ -157,6 +165,10 @@ let spinner2: u32 = 0;
 let watchdog: u32 = 0;
 let deadline: u32 = 0;
 let watchdogArmed = false;
+/** The spinners' total count when the watchdog was armed, and how far past it they must count before it fires (2^25: some 10^8 guest instructions). */
+let armedAt: u32 = 0;
+// @ts-ignore: decorator
+@inline const WATCHDOG_SPINS: u32 = 1 << 25;
 
 // @ts-ignore: decorator
 @inline export const H_SPIN: i32 = 350; // count in word arg of spins, forever, never yielding; keep the watchdog
@@ -208,13 +220,25 @@ export function spinCount(i: u32): u32 {
 /**
  * The spinners' watchdog step, for a thread that keeps the CPU by other
  * means (one that loops on Yield): signals the watchdog once the armed
- * deadline has passed.
+ * deadline has passed on the HPET's counter and the spinners have also
+ * counted WATCHDOG_SPINS since it was armed. The second condition is the
+ * guest's own progress: a loaded host can stop the guest for longer than
+ * the slack while the HPET, which follows the host's clock, runs on; the
+ * interrupt then is late on the counter but not lost, and comes as soon
+ * as the guest runs again. Guest instructions do not pass during a stall.
  */
 export function watchdogStep(): void {
-  if (watchdogArmed && <i32>(counter() - deadline) > 0) {
+  if (watchdogArmed && <i32>(counter() - deadline) > 0 && spun(0) + spun(1) - armedAt > WATCHDOG_SPINS) {
     watchdogArmed = false;
     seL4_Signal(watchdog);
   }
+}
+
+/** Arms the watchdog for an HPET count (both conditions of watchdogStep start now). */
+function armDeadline(when: u32): void {
+  deadline = when;
+  armedAt = spun(0) + spun(1);
+  watchdogArmed = true;
 }
 
 /** Have both spinners run? */
@@ -262,8 +286,7 @@ function takeInterrupts(handler: u32, ntfn: u32, n: u32, ms: u32, fsb: bool): u3
   for (let i: u32 = 0; i < n; i++) {
     const start = counter();
     const when = armOneShot(ms, fsb);
-    deadline = when + 200 * ticksPerMs();
-    watchdogArmed = true;
+    armDeadline(when + 200 * ticksPerMs());
     seL4_Wait(ntfn, badgeCell);
     watchdogArmed = false;
     const now = counter();
@@ -291,8 +314,7 @@ export function notificationWithWatchdog(): u32 {
  * disarmWatchdog (the HPET must be mapped: mapHpet).
  */
 export function armWatchdog(ms: u32): void {
-  deadline = counter() + ms * ticksPerMs();
-  watchdogArmed = true;
+  armDeadline(counter() + ms * ticksPerMs());
 }
 
 export function disarmWatchdog(): void {
@@ -442,16 +464,16 @@ export function timerTicksPerMs(): u32 {
  */
 export function timerArm(ticks: u32): void {
   let t = ticks;
-  let when = counter() + t;
-  setReg(T0_CONF, MODE32_CNF | INT_ENB_CNF | FSB_EN_CNF);
-  setReg(T0_COMPARATOR, when);
-  while (<i32>(counter() - when) >= 0) {
-    t <<= 1;
+  let when: u32 = 0;
+  setReg(T0_CONF, MODE32_CNF); // the interrupt off while the comparator moves (armOneShot)
+  while (true) {
     when = counter() + t;
     setReg(T0_COMPARATOR, when);
+    if (<i32>(counter() - when) < 0) break;
+    t <<= 1;
   }
-  deadline = when + TIMER_SLACK_MS * ticksPerMs();
-  watchdogArmed = true;
+  setReg(T0_CONF, MODE32_CNF | INT_ENB_CNF | FSB_EN_CNF);
+  armDeadline(when + TIMER_SLACK_MS * ticksPerMs());
 }
 
 /** Waits for the armed timer: true if its interrupt came (it is acknowledged), false if the watchdog ended the wait. */
