@@ -54,7 +54,7 @@ const CEILING: Record<string, number> = {
   "recv-cross-10": 646,
   "signal-wait-cross": 526,
   // ud2, the handler's seL4_ReplyRecv with FaultIP + 2, and the handler's own loop between.
-  "fault-roundtrip": 1513,
+  "fault-roundtrip": 1475,
 };
 
 /**

@@ -19,7 +19,8 @@
 //    A at 253 Signals; A's stamp before Signal to B's after Wait returns.
 //  - fault-roundtrip: A at 254 executes ud2; its fault handler B (at 253,
 //    as sel4bench's) receives the user exception and replies with FaultIP
-//    + 2 (seL4_ReplyRecv); A's stamps around the ud2 (one thread).
+//    + 2 (ReplyRecv, the message in registers); A's stamps around the ud2
+//    (one thread).
 // Every stamp is the benchStamped/benchUd2 intrinsic's cpuid; rdtsc
 // (build/intrinsics.ts); the overhead of each row is the Nop twin of the
 // same intrinsic on one thread, measured before the row. 16 warm-up
@@ -39,7 +40,7 @@ import {
   bootInfoUntypedStart, bootInfoUntypedCount, bootInfoUntypedSizeBits, bootInfoUntypedIsDevice,
   bootInfoUserImageFramesStart, bootInfoUserImageFramesEnd, bootModuleFramesStart, bootModuleFramesEnd, bootModuleBytes,
 } from "../../libs/user/bootinfo";
-import { seL4_SetMR, seL4_GetMR, seL4_MessageInfo_new, seL4_MessageInfo_get_label, seL4_MessageInfo_get_length, seL4_Recv, seL4_ReplyRecv, seL4_Send, seL4_Yield } from "../../libs/user/ipc";
+import { seL4_SetMR, seL4_GetMR, seL4_MessageInfo_new, seL4_MessageInfo_get_label, seL4_MessageInfo_get_length, seL4_Recv, seL4_Send, seL4_Yield } from "../../libs/user/ipc";
 import {
   seL4_Untyped_Retype, seL4_CNode_Copy, seL4_X86_PageTable_Map, seL4_X86_Page_Map, seL4_X86_ASIDPool_Assign,
   seL4_TCB_Suspend, seL4_TCB_SetSpace, seL4_TCB_SetPriority, seL4_TCB_WriteRegisters,
@@ -49,7 +50,7 @@ import { elfCheck, ElfError, elfSegmentCount, elfSegmentPageBase, elfSegmentPage
 import {
   SYS_CALL, SYS_REPLY_RECV, SYS_SEND, SYS_RECV, OBJ_ENDPOINT, OBJ_NOTIFICATION, OBJ_X86_PAGE_TABLE, OBJ_X86_PAGE_DIRECTORY,
   seL4_CapInitThreadCNode, seL4_CapInitThreadVSpace, seL4_CapInitThreadTCB, seL4_CapInitThreadASIDPool, seL4_WordBits,
-  seL4_NoError, seL4_X86_Default_VMAttributes, seL4_Fault_UserException, seL4_UserException_FaultIP,
+  seL4_NoError, seL4_X86_Default_VMAttributes, seL4_Fault_UserException,
   CAP_RIGHTS_CAP_ALLOW_READ_SHIFT, CAP_RIGHTS_CAP_ALLOW_WRITE_SHIFT,
   USER_CONTEXT_SIZE, USER_CONTEXT_EIP, USER_CONTEXT_ESP, USER_CONTEXT_EFLAGS, USER_CONTEXT_EBX, USER_CONTEXT_ESI,
   USER_CONTEXT_EDI, USER_CONTEXT_GS_BASE,
@@ -229,7 +230,7 @@ function mapThreadInSpace2(first: u32, index: u32): bool {
   return true;
 }
 
-/** Everything the rows need; false (with a line on the console) if any step failed. */
+/** Everything the rows need; false if any step failed. */
 function setUp(bi: usize, firstFree: u32, avoid: u32): bool {
   const n = bootInfoUntypedCount(bi);
   let best: u32 = 0;
@@ -375,13 +376,16 @@ function faulter(): void {
   seL4_Send(doneEp, seL4_MessageInfo_new(0, 0, 0, 0));
 }
 
+// The handler does nothing but reply: the fault message's MR0
+// (seL4_UserException_FaultIP) arrives in EDI, and the reply's MR0, the
+// new FaultIP past the 2-byte ud2, goes back in EDI.
 function handler(): void {
-  let info = seL4_Recv(faultEp, 0);
+  setBlock(blockB, SYS_RECV, faultEp, 0, 0, 0);
+  sysenter(blockB);
   for (let i = 0; i <= RUNS; i++) {
-    if (seL4_MessageInfo_get_label(info) != seL4_Fault_UserException) wrong = 1;
-    // Resume past the 2-byte ud2: the reply's MR0 is the new FaultIP.
-    seL4_SetMR(0, seL4_GetMR(<i32>seL4_UserException_FaultIP) + 2);
-    info = seL4_ReplyRecv(faultEp, seL4_MessageInfo_new(0, 0, 0, 1), 0);
+    if (seL4_MessageInfo_get_label(load<u32>(blockB, B_ESI)) != seL4_Fault_UserException) wrong = 1;
+    setBlock(blockB, SYS_REPLY_RECV, faultEp, seL4_MessageInfo_new(0, 0, 0, 1), load<u32>(blockB, B_EDI) + 2, 0);
+    sysenter(blockB);
   }
 }
 
