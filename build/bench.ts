@@ -2,10 +2,14 @@
 //
 // Owns: the benchmark run and its report. The kernel (command line
 // `bench`) measures an address-space switch; the user program
-// userland/bench measures the null system call. Both print
+// userland/bench measures the null system call, single invocations, and
+// the IPC rows (userland/bench/ipc.ts: one-way Call, ReplyRecv, Send and
+// Recv in one and in two address spaces with 0 and 10 words, Signal to
+// Wait, a fault's round trip). Both print
 // "bench: <name> <min> <median> <max>"; this file subtracts each
 // overhead from its raw numbers, prints a table next to seL4's numbers from
-// DESIGN.md, and writes out/bench/results.json.
+// DESIGN.md ("Anchors"; seL4's fast path marked, we have none), and writes
+// out/bench/results.json.
 // Unit: under TCG with -icount shift=0, rdtsc counts guest instructions
 // exactly; under KVM (a host with vmx/svm) it counts cycles.
 // Must not: time anything on the host; wall-clock time here is noise.
@@ -35,10 +39,26 @@ export interface BenchResult {
   /** raw - overhead, per statistic. */
   net: Stat;
   sel4?: number;
+  /** Set when seL4's number is its IPC fast path's (tsos has only the slow path). */
+  sel4FastPath?: boolean;
 }
 
-/** seL4's ia32 numbers from DESIGN.md ("Anchors"), re-measured on these machines on 2026-11-29. */
-const SEL4: Record<string, number> = { "null-syscall": 105 };
+/**
+ * seL4's ia32 numbers from DESIGN.md ("Anchors"), re-measured on these
+ * machines on 2026-11-29 (sel4bench, one-way; its slow-path rows are
+ * Send from priority 253 to 254 and the 10-word Call and ReplyRecv, all
+ * across address spaces; its 0-word Call and ReplyRecv take the fast path).
+ */
+const SEL4: Record<string, { n: number; fast?: boolean }> = {
+  "null-syscall": { n: 105 },
+  "call-same-0": { n: 226, fast: true },
+  "replyrecv-same-0": { n: 253, fast: true },
+  "call-cross-0": { n: 215, fast: true },
+  "replyrecv-cross-0": { n: 242, fast: true },
+  "send-cross-0": { n: 798 },
+  "call-cross-10": { n: 927 },
+  "replyrecv-cross-10": { n: 953 },
+};
 
 /** Parses the guest's "bench:" lines into results (raw minus overhead). */
 export function parseBench(serial: string, unit: BenchResult["unit"]): BenchResult[] {
@@ -58,7 +78,8 @@ export function parseBench(serial: string, unit: BenchResult["unit"]): BenchResu
       raw,
       overhead,
       net: { min: raw.min - overhead.min, median: raw.median - overhead.median, max: raw.max - overhead.max },
-      sel4: SEL4[name],
+      sel4: SEL4[name]?.n,
+      ...(SEL4[name]?.fast ? { sel4FastPath: true } : {}),
     });
   }
   return out;
@@ -142,11 +163,13 @@ export function printPaths(paths: PathResult[]): void {
 export function printBench(results: BenchResult[]): void {
   const unit = results[0]?.unit ?? "instructions";
   const header = ["benchmark", `min`, `median`, `max`, "overhead (median)", "seL4 ia32"];
-  const rows = results.map((x) => [x.name, String(x.net.min), String(x.net.median), String(x.net.max), String(x.overhead.median), x.sel4 === undefined ? "-" : String(x.sel4)]);
+  const seL4 = (x: BenchResult) => (x.sel4 === undefined ? "-" : `${x.sel4}${x.sel4FastPath ? " (fast path)" : ""}`);
+  const rows = results.map((x) => [x.name, String(x.net.min), String(x.net.median), String(x.net.max), String(x.overhead.median), seL4(x)]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
   const line = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ");
   console.log(`${unit} per operation (overhead subtracted):`);
   console.log(line(header));
   for (const r of rows) console.log(line(r));
+  if (results.some((x) => x.sel4FastPath)) console.log("(fast path): seL4's IPC fast path; tsos has only the slow path so far");
   console.log(`results: ${join("out", "bench", "results.json")}`);
 }

@@ -527,6 +527,14 @@ export class X86Mock {
       compilerBarrier: () => {},
       benchSysenter: () => 0n,
       benchSysenterNop: () => 0n,
+      benchStamped: () => {
+        throw new Error("X86Mock: sysenter is a user-mode instruction");
+      },
+      benchStampedNop: () => {},
+      benchUd2: () => {
+        throw new Error("X86Mock: ud2");
+      },
+      benchUd2Nop: () => 0n,
       ud2: () => {
         throw new Error("X86Mock: ud2");
       },

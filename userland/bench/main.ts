@@ -8,12 +8,16 @@
 // needed between two samples, such as deleting the endpoint just made, is
 // done outside the timed part). 16 warm-up runs, then SAMPLES of each;
 // prints min, median and max of both on the console as
-// "bench: <name> <min> <median> <max>" for build/bench.ts to read.
+// "bench: <name> <min> <median> <max>" for build/bench.ts to read
+// (report.ts). Then the IPC rows (ipc.ts), whose threads start at
+// threadMain here.
 // The benchmark runs as the root task (boot module 0): it takes an
 // untyped, slots and its own VSpace from BootInfo.
 // Under TCG with -icount shift=0 the numbers are guest instructions.
 
 import { print, printLine, printDec, nameThread, startRegister } from "../../libs/user/sys";
+import { WARMUP, SAMPLES, samples, report } from "./report";
+import { benchIpc, ipcThreadMain } from "./ipc";
 import { initFromBootInfo, bootInfoEmptyStart, bootInfoUntypedStart, bootInfoUntypedCount, bootInfoUntypedSizeBits, bootInfoUntypedIsDevice } from "../../libs/user/bootinfo";
 import { seL4_SetMR, seL4_SetCap, seL4_MessageInfo_new, seL4_MessageInfo_get_label } from "../../libs/user/ipc";
 import { seL4_Untyped_Retype, seL4_CNode_Delete, seL4_CNode_Copy, seL4_X86_PageTable_Map } from "../../libs/user/invocations.gen";
@@ -34,38 +38,6 @@ export { abort, wasmTrap } from "../../libs/user/runtime";
 @external("x86", "benchSysenter") declare function benchSysenter(block: usize): u64;
 // @ts-ignore: decorator
 @external("x86", "benchSysenterNop") declare function benchSysenterNop(block: usize): u64;
-
-// @ts-ignore: decorator
-@inline const WARMUP: i32 = 16;
-// @ts-ignore: decorator
-@inline const SAMPLES: i32 = 64;
-
-const samples = memory.data(SAMPLES * 4);
-
-function sortSamples(): void {
-  for (let i = 1; i < SAMPLES; i++) {
-    const v = load<u32>(samples + i * 4);
-    let j = i - 1;
-    while (j >= 0 && load<u32>(samples + j * 4) > v) {
-      store<u32>(samples + (j + 1) * 4, load<u32>(samples + j * 4));
-      j--;
-    }
-    store<u32>(samples + (j + 1) * 4, v);
-  }
-}
-
-function report(name: string): void {
-  sortSamples();
-  print("bench: ");
-  print(name);
-  print(" ");
-  printDec(load<u32>(samples));
-  print(" ");
-  printDec(load<u32>(samples + (SAMPLES / 2) * 4));
-  print(" ");
-  printDec(load<u32>(samples + (SAMPLES - 1) * 4));
-  printLine("");
-}
 
 /** The register block of one seL4_Call: eax, ebx, esi, edi, ebp. */
 const block = memory.data(20, 4);
@@ -224,5 +196,11 @@ export function main(): u32 {
     return 1;
   }
   benchInvocations();
+  if (!benchIpc(bi, bootInfoEmptyStart(bi) + 4, untyped)) failed = true;
   return failed ? 1 : 0;
+}
+
+/** Where the IPC benchmarks' threads begin (libs/user/thread.ts, build/rt/user-rt.c). */
+export function threadMain(kind: i32, arg: u32): void {
+  ipcThreadMain(kind, arg);
 }
