@@ -43,6 +43,12 @@ export function invocationSetArg(i: i32, value: u32): void {
   if (i >= 0 && i < INVOCATION_MAX_ARGS) store<u32>(argBuffer + (<usize>i << 2), value);
 }
 
+/** Where the argument words are kept (the syscall layer copies a message's words straight in). */
+// @ts-ignore: decorator
+@inline export function invocationArgs(): usize {
+  return argBuffer;
+}
+
 /** Adds the slot of the next extra capability. */
 export function invocationAddExtraCap(slot: usize): void {
   if (invExtraCount < seL4_MsgMaxExtraCaps) {

@@ -22,17 +22,17 @@
 // see: seL4 src/api/syscall.c (handleInvocation), src/kernel/thread.c
 // (replyFromKernel_*), facts only.
 
-import { CTX_EBX, CTX_ESI, TCB_CTABLE, tcbSlot, tcbState, setTcbState, ThreadState } from "../object/tcb";
+import { CTX_EBX, CTX_ESI, CTX_EDI, CTX_EBP, TCB_CTABLE, tcbSlot, tcbState, setTcbState, ThreadState } from "../object/tcb";
 import { lookupSlot } from "../cspace/lookup";
-import { invocationBegin, invocationSetArg, invocationAddExtraCap, INVOCATION_MAX_ARGS } from "./invocation";
+import { invocationBegin, invocationArgs, invocationAddExtraCap, INVOCATION_MAX_ARGS } from "./invocation";
 import { buildErrorReply, replyInfo, replyWord } from "./reply";
 import { decodeInvocation, performInvocation } from "./decode";
 import { DeleteResult } from "../cspace/delete";
-import { lookupIpcBuffer, getMR, setMR } from "./message";
+import { lookupIpcBuffer, setMR } from "./message";
 import { capFault } from "./faults";
 import { pathRefine, PathKind } from "../debug/path-stats";
 import {
-  seL4_NoError, seL4_MsgMaxLength, seL4_FastMessageRegisters, IPC_BUFFER_CAPS_OR_BADGES,
+  seL4_NoError, seL4_MsgMaxLength, seL4_FastMessageRegisters, IPC_BUFFER_CAPS_OR_BADGES, IPC_BUFFER_MSG,
   MSGINFO_LABEL_SHIFT, MSGINFO_LABEL_MASK, MSGINFO_LENGTH_SHIFT, MSGINFO_LENGTH_MASK,
   MSGINFO_EXTRA_CAPS_SHIFT, MSGINFO_EXTRA_CAPS_MASK,
 } from "../../libs/abi/sel4.gen";
@@ -57,8 +57,18 @@ export function handleInvocation(t: usize, isCall: bool, isBlocking: bool): void
   if (length > seL4_FastMessageRegisters && buffer == 0) length = seL4_FastMessageRegisters;
   invocationBegin((info >>> MSGINFO_LABEL_SHIFT) & MSGINFO_LABEL_MASK, length);
   pathRefine(PathKind.Invocation, <i32>((info >>> MSGINFO_LABEL_SHIFT) & MSGINFO_LABEL_MASK));
+  // The arguments: MR0 and MR1 from their registers, the rest straight from the buffer (through getMR and
+  // invocationSetArg, with their checks per word, a 10-word Call paid about 100 instructions). Past MR1 there is a buffer: without
+  // one the length was cut to seL4_FastMessageRegisters above.
   const copied = length < <u32>INVOCATION_MAX_ARGS ? length : <u32>INVOCATION_MAX_ARGS;
-  for (let i: u32 = 0; i < copied; i++) invocationSetArg(<i32>i, getMR(t, buffer, i));
+  if (copied != 0) {
+    const args = invocationArgs();
+    store<u32>(args, load<u32>(t, CTX_EDI));
+    if (copied > 1) {
+      store<u32>(args, load<u32>(t, CTX_EBP), 4);
+      for (let i: usize = 2; i < <usize>copied; i++) store<u32>(args + (i << 2), load<u32>(buffer + IPC_BUFFER_MSG + (i << 2)));
+    }
+  }
   // Extra capabilities travel only in a buffer; without one there are none.
   if (buffer != 0) {
     const extra = (info >>> MSGINFO_EXTRA_CAPS_SHIFT) & MSGINFO_EXTRA_CAPS_MASK;

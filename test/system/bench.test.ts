@@ -13,7 +13,9 @@
 // seL4's scheduler model with IPC in the dispatcher, and the I/O port
 // capabilities: their invokers are tested in the dispatcher's default
 // branch, and gcc then lays the inlined dispatcher out more tightly; for
-// the IPC rows, the counts when they were added). A
+// the IPC rows, the counts when they were added; then a message's words
+// copied into the invocation's arguments straight from the registers and
+// the buffer, without getMR's and invocationSetArg's checks per word). A
 // change that makes an operation cheaper should lower its ceiling here. With KVM the numbers are cycles
 // and noisy, so the test then only checks that every row is there, and the
 // path runs (which need an instruction count) do not run.
@@ -26,33 +28,33 @@ import { chooseAccel } from "../../build/qemu.ts";
 const CEILING: Record<string, number> = {
   "vspace-switch": 5,
   "null-syscall": 84,
-  "retype-endpoint": 958,
-  "cnode-copy": 934,
-  "cnode-delete": 732,
-  "frame-map": 670,
-  "frame-unmap": 436,
+  "retype-endpoint": 930,
+  "cnode-copy": 909,
+  "cnode-delete": 723,
+  "frame-map": 657,
+  "frame-unmap": 433,
   // IPC (userland/bench/ipc.ts, sel4bench's method): one-way, all on the
   // slow path, the counts measured when the rows were added. "cross" is a
   // second address space, whose CR3 write the path has (2 instructions
   // under icount; Recv goes on in the receiver, so it has none).
-  "call-same-0": 789,
+  "call-same-0": 786,
   "replyrecv-same-0": 827,
-  "send-same-0": 712,
+  "send-same-0": 709,
   "recv-same-0": 588,
-  "call-same-10": 953,
+  "call-same-10": 906,
   "replyrecv-same-10": 885,
-  "send-same-10": 876,
+  "send-same-10": 829,
   "recv-same-10": 646,
-  "signal-wait-same": 524,
-  "call-cross-0": 791,
+  "signal-wait-same": 521,
+  "call-cross-0": 788,
   "replyrecv-cross-0": 829,
-  "send-cross-0": 714,
+  "send-cross-0": 711,
   "recv-cross-0": 588,
-  "call-cross-10": 955,
+  "call-cross-10": 908,
   "replyrecv-cross-10": 887,
-  "send-cross-10": 878,
+  "send-cross-10": 831,
   "recv-cross-10": 646,
-  "signal-wait-cross": 526,
+  "signal-wait-cross": 523,
   // ud2, the handler's seL4_ReplyRecv with FaultIP + 2, and the handler's own loop between.
   "fault-roundtrip": 1475,
 };
@@ -66,8 +68,8 @@ const CEILING: Record<string, number> = {
  * reset chunk (invocation label 1).
  */
 const PATH_CEILING: Record<string, number> = {
-  "in-OS test suite": 63_579,
-  stress: 15_964,
+  "in-OS test suite": 63_300,
+  stress: 15_685,
 };
 
 /**
