@@ -62,9 +62,9 @@ const FILL_AT: u32 = threadArea(THREAD_MAX - 1);
  * does not have: an execute fault reads as a read, on seL4 ia32 too.)
  */
 // @ts-ignore: decorator
-@inline const PF_WRITE: u32 = 2;
+@inline export const PF_WRITE: u32 = 2;
 // @ts-ignore: decorator
-@inline const PF_USER: u32 = 4;
+@inline export const PF_USER: u32 = 4;
 
 // ── Shared with the helpers ──────────────────────────────────────────
 

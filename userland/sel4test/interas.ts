@@ -53,6 +53,7 @@ import {
 import { syscall, sysRegs, REG_EBX } from "../../libs/user/syscall";
 import { MY_CNODE, MY_VSPACE, MY_TCB, myUntyped, freeSlot, freeSlots, check, checkEq, passing, myPriority } from "../../libs/user/testing";
 import { make, mint, copy, R_ALL, R_READ, R_RW } from "./env";
+import { PF_WRITE, PF_USER } from "./faults";
 import { print, printDec, printLine } from "../../libs/user/sys";
 
 // @ts-ignore: decorator
@@ -337,11 +338,6 @@ export function interAsNBSendRecv(): void {
 
 // ── PAGEFAULT1001-1004 ───────────────────────────────────────────────
 
-/** Page-fault error code bits (faults.ts): write, user. */
-// @ts-ignore: decorator
-@inline const PF_WRITE: u32 = 2;
-// @ts-ignore: decorator
-@inline const PF_USER: u32 = 4;
 /** The offset in FAULT_REGION's first page a faulting helper touches, and what the handler answers with. */
 // @ts-ignore: decorator
 @inline const FAULT_OFFSET: u32 = 0x124;

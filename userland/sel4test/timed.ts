@@ -27,7 +27,7 @@ import { MY_CNODE, DEPTH, check, checkEq, myPriority } from "../../libs/user/tes
 import { make, spawn, R_ALL } from "./env";
 import { print, printDec, printLine } from "../../libs/user/sys";
 import {
-  timerOpen, timerClose, timerArm, timerWait, timerNow, timerTicksPerMs, sleepMs, firstSpinner, spinCount, watchdogStep,
+  timerOpen, timerClose, timerArm, timerWait, timerNow, sleepMs, firstSpinner, spinCount, watchdogStep,
 } from "./timers";
 
 // @ts-ignore: decorator

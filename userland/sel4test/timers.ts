@@ -448,12 +448,9 @@ export function timerOpen(prio0: u32, prio1: u32): bool {
   return true;
 }
 
-/** The HPET's main counter (timerOpen first), and its ticks per millisecond. */
+/** The HPET's main counter (timerOpen first). */
 export function timerNow(): u32 {
   return counter();
-}
-export function timerTicksPerMs(): u32 {
-  return ticksPerMs();
 }
 
 /**
