@@ -10,11 +10,14 @@
  *                                                (kernel/object/tcb.ts, offsets 0x00-0x37) is at ctx
  *   void idle_wait(void) noreturn;               reset the kernel stack, sti; hlt until an interrupt
  *   sysenter_entry                               SYSENTER_EIP; SYSENTER_ESP = &tss.esp0
+ *                                                (Call and ReplyRecv go to the fast path first)
  *   trap_common                                  jumped to by every vector stub (vectors.gen.S)
  *     with [esp] = vector, error code (0 if the CPU pushed none), eip, cs, eflags (, esp, ss)
  *
  * Calls into the kernel (AssemblyScript exports, cdecl):
  *   void Z_kernelZ_handleSyscall(void);          user context saved in the current TCB
+ *   void Z_kernelZ_fastpathCall(void);           the same, for SYS_CALL (kernel/fastpath/fastpath.ts;
+ *   void Z_kernelZ_fastpathReplyRecv(void);      it hands what it does not take to handleSyscall)
  *   void Z_kernelZ_handleUserTrap(void);         "
  *   void Z_kernelZ_handleKernelTrap(u32 frame);  a trap taken in ring 0; frame has the context
  *                                                layout up to eflags (no esp, ss)
@@ -43,6 +46,7 @@
  * that field, so the MSR is written once).
  */
 #include "machine.gen.h"  /* selectors, CTX_* offsets, EFLAGS_*, VECTOR_SYSCALL, SYSENTER_LENGTH (kernel/arch/x86/machine.def.ts) */
+#include "sel4.gen.h"     /* SYS_CALL, SYS_REPLY_RECV (libs/abi/sel4.def.ts): the fast path's two system calls */
 
 /* The kernel runs with only the always-one bit of EFLAGS: IF, TF, NT, AC, DF clear. */
 #define EFLAGS_KERNEL EFLAGS_RESERVED1
@@ -115,7 +119,15 @@ sysenter_after_first:
         pushl   $EFLAGS_KERNEL          /* sysenter keeps the user's TF, NT, AC, DF: clear them */
         popfl
         xor     %ebp, %ebp              /* ends kernel backtraces */
+        cmp     $SYS_CALL, %eax         /* eax: the system call number, still as the user left it */
+        je      1f
+        cmp     $SYS_REPLY_RECV, %eax
+        je      2f
         call    Z_kernelZ_handleSyscall
+        ud2
+1:      call    Z_kernelZ_fastpathCall  /* kernel/fastpath/fastpath.ts: falls back to handleSyscall itself */
+        ud2
+2:      call    Z_kernelZ_fastpathReplyRecv
         ud2
 
 /* A #DB at sysenter_entry (or after its first instruction) means the user

@@ -38,10 +38,12 @@ import { schedule } from "./sched/scheduler";
 import { cmdlineValueU32 } from "./boot/multiboot2";
 import { benchAddressSpaceSwitch } from "./bench";
 import { ioPortsInit } from "./object/ioport";
+import { fastpathSetEnabled } from "./fastpath/fastpath";
 
 export { abort, wasmTrap } from "./panic";
 export { handleUserTrap, handleKernelTrap } from "./trap";
 export { handleSyscall } from "./syscall";
+export { fastpathCall, fastpathReplyRecv } from "./fastpath/fastpath";
 
 // The kernel window maps physical 0..KERNEL_WINDOW_SIZE; boot data must lie inside it.
 import { KERNEL_WINDOW_SIZE, LOW_MEMORY_END } from "./arch/x86/machine.gen";
@@ -63,6 +65,7 @@ export function kmain(mbiPhys: u32): void {
   kernelWindowInit();                   // read-only kernel text, no identity map, the device page table
   interruptsInit();                     // ACPI's MADT, the local APIC, the IOAPICs (every pin masked), IRQ states
   sysenterInit();                       // SYSENTER_CS/ESP/EIP, once
+  fastpathInit();                       // the IPC fast path, unless the command line says nofastpath
   fpuInit();                            // FPU/SSE on, switched lazily per thread (CR0.TS, #NM)
   findFreeMemory();                     // the free physical regions (future untyped)
   runCrashSelfTest();                   // only with crash=... on the command line
@@ -72,6 +75,13 @@ export function kmain(mbiPhys: u32): void {
   createRootTask();                     // module 0, with every capability; it starts modules 1..n itself
   finishRootTask();                     // all memory left becomes the root task's untyped: the kernel allocates no more
   schedule();                           // leave the kernel: never returns
+}
+
+/** `nofastpath` sends every Call and ReplyRecv down the slow path (the fast path's differential tests boot both ways). */
+function fastpathInit(): void {
+  const on = !cmdlineHas("nofastpath");
+  fastpathSetEnabled(on);
+  putLine(on ? "kernel: IPC fast path on" : "kernel: IPC fast path off (nofastpath)");
 }
 
 // @ts-ignore: decorator

@@ -36,9 +36,9 @@ import { haltSystem, EXIT_STATUS_OK, EXIT_STATUS_FAILURE } from "./power";
 import { putThreadName, setNameFromBuffer } from "./object/tcb-name";
 import { dumpThreads } from "./debug/dump";
 import { selfCheck } from "./debug/selfcheck";
-import { handleInvocation } from "./api/invoke";
+import { handleInvocation, handleInvocationAt } from "./api/invoke";
 import { lookupIpcBuffer } from "./api/message";
-import { lookupSlot, setMissingCapabilityFault } from "./cspace/lookup";
+import { lookupSlot, setMissingCapabilityFault, lookupSucceeded } from "./cspace/lookup";
 import { capTag, capObjectPhys, CAP_THREAD_CAP, CAP_ENDPOINT_CAP, CAP_NOTIFICATION_CAP } from "./cspace/cte";
 import { window } from "./arch/x86/kernel-window";
 import { pathEnter, PathKind } from "./debug/path-stats";
@@ -135,6 +135,19 @@ export function handleSyscall(): void {
     default:
       handleUnknownSyscall(t, <u32>number);
   }
+  schedule();
+}
+
+/**
+ * The slow path of a Call whose capability the fast path looked up
+ * (kernel/fastpath/fastpath.ts) and found in `slot`, as lookupSlot would
+ * have: handleSyscall's SYS_CALL case without a second lookup. Never returns.
+ */
+export function handleCallAt(slot: usize): void {
+  const t = currentThread();
+  pathEnter(PathKind.Syscall, SYS_CALL);
+  lookupSucceeded();
+  handleInvocationAt(t, slot, true, true);
   schedule();
 }
 

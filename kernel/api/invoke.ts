@@ -43,14 +43,23 @@ import {
  * silently dropped (Send, NBSend).
  */
 export function handleInvocation(t: usize, isCall: bool, isBlocking: bool): void {
-  const info = load<u32>(t, CTX_ESI);
   const cptr = load<u32>(t, CTX_EBX);
-  const root = tcbSlot(t, TCB_CTABLE);
-  const slot = lookupSlot(root, cptr);
+  const slot = lookupSlot(tcbSlot(t, TCB_CTABLE), cptr);
   if (slot == 0) {
     if (isBlocking) capFault(t, cptr, false);
     return;
   }
+  handleInvocationAt(t, slot, isCall, isBlocking);
+}
+
+/**
+ * handleInvocation once the invoked capability's slot is known: lookupSlot
+ * found `slot` for EBX (kernel/fastpath/fastpath.ts hands over a Call it
+ * does not take with the slot its own lookup found, which is the same).
+ */
+export function handleInvocationAt(t: usize, slot: usize, isCall: bool, isBlocking: bool): void {
+  const info = load<u32>(t, CTX_ESI);
+  const root = tcbSlot(t, TCB_CTABLE);
   const buffer = lookupIpcBuffer(t, false);
   let length = (info >>> MSGINFO_LENGTH_SHIFT) & MSGINFO_LENGTH_MASK;
   if (length > seL4_MsgMaxLength) length = seL4_MsgMaxLength;

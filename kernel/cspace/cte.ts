@@ -260,8 +260,13 @@ export {
 }
 // @ts-ignore: decorator
 @inline export function replyCap(tcbPhys: u32, master: bool, canGrant: bool): u64 {
-  return (<u64>makeObjectWord(CAP_REPLY_CAP, tcbPhys) << 32) | <u64>((master ? 1 : 0) | (canGrant ? 2 : 0));
+  return (<u64>replyCapObject(tcbPhys) << 32) | <u64>replyCapData(master, canGrant);
 }
+/** A reply capability's two words apart (the IPC fast path writes them as words). */
+// @ts-ignore: decorator
+@inline export function replyCapObject(tcbPhys: u32): u32 { return tcbPhys | CAP_REPLY_CAP; } // a TCB object is 2 KiB aligned
+// @ts-ignore: decorator
+@inline export function replyCapData(master: bool, canGrant: bool): u32 { return (master ? 1 : 0) | (canGrant ? 2 : 0); }
 // @ts-ignore: decorator
 @inline export function replyIsMaster(s: usize): bool { return (capData(s) & 1) != 0; }
 // @ts-ignore: decorator

@@ -49,6 +49,11 @@ export function setInvalidRootFault(): void {
   fault(seL4_InvalidRoot, 0, 0, 0);
 }
 
+/** What a successful lookup leaves behind, for a caller that found the slot itself (the IPC fast path). */
+export function lookupSucceeded(): void {
+  lookupFaultType = seL4_NoFailure;
+}
+
 /** Bits of the address not used when resolveAddressBits stopped at a slot holding no CNode. */
 export let lookupBitsRemaining: u32 = 0;
 

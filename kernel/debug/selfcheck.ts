@@ -21,7 +21,9 @@
 //     thread names it back.
 //   - every listed thread: a valid state; a thread blocked on an endpoint
 //     or notification is in that object's queue; a runnable thread that is
-//     not the current one is in a ready queue, and a queued one is runnable.
+//     not the current one is in a ready queue, and a queued one is runnable;
+//     and a live thread's reply capabilities are as the IPC fast path
+//     assumes (checkReplySlots).
 //   - the ready queues (kernel/sched/ready.ts): links symmetric, head and
 //     tail ends, every queued thread has the queue's priority, the queued
 //     flag and a runnable state, and the bitmap's two levels agree with
@@ -38,12 +40,13 @@ import {
   capTag, isNullCap, mdbPrev, mdbNext, mdbRevocable, capObjectPhys, capPagePhys, capWords, cnodeRadix,
   untypedSizeBits, untypedFreeIndex, zombiePtr, zombieNumber, zombieType, ZOMBIE_TCB, ZOMBIE_TCB_BITS, tagHasObject,
   CAP_CNODE_CAP, CAP_THREAD_CAP, CAP_ZOMBIE_CAP, CAP_ENDPOINT_CAP, CAP_NOTIFICATION_CAP, CAP_UNTYPED_CAP,
-  CAP_FRAME_CAP, CAP_PAGE_TABLE_CAP, CAP_PAGE_DIRECTORY_CAP, CAP_ASID_POOL_CAP, CTE_SIZE,
+  CAP_FRAME_CAP, CAP_PAGE_TABLE_CAP, CAP_PAGE_DIRECTORY_CAP, CAP_ASID_POOL_CAP, CTE_SIZE, CAP_REPLY_CAP, replyIsMaster,
 } from "../cspace/cte";
 import { isParentOf } from "../cspace/cdt";
 import {
   ThreadState, tcbState, tcbPriority, tcbIsQueued, tcbSchedNext, tcbSchedPrev, tcbOfObject, TCB_BLOCKING_OBJECT,
-  TCB_EP_NEXT, TCB_EP_PREV, TCB_BOUND_NTFN, TCB_THREAD_OFFSET, NUM_PRIORITIES, isRunnableState,
+  TCB_EP_NEXT, TCB_EP_PREV, TCB_BOUND_NTFN, TCB_THREAD_OFFSET, NUM_PRIORITIES, isRunnableState, isLiveState,
+  TCB_REPLY, TCB_CALLER, tcbSlot,
 } from "../object/tcb";
 import { EP_QUEUE_HEAD, EP_QUEUE_TAIL, EP_STATE, EP_IDLE, EP_SEND, EP_RECV } from "../object/endpoint";
 import {
@@ -339,6 +342,40 @@ function checkThread(t: usize): void {
   }
   if (isRunnableState(s) && t != currentThread() && !tcbIsQueued(t)) problem("a runnable thread is neither current nor in a ready queue", t);
   if (tcbIsQueued(t) && !isRunnableState(s)) problem("a thread in a ready queue is not runnable", t);
+  if (isLiveState(s)) checkReplySlots(t, s);
+}
+
+/**
+ * The reply capabilities of a live thread, as the IPC fast path
+ * (kernel/fastpath/fastpath.ts) relies on them: tcbReply holds its master
+ * reply capability, whose derivation list is the master alone or, only
+ * while the thread waits for a reply, the master and one reply capability
+ * naming the thread; a thread blocked receiving has an empty tcbCaller slot;
+ * a reply capability in tcbCaller comes right after its caller's master and
+ * ends the list.
+ */
+function checkReplySlots(t: usize, s: ThreadState): void {
+  const master = tcbSlot(t, TCB_REPLY);
+  const self = <u32>(t - TCB_THREAD_OFFSET - vspacePhysWindow());
+  if (capTag(master) != CAP_REPLY_CAP || !replyIsMaster(master) || capObjectPhys(master) != self) {
+    problem("a live thread's tcbReply slot holds no master reply capability to it", t);
+    return;
+  }
+  const child = mdbNext(master);
+  if (child != 0 && (s != ThreadState.BlockedOnReply || !inWindow(child, CTE_SIZE) || capTag(child) != CAP_REPLY_CAP ||
+      replyIsMaster(child) || capObjectPhys(child) != self || mdbNext(child) != 0)) {
+    problem("a master reply capability has a child other than one reply capability while its thread waits for a reply", t);
+  }
+  const caller = tcbSlot(t, TCB_CALLER);
+  if (isNullCap(caller)) return;
+  if (s == ThreadState.BlockedOnReceive) problem("a thread blocked receiving has a capability in its tcbCaller slot", t);
+  if (capTag(caller) == CAP_REPLY_CAP) {
+    const prev = mdbPrev(caller);
+    if (prev == 0 || !inWindow(prev, CTE_SIZE) || capTag(prev) != CAP_REPLY_CAP || !replyIsMaster(prev) ||
+        capObjectPhys(prev) != capObjectPhys(caller) || mdbNext(caller) != 0) {
+      problem("a reply capability in a tcbCaller slot is not its caller's master's only child", t);
+    }
+  }
 }
 
 function checkReadyQueues(): void {

@@ -201,7 +201,8 @@ export function readyIsQueued(t: usize): bool {
 }
 
 /** The highest priority with a non-empty queue, or -1 when all are empty. */
-export function readyHighestPriority(): i32 {
+// @ts-ignore: decorator
+@inline export function readyHighestPriority(): i32 {
   const top = bitmapTop;
   if (top == 0) return -1;
   const w = 31 - <i32>clz<u32>(top);

@@ -261,6 +261,17 @@ function chooseNewThread(): void {
   current = t;
 }
 
+/**
+ * The fast path (kernel/fastpath/fastpath.ts) switched to `t` itself,
+ * without a scheduler action: what schedule() records for a switch.
+ */
+// @ts-ignore: decorator
+@inline export function switchedTo(t: usize): void {
+  current = t;
+  lastRun = t;
+  switches++;
+}
+
 /** seL4's schedule: settles the scheduler action. */
 function settleAction(): void {
   if (action == RESUME_CURRENT) return;

@@ -33,6 +33,7 @@
 
 import { vspacePhysWindow, vspaceCurrent, vspaceSwitch, vspaceKernelPd } from "./vspace";
 import { setInvalidRootFault } from "../../cspace/lookup";
+import { window } from "./kernel-window";
 import { seL4_NumASIDPoolsBits, seL4_ASIDPoolIndexBits } from "../../../libs/abi/sel4.gen";
 
 /** Pools in the table (nASIDPools). */
@@ -57,6 +58,22 @@ import { seL4_NumASIDPoolsBits, seL4_ASIDPoolIndexBits } from "../../../libs/abi
 @inline const ENTRY_ADDR: u32 = 0xFFFFF000;
 
 const asidTable = memory.data(ASID_POOLS * 4, 4);
+
+/**
+ * Pools deleted since boot. Until the first, every mapped page-directory
+ * capability's ASID names its directory: ASIDPool_Assign sets the cap and
+ * the pool entry together, and an entry goes (deleteASID) only with the
+ * last capability to its directory. Deleting a pool leaves mapped
+ * capabilities whose ASIDs name nothing, or later another directory. The
+ * IPC fast path skips the pool lookup while this is 0.
+ */
+let poolsDeleted: u32 = 0;
+
+/** No ASID pool has been deleted: a mapped page-directory capability's ASID names its directory (see poolsDeleted). */
+// @ts-ignore: decorator
+@inline export function mappedAsidsAllValid(): bool {
+  return poolsDeleted == 0;
+}
 
 // @ts-ignore: decorator
 @inline function tableEntry(high: u32): usize {
@@ -96,6 +113,7 @@ export function asidTableFirstFree(): u32 {
 /** Tests only: forgets every pool (wasm memory is reused across tests). */
 export function asidTableReset(): void {
   memory.fill(asidTable, 0, <usize>ASID_POOLS * 4);
+  poolsDeleted = 0;
 }
 
 // ── Pools ────────────────────────────────────────────────────────────
@@ -136,6 +154,20 @@ export function findVSpaceForASID(asid: u32): u32 {
 }
 
 /**
+ * Does `asid` name the page directory at `pdPhys`? findVSpaceForASID's
+ * question, for the IPC fast path: no lookup fault is recorded, and the
+ * pool is read through the constant kernel window (the fast path runs
+ * only on the machine, never in a Node harness).
+ */
+// @ts-ignore: decorator
+@inline export function asidNamesDirectory(asid: u32, pdPhys: u32): bool {
+  // A valid table entry is the pool's address | ENTRY_VALID (asidTableSetPool), so e - ENTRY_VALID is the pool.
+  const e = load<u32>(tableEntry(asid >> ASID_LOW_BITS));
+  return (e & ENTRY_VALID) != 0 &&
+    load<u32>(window(e - ENTRY_VALID) + (<usize>(asid & (ASID_POOL_ENTRIES - 1)) << 2)) == (pdPhys | ENTRY_VALID);
+}
+
+/**
  * seL4's setVMRoot after an ASID went away: if the page directory in CR3
  * no longer has an ASID, the kernel's own page directory (the window and
  * nothing else) takes its place. The scheduler loads the next thread's
@@ -167,4 +199,5 @@ export function deleteASIDPool(base: u32, poolPhys: u32): void {
     if (asidPoolGet(poolPhys, i) == current) leaveDirectory(current);
   }
   asidTableClear(high);
+  poolsDeleted++;
 }

@@ -68,7 +68,8 @@ export function fpuInit(): void {
   setTs();
 }
 
-function setTs(): void {
+// @ts-ignore: decorator
+@inline function setTs(): void {
   writeCr0(readCr0() | CR0_TS);
   tsSet = true;
 }

@@ -111,7 +111,8 @@ let tlsBase: u32 = 0;
  * Sets the base of GDT entry 7 (SEL_USER_GS), the TLS segment. The CPU
  * reads a descriptor only when a selector is loaded: the caller reloads GS.
  */
-export function gdtSetTlsBase(base: u32): void {
+// @ts-ignore: decorator
+@inline export function gdtSetTlsBase(base: u32): void {
   const d = gdt + <usize>(gdtIndex(SEL_USER_GS) * 8);
   store<u16>(d, <u16>(base & 0xFFFF), 2);
   store<u8>(d, <u8>((base >> 16) & 0xFF), 4);

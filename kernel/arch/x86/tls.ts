@@ -30,7 +30,8 @@ import { currentThread } from "../../sched/scheduler";
  * holds another, and FS/GS hold the user selectors (a thread may have
  * loaded others; they are not part of its saved context).
  */
-export function tlsSwitchTo(t: usize): void {
+// @ts-ignore: decorator
+@inline export function tlsSwitchTo(t: usize): void {
   const base = load<u32>(t, TCB_TLS_BASE);
   if (base != gdtTlsBase()) {
     gdtSetTlsBase(base);

@@ -250,7 +250,8 @@ export function vspaceCurrent(): u32 {
 }
 
 /** Makes `pdPhys` the current address space; CR3 is written only if it changes. */
-export function vspaceSwitch(pdPhys: u32): void {
+// @ts-ignore: decorator
+@inline export function vspaceSwitch(pdPhys: u32): void {
   if (pdPhys == current) return;
   current = pdPhys;
   writeCr3(pdPhys);
