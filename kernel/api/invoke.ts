@@ -24,6 +24,7 @@
 
 import { CTX_EBX, CTX_ESI, CTX_EDI, CTX_EBP, TCB_CTABLE, tcbSlot, tcbState, setTcbState, ThreadState } from "../object/tcb";
 import { lookupSlot } from "../cspace/lookup";
+import { capTag, CAP_ENDPOINT_CAP } from "../cspace/cte";
 import { invocationBegin, invocationArgs, invocationAddExtraCap, INVOCATION_MAX_ARGS } from "./invocation";
 import { buildErrorReply, replyInfo, replyWord } from "./reply";
 import { decodeInvocation, performInvocation } from "./decode";
@@ -68,8 +69,9 @@ export function handleInvocationAt(t: usize, slot: usize, isCall: bool, isBlocki
   pathRefine(PathKind.Invocation, <i32>((info >>> MSGINFO_LABEL_SHIFT) & MSGINFO_LABEL_MASK));
   // The arguments: MR0 and MR1 from their registers, the rest straight from the buffer (through getMR and
   // invocationSetArg, with their checks per word, a 10-word Call paid about 100 instructions). Past MR1 there is a buffer: without
-  // one the length was cut to seL4_FastMessageRegisters above.
-  const copied = length < <u32>INVOCATION_MAX_ARGS ? length : <u32>INVOCATION_MAX_ARGS;
+  // one the length was cut to seL4_FastMessageRegisters above. An endpoint's decoder reads no argument
+  // (the message goes to the receiver from the registers and the buffer), so an IPC pays one tag test, not the copy.
+  const copied = capTag(slot) == CAP_ENDPOINT_CAP ? 0 : length < <u32>INVOCATION_MAX_ARGS ? length : <u32>INVOCATION_MAX_ARGS;
   if (copied != 0) {
     const args = invocationArgs();
     store<u32>(args, load<u32>(t, CTX_EDI));

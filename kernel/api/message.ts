@@ -13,7 +13,7 @@
 // (setMR, getSyscallArg), facts only.
 
 import { TCB_BUFFER, TCB_IPC_BUFFER, tcbSlot, CTX_EDI, CTX_EBP } from "../object/tcb";
-import { capTag, capPagePhys, frameIsDevice, frameIsLarge, frameVmRights, CAP_FRAME_CAP, VM_READ_WRITE, VM_READ_ONLY } from "../cspace/cte";
+import { CTE_OBJECT, FRAME_IS_DEVICE, FRAME_IS_LARGE, FRAME_RIGHTS_SHIFT, CAP_FRAME_CAP, VM_READ_WRITE, VM_READ_ONLY } from "../cspace/cte";
 import { vspacePhysWindow, PHYS_WINDOW_SIZE } from "../arch/x86/vspace";
 import { PAGE_SIZE, LARGE_PAGE_SIZE } from "../arch/x86/machine.gen";
 import { IPC_BUFFER_MSG, IPC_BUFFER_SIZE, seL4_FastMessageRegisters } from "../../libs/abi/sel4.gen";
@@ -25,12 +25,14 @@ import { IPC_BUFFER_MSG, IPC_BUFFER_SIZE, seL4_FastMessageRegisters } from "../.
  */
 export function lookupIpcBuffer(t: usize, isReceiver: bool): usize {
   const s = tcbSlot(t, TCB_BUFFER);
-  if (capTag(s) != CAP_FRAME_CAP || frameIsDevice(s)) return 0;
-  const rights = frameVmRights(s);
+  // Read once: the frame capability's object word holds the tag, device, size and rights bits (cte.ts).
+  const obj = load<u32>(s, CTE_OBJECT);
+  if ((obj & (0xF | FRAME_IS_DEVICE)) != CAP_FRAME_CAP) return 0; // a 4-bit tag: an 8-bit one ends in E or F
+  const rights = (obj >>> FRAME_RIGHTS_SHIFT) & 3;
   if (rights != VM_READ_WRITE && (isReceiver || rights != VM_READ_ONLY)) return 0;
-  const frameMask: u32 = (frameIsLarge(s) ? LARGE_PAGE_SIZE : PAGE_SIZE) - 1;
-  const phys = capPagePhys(s) + (load<u32>(t, TCB_IPC_BUFFER) & frameMask);
-  if (<u64>phys + <u64>IPC_BUFFER_SIZE > <u64>PHYS_WINDOW_SIZE) return 0;
+  const frameMask: u32 = (obj & FRAME_IS_LARGE) != 0 ? LARGE_PAGE_SIZE - 1 : PAGE_SIZE - 1;
+  const phys = (obj & ~(PAGE_SIZE - 1)) + (load<u32>(t, TCB_IPC_BUFFER) & frameMask);
+  if (phys > PHYS_WINDOW_SIZE - IPC_BUFFER_SIZE) return 0; // the whole buffer inside the window
   return vspacePhysWindow() + <usize>phys;
 }
 

@@ -83,6 +83,14 @@ export function cteInsert(cap: u64, src: usize, dest: usize): void {
 }
 
 /**
+ * cteInsert for a capability isCapRevocable calls not revocable whatever
+ * its source (a reply capability: setupCallerCap), without asking.
+ */
+export function cteInsertNotRevocable(cap: u64, src: usize, dest: usize): void {
+  placeAfter(src, dest, cap, false);
+}
+
+/**
  * Puts a new object's capability `cap` into the empty slot `dest`, as a
  * child of the untyped in `parent` that it was made from (seL4's
  * insertNewCap): revocable, and first of its badge.

@@ -308,16 +308,24 @@ export {
 @inline export const ASID_MASK: u32 = 0xFFF;
 
 // @ts-ignore: decorator
+/** A frame capability's object word: 4 large, 5 device, 7..6 VM rights. */
+// @ts-ignore: decorator
+@inline export const FRAME_IS_LARGE: u32 = 1 << 4;
+// @ts-ignore: decorator
+@inline export const FRAME_IS_DEVICE: u32 = 1 << 5;
+// @ts-ignore: decorator
+@inline export const FRAME_RIGHTS_SHIFT: u32 = 6;
+// @ts-ignore: decorator
 @inline export function frameCap(phys: u32, large: bool, isDevice: bool, vmRights: u32): u64 {
-  const obj = (phys & 0xFFFFF000) | ((vmRights & 3) << 6) | (isDevice ? 1 << 5 : 0) | (large ? 1 << 4 : 0) | CAP_FRAME_CAP;
+  const obj = (phys & 0xFFFFF000) | ((vmRights & 3) << FRAME_RIGHTS_SHIFT) | (isDevice ? FRAME_IS_DEVICE : 0) | (large ? FRAME_IS_LARGE : 0) | CAP_FRAME_CAP;
   return <u64>obj << 32;
 }
 // @ts-ignore: decorator
-@inline export function frameIsLarge(s: usize): bool { return (load<u32>(s, CTE_OBJECT) & (1 << 4)) != 0; }
+@inline export function frameIsLarge(s: usize): bool { return (load<u32>(s, CTE_OBJECT) & FRAME_IS_LARGE) != 0; }
 // @ts-ignore: decorator
-@inline export function frameIsDevice(s: usize): bool { return (load<u32>(s, CTE_OBJECT) & (1 << 5)) != 0; }
+@inline export function frameIsDevice(s: usize): bool { return (load<u32>(s, CTE_OBJECT) & FRAME_IS_DEVICE) != 0; }
 // @ts-ignore: decorator
-@inline export function frameVmRights(s: usize): u32 { return (load<u32>(s, CTE_OBJECT) >>> 6) & 3; }
+@inline export function frameVmRights(s: usize): u32 { return (load<u32>(s, CTE_OBJECT) >>> FRAME_RIGHTS_SHIFT) & 3; }
 /** The ASID the frame is mapped in; 0 when it is not mapped. */
 // @ts-ignore: decorator
 @inline export function frameMappedAsid(s: usize): u32 { return capData(s) & ASID_MASK; }

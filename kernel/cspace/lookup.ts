@@ -14,7 +14,7 @@
 // seL4 src/kernel/cspace.c (facts only).
 
 import {
-  capTag, capObjectPhys, cnodeRadix, cnodeGuardSize, cnodeGuard, CAP_CNODE_CAP, CTE_SIZE_BITS,
+  capTag, capObjectPhys, cnodeRadix, cnodeGuardSize, cnodeGuard, CAP_CNODE_CAP, CTE_SIZE_BITS, CTE_DATA,
 } from "./cte";
 import { vspacePhysWindow } from "../arch/x86/vspace";
 import { errorFailedLookup, errorRange } from "../api/invocation";
@@ -115,6 +115,18 @@ export function resolveAddressBits(root: usize, cptr: u32, depth: u32): usize {
  * capability (its remaining bits are ignored, as in seL4).
  */
 export function lookupSlot(root: usize, cptr: u32): usize {
+  // The common shape first: a root CNode that resolves all 32 bits in one level (guard size + radix =
+  // 32, as every root task's) with a matching guard, where resolveAddressBits would end at the first
+  // slot it reaches with nothing left. Bits 31..29 of a CNode capability's data word are 0, so
+  // data >>> 11 is its guard.
+  const data = load<u32>(root, CTE_DATA);
+  const radix = data & 0x1F;
+  if (capTag(root) == CAP_CNODE_CAP && cnodeGuardSize(root) + radix == seL4_WordBits && cptr >>> radix == data >>> 11) {
+    lookupBitsRemaining = 0;
+    lookupFaultType = seL4_NoFailure;
+    const drop = seL4_WordBits - radix; // radix 1..31 (decodeUntyped refuses 0): the index stays in the CNode
+    return cnodeSlot(root, (cptr << drop) >>> drop);
+  }
   return resolveAddressBits(root, cptr, seL4_WordBits);
 }
 

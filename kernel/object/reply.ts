@@ -27,7 +27,7 @@ import {
   capTag, capObjectPhys, isNullCap, replyCap, replyIsMaster, replyCanGrant, setCapWords, CTE_MDB_NEXT, CAP_REPLY_CAP,
   setMdbFlags,
 } from "../cspace/cte";
-import { cteInsert } from "../cspace/cdt";
+import { cteInsertNotRevocable } from "../cspace/cdt";
 import { cteDelete } from "../cspace/delete";
 import { setThreadState, possibleSwitchTo, currentThread } from "../sched/scheduler";
 import { vspacePhysWindow } from "../arch/x86/vspace";
@@ -63,7 +63,7 @@ export function setupCallerCap(sender: usize, receiver: usize, canGrant: bool): 
   const replySlot = tcbSlot(sender, TCB_REPLY);
   const callerSlot = tcbSlot(receiver, TCB_CALLER);
   if (!isNullCap(callerSlot)) cteDelete(callerSlot, true);
-  cteInsert(replyCap(tcbObjectPhys(sender), false, canGrant), replySlot, callerSlot);
+  cteInsertNotRevocable(replyCap(tcbObjectPhys(sender), false, canGrant), replySlot, callerSlot);
 }
 
 /** seL4's deleteCallerCap: the reply capability the thread has not used goes (a new receive replaces it). */

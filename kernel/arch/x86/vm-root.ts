@@ -13,7 +13,7 @@
 
 import { TCB_VTABLE, tcbSlot } from "../../object/tcb";
 import { capTag, capPagePhys, tableIsMapped, tableMappedAsid, CAP_PAGE_DIRECTORY_CAP } from "../../cspace/cte";
-import { findVSpaceForASID } from "./asid";
+import { findVSpaceForASID, mappedAsidsAllValid } from "./asid";
 import { vspaceKernelPd } from "./vspace";
 
 /** The physical address of the page directory thread `t` runs in. */
@@ -21,5 +21,6 @@ export function threadVSpaceRoot(t: usize): u32 {
   const s = tcbSlot(t, TCB_VTABLE);
   if (capTag(s) != CAP_PAGE_DIRECTORY_CAP || !tableIsMapped(s)) return vspaceKernelPd();
   const pd = capPagePhys(s);
+  if (mappedAsidsAllValid()) return pd; // no pool deleted yet: a mapped capability's ASID names its directory
   return findVSpaceForASID(tableMappedAsid(s)) == pd ? pd : vspaceKernelPd();
 }
