@@ -36,6 +36,7 @@ import { haltSystem, EXIT_STATUS_OK, EXIT_STATUS_FAILURE } from "./power";
 import { putThreadName, setNameFromBuffer } from "./object/tcb-name";
 import { dumpThreads } from "./debug/dump";
 import { selfCheck } from "./debug/selfcheck";
+import { fastpathReport } from "./fastpath/fastpath";
 import { handleInvocation, handleInvocationAt } from "./api/invoke";
 import { lookupIpcBuffer } from "./api/message";
 import { lookupSlot, setMissingCapabilityFault, lookupSucceeded } from "./cspace/lookup";
@@ -124,6 +125,7 @@ export function handleSyscall(): void {
       break;
     case SYS_DEBUG_POWER_OFF: {
       const status = load<u32>(t, CTX_EBX);
+      fastpathReport();
       putLineStart();
       puts("kernel: power-off requested by thread ");
       putThreadName(t);

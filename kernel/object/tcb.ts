@@ -30,8 +30,7 @@
 //   0x3C    priority       0..255
 //   0x40    schedNext      ready-queue link (TCB address or 0)
 //   0x44    schedPrev      ready-queue link
-//   0x48    blockingObject kernel address of the endpoint or notification the thread waits on
-//                          (kernel/object/endpoint.ts, notification.ts), or 0
+//   0x48    blockingBadge  the badge of the capability a blocked sender sent with
 //   0x4C    ipcBuffer      user virtual address of the IPC buffer
 //   0x50    timeSlice      ticks left in the current slice
 //   0x54    faultVector    the last fault, for reports
@@ -42,24 +41,34 @@
 //   0x68    name[32]       NUL-terminated (NameThread)
 //   0x88    epNext         endpoint or notification queue link (TCB address or 0)
 //   0x8C    epPrev         "
-//   0x90    blockingBadge  the badge of the capability a blocked sender sent with
+//   0x90    blockingObject kernel address of the endpoint or notification the thread waits on
+//                          (kernel/object/endpoint.ts, notification.ts), or 0
 //   0x94    blockingFlags  TCB_BLOCKING_*: what a blocked sender or receiver may do (grant, call)
 //   0x98    fault[4]       seL4's fault (kernel/api/faults.ts): type, then up to three words
 //   0xA8    lookup[4]      the lookup failure of a capability fault: type (seL4_LookupFailureType),
 //                          bits left, bits found or guard found, bits found
-//   0xB8    (unused)
+//   0xB8    tlsBase        the TLS base: GDT entry 7's base while the thread runs (SetTLSBase,
+//                          kernel/arch/x86/tls.ts)
+//   0xBC    boundNtfn      physical address of the bound notification, or 0
 //   0xC0    mcp            maximum controlled priority, 0..255
 //   0xC4    faultHandler   the fault endpoint's CPtr (TCB_Configure, SetSpace; used with IPC)
-//   0xC8    boundNtfn      physical address of the bound notification, or 0
+//   0xC8    (unused)
 //   0xCC    tcbFlags       seL4_TCBFlag_* (TCB_SetFlags)
 //   0xD0    = TCB_USED
-//   (0xD0-0x1F7 free)
-//   -- per-thread CPU state beyond the context (kernel/arch/x86/tls.ts, fpu.ts) --
-//   0x1F8   tlsBase        the TLS base: GDT entry 7's base while the thread runs (SetTLSBase)
+//   (0xD0-0x1FB free)
+//   -- per-thread FPU state (kernel/arch/x86/fpu.ts) --
 //   0x1FC   fpuFlags       TCB_FPU_USED: fpuState holds the thread's FPU state (else it never used the FPU)
 //   0x200   fpuState[512]  FXSAVE image (16-byte aligned: TCB_SIZE-aligned base), written
 //                          by fxsave when another thread takes the FPU (fpu.ts)
 //   0x400   = TCB_SIZE
+//
+// The IPC fast path (kernel/fastpath/fastpath.ts) reads and writes three
+// 64-byte lines of a TCB: its slots (object offset 0x000-0x03F: CTable,
+// VTable, reply, caller), the context with state and priority (0x400-0x43F
+// of the object: the thread part's 0x00-0x3F), and 0x80-0xBF, where
+// everything else it needs sits together: the endpoint-queue links, the
+// blocking object and flags, the fault type, the TLS base and the bound
+// notification (docs/RATIONALE.md, "IPC fast path").
 //
 // A TCB object (Untyped_Retype, or the root task's at boot) is
 // 2^seL4_TCBBits = 2 KiB, aligned to its size:
@@ -110,13 +119,13 @@ import { CTX_SIZE } from "../arch/x86/machine.gen";
 // @ts-ignore: decorator
 @inline export const TCB_NAME_CAPACITY: usize = 32;
 // @ts-ignore: decorator
-@inline export const TCB_BLOCKING_OBJECT: usize = 0x48;
+@inline export const TCB_BLOCKING_OBJECT: usize = 0x90;
 // @ts-ignore: decorator
 @inline export const TCB_EP_NEXT: usize = 0x88;
 // @ts-ignore: decorator
 @inline export const TCB_EP_PREV: usize = 0x8C;
 // @ts-ignore: decorator
-@inline export const TCB_BLOCKING_BADGE: usize = 0x90;
+@inline export const TCB_BLOCKING_BADGE: usize = 0x48;
 // @ts-ignore: decorator
 @inline export const TCB_BLOCKING_FLAGS: usize = 0x94;
 // @ts-ignore: decorator
@@ -128,7 +137,7 @@ import { CTX_SIZE } from "../arch/x86/machine.gen";
 // @ts-ignore: decorator
 @inline export const TCB_FAULT_HANDLER: usize = 0xC4;
 // @ts-ignore: decorator
-@inline export const TCB_BOUND_NTFN: usize = 0xC8;
+@inline export const TCB_BOUND_NTFN: usize = 0xBC;
 // @ts-ignore: decorator
 @inline export const TCB_TCB_FLAGS: usize = 0xCC;
 // @ts-ignore: decorator
@@ -140,9 +149,9 @@ let lastThreadId: u32 = 0;
 export function allocThreadId(): u32 {
   return ++lastThreadId;
 }
-// Per-thread CPU state, at the top of the thread part (see the ruler).
+// The TLS base (in the fast path's line, see the ruler) and the FPU state at the top of the thread part.
 // @ts-ignore: decorator
-@inline export const TCB_TLS_BASE: usize = 0x1F8;
+@inline export const TCB_TLS_BASE: usize = 0xB8;
 // @ts-ignore: decorator
 @inline export const TCB_FPU_FLAGS: usize = 0x1FC;
 // @ts-ignore: decorator

@@ -54,6 +54,7 @@ import { dumpThreads } from "../debug/dump";
 import { pathLeave } from "../debug/path-stats";
 import { irqCanWake } from "../object/irq";
 import { TCB_STATE } from "../object/tcb";
+import { fastpathReport } from "../fastpath/fastpath";
 
 /** Timer ticks per time slice. */
 // @ts-ignore: decorator
@@ -334,6 +335,7 @@ export function schedule(): void {
 }
 
 function stopMachine(why: string): void {
+  fastpathReport();
   putLineStart();
   puts("kernel: ");
   putDec(ticks);

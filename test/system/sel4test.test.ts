@@ -4,39 +4,20 @@
 // task's driver (userland/root/sel4test-driver.ts) runs each test in a
 // fresh process and powers off reporting success only if all passed. This
 // test asserts the clean power-off, the summary, and a "pass" line for
-// every test the program lists (read from userland/sel4test/main.ts, so a
-// test that silently stopped running would be missed by nobody). A second
+// every test the program lists (test/helpers/sel4test.ts; the same run
+// with the IPC fast path off is test/system/sel4test-slowpath.test.ts). A second
 // boot runs the driver's hidden list instead (userland/sel4test/hidden.ts,
 // module string "sel4test hidden") and asserts the failure path: a failed
 // check's line, a test that faults before its verdict, the summary, and
 // the power-off reporting a failure (QEMU status 37).
 import { describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
 import { boot } from "../helpers/qemu";
 import { EXIT_FAILURE } from "../../build/qemu.ts";
-import { REPO_ROOT } from "../helpers/kernel-wasm";
-
-const NAMES = [...readFileSync(join(REPO_ROOT, "userland/sel4test/main.ts"), "utf8").matchAll(/return "([A-Za-z0-9_-]+)";/g)].map((m) => m[1]);
+import { SEL4TEST_NAMES, runSel4testSuite } from "../helpers/sel4test";
 
 describe("the in-OS test suite", () => {
-  it(`runs all ${NAMES.length} tests, each in its own process, and every one passes`, async () => {
-    expect(NAMES.length).toBeGreaterThanOrEqual(66);
-    const r = await boot({ modules: [{ program: "root", args: "root" }, { program: "sel4test", args: "sel4test" }], memoryMiB: 256, timeoutMs: 480_000 });
-    const failed = r.lines.filter((l) => /^test \S+: FAIL/.test(l) || l.startsWith("fault:") || l.includes("stopped without a verdict"));
-    expect(failed, r.serial.slice(-4000)).toEqual([]);
-    expect(r.how, r.serial.slice(-2000)).toBe("poweroff");
-    expect(r.lines).toContain(`sel4test: running ${NAMES.length} tests, each in a fresh process`);
-    for (const name of NAMES) {
-      expect(r.lines.some((l) => new RegExp(`^test ${name}: pass \\(\\d+ checks?\\)$`).test(l)), `test ${name}`).toBe(true);
-    }
-    // SYSCALL0006-snapshot: DebugSnapshot is a debug call that prints one line and returns.
-    expect(r.lines.filter((l) => /^kernel: DebugSnapshot by thread \d+ "[^"]*": capDL snapshots are not supported; ignored$/.test(l)).length, "DebugSnapshot's kernel line").toBe(2);
-    expect(r.lines.some((l) => l.startsWith("kernel: unknown system call")), "no unknown system call").toBe(false);
-    // IOPORTS1000-com1-irq: a user-level driver wrote this line to COM1 itself, a byte per transmit interrupt.
-    expect(r.lines, "the user-level UART driver's line").toContain("uart: written by a user-level driver, one byte per IRQ 4");
-    expect(r.lines).toContain(`sel4test: ${NAMES.length} tests: ${NAMES.length} passed, 0 failed`);
-    expect(r.lines).toContain('kernel: power-off requested by thread 1 "root", reporting success');
+  it(`runs all ${SEL4TEST_NAMES.length} tests, each in its own process, and every one passes (IPC fast path on)`, async () => {
+    await runSel4testSuite("poweroff");
   }, 600_000);
 
   it("reports a failing test, a test that stops without a verdict, and powers off reporting a failure (the hidden list)", async () => {
