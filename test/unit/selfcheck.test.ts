@@ -216,4 +216,29 @@ describe("a corrupt kernel", () => {
     expect(r.problems).toBeGreaterThan(0);
     expect(r.out).toContain("bound to another");
   });
+
+  it("reports a live thread's reply capabilities that break what the IPC fast path relies on", () => {
+    // Thread 3 runs (Running, queued): its master reply capability may have no child.
+    const master = x.tcbSlot(T[3], 2);
+    const caller = x.tcbSlot(T[1], 3);
+    expect(u32(master + 4) & 0xF).toBe(8); // the reply tag
+    set32(master + 12, slotOf(SCRATCH + 3)); // a "child" of the running thread's master
+    let r = check();
+    expect(r.problems).toBeGreaterThan(0);
+    expect(r.out).toContain("a master reply capability has a child other than one reply capability while its thread waits for a reply");
+    set32(master + 12, 0);
+    // A thread blocked receiving with something in its tcbCaller slot.
+    set32(T[1] + g("TCB_STATE"), 3); // BlockedOnReceive (thread 1 also leaves its notification's queue's view)
+    set32(caller + 4, u32(master + 4)); // a reply capability to thread 3, not the master
+    set32(caller, 0);
+    r = check();
+    expect(r.out).toContain("a thread blocked receiving has a capability in its tcbCaller slot");
+    expect(r.out).toContain("is not its caller's master's only child");
+    set32(caller + 4, 0);
+    // A live thread without its master.
+    set32(master + 4, 0);
+    r = check();
+    expect(r.out).toContain("a live thread's tcbReply slot holds no master reply capability to it");
+  });
 });
+

@@ -346,8 +346,12 @@ function mint(index: u32, slot: u32, src: u32, rights: u32, badge: u32): u32 {
   return seL4_CNode_Mint(R, slot, D, R, src, D, rights, badge);
 }
 
-/** Builds, runs and tears down scenario `k`. Returns the number of records, or -1 after a failure. */
-function runScenario(k: u32): i32 {
+/** runScenario's answer after a failure (it has printed why and asked to power off). */
+// @ts-ignore: decorator
+@inline const FAILED: u32 = 0xFFFFFFFF;
+
+/** Builds, runs and tears down scenario `k`. Returns the number of records, or FAILED. */
+function runScenario(k: u32): u32 {
   rng = (seed ^ ((k + 1) * 0x9E3779B9)) | 1;
   records = 0;
   dropped = 0;
@@ -375,7 +379,7 @@ function runScenario(k: u32): i32 {
   if (err == seL4_NoError) err = mint(C_EP1_BADGED, table + 5, eps + 1, all | grant, 0x55);
   if (err != seL4_NoError) {
     fail("making the scenario's endpoints and notifications", err);
-    return -1;
+    return FAILED;
   }
   // Distinct priorities (1..200) in random order, and a random role for each worker (at least one server).
   const prios = memory.data(<i32>(WORKERS * 4), 4);
@@ -398,13 +402,13 @@ function runScenario(k: u32): i32 {
       load<u32>(prios + <usize>w * 4), seL4_CapInitThreadTCB, eps + 1);
     if (err != seL4_NoError) {
       fail("making a worker", err);
-      return -1;
+      return FAILED;
     }
   }
   err = seL4_TCB_BindNotification(firstThread, ntfns);
   if (err != seL4_NoError) {
     fail("binding notification 0 to worker 0", err);
-    return -1;
+    return FAILED;
   }
   for (let w: u32 = 0; w < WORKERS; w++) threadResume(firstThread + w * THREAD_SLOTS);
   // Every worker is done or stuck once this thread, at priority 0, runs again.
@@ -417,18 +421,18 @@ function runScenario(k: u32): i32 {
   const problems = selfCheck();
   if (problems != 0) {
     fail("the kernel's self-check found problems", problems);
-    return -1;
+    return FAILED;
   }
   err = seL4_CNode_Revoke(R, arena, D); // every object of the scenario goes, and the arena is empty again
   if (err != seL4_NoError) {
     fail("revoking the scenario", err);
-    return -1;
+    return FAILED;
   }
   if (dropped != 0) {
     fail("the trace overflowed", dropped);
-    return -1;
+    return FAILED;
   }
-  return <i32>records;
+  return records;
 }
 
 /** `seed=0x...` (or decimal) and `n=<scenarios>` from the command line. */
@@ -501,15 +505,15 @@ export function main(): u32 {
   let all: u32 = 0x811C9DC5;
   for (let k: u32 = 0; k < scenarios; k++) {
     const got = runScenario(k);
-    if (got < 0) return 1;
+    if (got == FAILED) return 1;
     if (k < 2) printRecords(k);
     const h = traceHash();
     all = (all ^ h) * 0x01000193;
-    total += <u32>got;
+    total += got;
     print("ipcdiff: scenario ");
     printDec(k);
     print(": ");
-    printDec(<u32>got);
+    printDec(got);
     print(" records, hash ");
     printHex(h);
     printLine("");
