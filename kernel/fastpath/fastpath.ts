@@ -139,6 +139,26 @@ export function fastpathReport(): void {
   return ((obj - tag) & 0xF) == 0;
 }
 
+/** Both entries' first check: seL4's fastpath_mi_check (at most 2 words, no capabilities; see shapeLimit), and no fault waiting. */
+// @ts-ignore: decorator
+@inline function shortMessageNoFault(cur: usize): bool {
+  return (load<u32>(cur, CTX_ESI) & INFO_SHAPE_MASK) < shapeLimit && load<u32>(cur, TCB_FAULT) == seL4_Fault_NullFault;
+}
+
+/** Does the current thread's CSpace root resolve its EBX in one level (resolvesInOneLevel)? */
+// @ts-ignore: decorator
+@inline function rootResolvesInOneLevel(cur: usize): bool {
+  const root = tcbSlot(cur, TCB_CTABLE);
+  return resolvesInOneLevel(load<u32>(root, CTE_OBJECT), load<u32>(root, CTE_DATA), load<u32>(cur, CTX_EBX));
+}
+
+/** The slot of the capability the current thread invokes, once rootResolvesInOneLevel said yes. */
+// @ts-ignore: decorator
+@inline function invokedSlot(cur: usize): usize {
+  const root = tcbSlot(cur, TCB_CTABLE);
+  return oneLevelSlot(load<u32>(root, CTE_OBJECT), load<u32>(root, CTE_DATA), load<u32>(cur, CTX_EBX));
+}
+
 /**
  * The slot that lookup finds: the low radix bits of `cptr` index the
  * CNode. A radix is 1..31 (decodeUntyped refuses 0; the field has 5
@@ -223,19 +243,15 @@ export function fastpathReport(): void {
 export function fastpathCall(): void {
   const cur = currentThread();
   pathEnter(PathKind.Syscall, SYS_CALL);
-  if ((load<u32>(cur, CTX_ESI) & INFO_SHAPE_MASK) >= shapeLimit || load<u32>(cur, TCB_FAULT) != seL4_Fault_NullFault) {
+  if (!shortMessageNoFault(cur)) {
     handleSyscall();
     return;
   }
-  const root = tcbSlot(cur, TCB_CTABLE);
-  const rootObj = load<u32>(root, CTE_OBJECT);
-  const rootData = load<u32>(root, CTE_DATA);
-  const cptr = load<u32>(cur, CTX_EBX);
-  if (!resolvesInOneLevel(rootObj, rootData, cptr)) {
+  if (!rootResolvesInOneLevel(cur)) {
     handleSyscall();
     return;
   }
-  const slot = oneLevelSlot(rootObj, rootData, cptr);
+  const slot = invokedSlot(cur);
   const obj = load<u32>(slot, CTE_OBJECT);
   const data = load<u32>(slot, CTE_DATA);
   // An endpoint capability with Write, and Grant or GrantReply (without either the caller would be left
@@ -300,19 +316,15 @@ export function fastpathCall(): void {
 export function fastpathReplyRecv(): void {
   const cur = currentThread();
   pathEnter(PathKind.Syscall, SYS_REPLY_RECV);
-  if ((load<u32>(cur, CTX_ESI) & INFO_SHAPE_MASK) >= shapeLimit || load<u32>(cur, TCB_FAULT) != seL4_Fault_NullFault) {
+  if (!shortMessageNoFault(cur)) {
     handleSyscall();
     return;
   }
-  const root = tcbSlot(cur, TCB_CTABLE);
-  const rootObj = load<u32>(root, CTE_OBJECT);
-  const rootData = load<u32>(root, CTE_DATA);
-  const cptr = load<u32>(cur, CTX_EBX);
-  if (!resolvesInOneLevel(rootObj, rootData, cptr)) {
+  if (!rootResolvesInOneLevel(cur)) {
     handleSyscall();
     return;
   }
-  const slot = oneLevelSlot(rootObj, rootData, cptr);
+  const slot = invokedSlot(cur);
   const obj = load<u32>(slot, CTE_OBJECT);
   const data = load<u32>(slot, CTE_DATA);
   const ep = window(obj - CAP_ENDPOINT_CAP);

@@ -251,3 +251,56 @@ export function bootModuleCmdline(bi: usize, i: u32): usize {
 export function bootModuleCmdlineLength(bi: usize, i: u32): u32 {
   return bootModuleCmdline(bi, i) == 0 ? 0 : moduleWord(bi, i, BOOT_MODULE_CMDLINE_LENGTH);
 }
+
+/**
+ * The value of `name=<number>` (hex with 0x, or decimal) among the
+ * space-separated words of boot module `i`'s command line, or `fallback`
+ * if no word has that name. The number is not checked beyond its digits.
+ */
+export function bootModuleArg(bi: usize, i: u32, name: string, fallback: u32): u32 {
+  const at = bootModuleCmdline(bi, i);
+  const len = bootModuleCmdlineLength(bi, i);
+  const key = <u32>name.length;
+  let value = fallback;
+  let p: u32 = 0;
+  while (p < len) {
+    while (p < len && load<u8>(at + p) == 0x20) p++;
+    const start = p;
+    while (p < len && load<u8>(at + p) != 0x20) p++;
+    if (p - start <= key || load<u8>(at + start + key) != 0x3D) continue; // "name="
+    let same = true;
+    for (let k: u32 = 0; k < key; k++) if (<u32>load<u8>(at + start + k) != <u32>name.charCodeAt(<i32>k)) same = false;
+    if (same) value = parseWordNumber(at + start + key + 1, p - start - key - 1);
+  }
+  return value;
+}
+
+function parseWordNumber(at: usize, len: u32): u32 {
+  let v: u32 = 0;
+  if (len > 2 && load<u8>(at) == 0x30 && (load<u8>(at + 1) | 0x20) == 0x78) {
+    for (let i: u32 = 2; i < len; i++) {
+      const c = <u32>load<u8>(at + i) | 0x20;
+      v = (v << 4) + (c >= 0x61 ? c - 0x61 + 10 : c - 0x30);
+    }
+    return v;
+  }
+  for (let i: u32 = 0; i < len; i++) v = v * 10 + (<u32>load<u8>(at + i) - 0x30);
+  return v;
+}
+
+/** The largest RAM (not device) untyped's slot and, through *bits, its size bits; 0 and 0 if there is none. */
+export function bootInfoLargestRamUntyped(bi: usize, bits: usize): u32 {
+  let best: u32 = 0;
+  let bestBits: u32 = 0;
+  const n = bootInfoUntypedCount(bi);
+  for (let i: u32 = 0; i < n; i++) {
+    if (bootInfoUntypedIsDevice(bi, i)) continue;
+    const b = bootInfoUntypedSizeBits(bi, i);
+    if (b > bestBits) {
+      best = bootInfoUntypedStart(bi) + i;
+      bestBits = b;
+    }
+  }
+  store<u32>(bits, bestBits);
+  return best;
+}

@@ -41,10 +41,7 @@
 // Must not: depend on time, or allocate.
 
 import { print, printLine, printDec, printHex, nameThread, startRegister, powerOff, selfCheck } from "../../libs/user/sys";
-import {
-  initFromBootInfo, bootInfoEmptyStart, bootInfoUntypedStart, bootInfoUntypedCount, bootInfoUntypedSizeBits,
-  bootInfoUntypedIsDevice, bootModuleCmdline, bootModuleCmdlineLength,
-} from "../../libs/user/bootinfo";
+import { initFromBootInfo, bootInfoEmptyStart, bootInfoLargestRamUntyped, bootModuleArg } from "../../libs/user/bootinfo";
 import {
   seL4_SetMR, seL4_GetMR, seL4_MessageInfo_new, seL4_MessageInfo_get_label, seL4_Call, seL4_Send, seL4_NBSend,
   seL4_Recv, seL4_NBRecv, seL4_ReplyRecv, seL4_Reply, seL4_Signal, seL4_Wait, seL4_Yield,
@@ -167,8 +164,8 @@ const caps = memory.data(<i32>(CAPS * 4), 4);
 let records: u32 = 0;
 let dropped: u32 = 0;
 
-let seed: u32 = 0x1234;
-let scenarios: u32 = 100;
+let seed: u32 = 0;
+let scenarios: u32 = 0;
 let rng: u32 = 1;
 
 function next(): u32 {
@@ -435,55 +432,21 @@ function runScenario(k: u32): u32 {
   return records;
 }
 
-/** `seed=0x...` (or decimal) and `n=<scenarios>` from the command line. */
-function parseArgs(bi: usize): void {
-  const at = bootModuleCmdline(bi, 0);
-  const len = bootModuleCmdlineLength(bi, 0);
-  let i: u32 = 0;
-  while (i < len) {
-    while (i < len && load<u8>(at + i) == 0x20) i++;
-    const start = i;
-    while (i < len && load<u8>(at + i) != 0x20) i++;
-    if (i - start > 5 && load<u8>(at + start) == 0x73 && load<u8>(at + start + 4) == 0x3D) seed = parseNumber(at + start + 5, i - start - 5); // "seed="
-    else if (i - start > 2 && load<u8>(at + start) == 0x6E && load<u8>(at + start + 1) == 0x3D) scenarios = parseNumber(at + start + 2, i - start - 2); // "n="
-  }
-}
-
-function parseNumber(at: usize, len: u32): u32 {
-  let v: u32 = 0;
-  if (len > 2 && load<u8>(at) == 0x30 && (load<u8>(at + 1) | 0x20) == 0x78) {
-    for (let i: u32 = 2; i < len; i++) {
-      const c = <u32>load<u8>(at + i) | 0x20;
-      v = (v << 4) + (c >= 0x61 ? c - 0x61 + 10 : c - 0x30);
-    }
-    return v;
-  }
-  for (let i: u32 = 0; i < len; i++) v = v * 10 + (<u32>load<u8>(at + i) - 0x30);
-  return v;
-}
-
 export function main(): u32 {
   const bi = <usize>startRegister();
   initFromBootInfo(bi);
   nameThread("ipcdiff");
-  parseArgs(bi);
+  seed = bootModuleArg(bi, 0, "seed", 0x1234);
+  scenarios = bootModuleArg(bi, 0, "n", 100);
   if (seed == 0) seed = 1;
   print("ipcdiff: seed ");
   printHex(seed);
   print(", ");
   printDec(scenarios);
   printLine(" scenarios");
-  let big: u32 = 0;
-  let bigBits: u32 = 0;
-  const n = bootInfoUntypedCount(bi);
-  for (let i: u32 = 0; i < n; i++) {
-    if (bootInfoUntypedIsDevice(bi, i)) continue;
-    const bits = bootInfoUntypedSizeBits(bi, i);
-    if (bits > bigBits) {
-      big = bootInfoUntypedStart(bi) + i;
-      bigBits = bits;
-    }
-  }
+  const bitsAt = memory.data(4, 4);
+  const big = bootInfoLargestRamUntyped(bi, bitsAt);
+  const bigBits = load<u32>(bitsAt);
   if (bigBits <= ARENA_BITS) {
     fail("finding an untyped larger than the arena", bigBits);
     return 1;

@@ -72,8 +72,7 @@ import {
 } from "../../libs/user/sys";
 import { REG_EBX, REG_ESI, threadIpcBuffer } from "../../libs/user/syscall";
 import {
-  initFromBootInfo, bootInfoEmptyStart, bootInfoUntypedStart, bootInfoUntypedCount, bootInfoUntypedSizeBits,
-  bootInfoUntypedIsDevice, bootModuleCmdline, bootModuleCmdlineLength,
+  initFromBootInfo, bootInfoEmptyStart, bootInfoLargestRamUntyped, bootModuleArg,
 } from "../../libs/user/bootinfo";
 import {
   seL4_Untyped_Retype, seL4_CNode_Copy, seL4_CNode_Mint, seL4_CNode_Revoke, seL4_TCB_Suspend, seL4_TCB_WriteRegisters,
@@ -616,33 +615,6 @@ function runCheck(when: string): void {
   checks++;
 }
 
-/** `seed=0x...` (or decimal) and `n=<count>` from the command line. */
-function parseArgs(bi: usize): void {
-  const at = bootModuleCmdline(bi, 0);
-  const len = bootModuleCmdlineLength(bi, 0);
-  let i: u32 = 0;
-  while (i < len) {
-    while (i < len && load<u8>(at + i) == 0x20) i++;
-    const start = i;
-    while (i < len && load<u8>(at + i) != 0x20) i++;
-    if (i - start > 5 && load<u8>(at + start) == 0x73 && load<u8>(at + start + 4) == 0x3D) seed = parseNumber(at + start + 5, i - start - 5); // "seed="
-    else if (i - start > 2 && load<u8>(at + start) == 0x6E && load<u8>(at + start + 1) == 0x3D) target = parseNumber(at + start + 2, i - start - 2); // "n="
-  }
-}
-
-function parseNumber(at: usize, len: u32): u32 {
-  let v: u32 = 0;
-  if (len > 2 && load<u8>(at) == 0x30 && (load<u8>(at + 1) | 0x20) == 0x78) {
-    for (let i: u32 = 2; i < len; i++) {
-      const c = <u32>load<u8>(at + i) | 0x20;
-      v = (v << 4) + (c >= 0x61 ? c - 0x61 + 10 : c - 0x30);
-    }
-    return v;
-  }
-  for (let i: u32 = 0; i < len; i++) v = v * 10 + (<u32>load<u8>(at + i) - 0x30);
-  return v;
-}
-
 function kindName(k: i32): string {
   switch (k) {
     case K_CALL: return "Call";
@@ -706,8 +678,8 @@ export function main(): u32 {
   const bi = <usize>startRegister();
   initFromBootInfo(bi);
   nameThread("syscallfuzz");
-  seed = 0x5eed;
-  parseArgs(bi);
+  seed = bootModuleArg(bi, 0, "seed", 0x5eed);
+  target = bootModuleArg(bi, 0, "n", target);
   if (seed == 0) seed = 1; // xorshift's one fixed point
   print("syscallfuzz: seed ");
   printHex(seed);
@@ -716,17 +688,9 @@ export function main(): u32 {
   printLine(" invocations");
   for (let i: u32 = 0; i < THREADS; i++) store<u32>(rngState + i * 4, (seed ^ ((i + 1) * 0x9E3779B9)) | 1);
   // The largest RAM untyped holds everything.
-  let big: u32 = 0;
-  let bigBits: u32 = 0;
-  const n = bootInfoUntypedCount(bi);
-  for (let i: u32 = 0; i < n; i++) {
-    if (bootInfoUntypedIsDevice(bi, i)) continue;
-    const bits = bootInfoUntypedSizeBits(bi, i);
-    if (bits > bigBits) {
-      big = bootInfoUntypedStart(bi) + i;
-      bigBits = bits;
-    }
-  }
+  const bitsAt = memory.data(4, 4);
+  const big = bootInfoLargestRamUntyped(bi, bitsAt);
+  const bigBits = load<u32>(bitsAt);
   if (bigBits < ARENA_BITS + 1) {
     fail("finding a 16 MiB untyped", 0);
     return 1;
