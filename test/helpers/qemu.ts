@@ -194,14 +194,14 @@ export function bootWithSlowReader(reader: SlowReader, opts: { cmdline?: string;
 export const BANNER = "tsos 0.1.0: a capability microkernel in AssemblyScript (i386, Multiboot2)";
 
 /**
- * The kernel's log from its banner on, less the line that counts timer
- * ticks (it varies with the host's speed): for comparing two boots of a
+ * The kernel's log from its banner on, less the lines that count timer
+ * ticks and fast-path IPCs (they vary with the host's speed): for comparing two boots of a
  * single-threaded scenario. GRUB gives up on a serial port that stays
  * busy, so the banner may follow the remains of GRUB's output on its line.
  */
 export function comparableKernelLog(r: BootResult): string[] {
   const i = r.lines.findIndex((l) => l.endsWith(BANNER));
   return (i < 0 ? [] : [BANNER, ...r.lines.slice(i + 1)])
-    .filter((l) => !/^kernel: \d+ timer ticks, \d+ thread switches$/.test(l))
+    .filter((l) => !/^kernel: \d+ timer ticks, \d+ thread switches$/.test(l) && !/^kernel: IPC fast path (on|off): \d+ Calls and \d+ ReplyRecvs took it$/.test(l))
     .map((l) => l.replace(/^(boot: TSC |root: TSC frequency chunk, )\d+ MHz/, "$1<measured> MHz"));
 }
