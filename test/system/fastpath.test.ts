@@ -21,7 +21,7 @@ import { describe, expect, it } from "vitest";
 import { boot, comparableKernelLog, type BootResult } from "../helpers/qemu.ts";
 
 const SEED = "0x1234";
-const SCENARIOS = 1000;
+const SCENARIOS = 4000;
 
 function comparable(r: BootResult): string[] {
   return comparableKernelLog(r).filter((l) => !l.startsWith("boot: loader ") && !l.includes("IPC fast path"));
