@@ -2,7 +2,8 @@
 //
 //   tsx build/cli.ts kernel     build out/kernel.elf            (npm run build)
 //   tsx build/cli.ts iso        build out/os.iso                (npm run iso)
-//   tsx build/cli.ts run        boot out/os.iso in QEMU         (npm start)
+//   tsx build/cli.ts run [kernel options] [--module <program>[:<args>]]...
+//                               boot out/os.iso in QEMU         (npm start -- ...)
 //   tsx build/cli.ts debug      boot paused with a gdb stub     (npm run debug)
 //   tsx build/cli.ts bench      run the benchmarks              (npm run bench)
 //   tsx build/cli.ts fuzz [seed] [n]  the system-call fuzzer     (npm run fuzz -- [seed] [n])
@@ -25,7 +26,7 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { relative } from "node:path";
 import { buildKernel, KERNEL_ELF } from "./kernel.ts";
-import { buildIso } from "./iso.ts";
+import { buildIso, parseBootArgs } from "./iso.ts";
 import { chooseAccel, qemuArgs, classifyExit, describeQemuFailure } from "./qemu.ts";
 import { ROOT, StageError, stageLog } from "./stage.ts";
 import { runBench, printBench, runPaths, printPaths, PATH_RUNS, BenchError } from "./bench.ts";
@@ -93,14 +94,24 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "run": {
-      const iso = buildIso();
+      const boot0 = parseBootArgs(argv.slice(1));
+      if (typeof boot0 === "string") {
+        console.error(`tsos: ${boot0}`);
+        return 2;
+      }
+      const iso = buildIso(boot0);
       report(t0);
       const accel = chooseAccel();
       console.error(`qemu: accelerator ${accel}${accel === "tcg" ? " (no vmx/svm on this host)" : ""}; serial on this terminal`);
       return boot(qemuArgs({ iso, accel, memoryMiB: env.memoryMiB }), env.timeoutS);
     }
     case "debug": {
-      const iso = buildIso();
+      const boot1 = parseBootArgs(argv.slice(1));
+      if (typeof boot1 === "string") {
+        console.error(`tsos: ${boot1}`);
+        return 2;
+      }
+      const iso = buildIso(boot1);
       report(t0);
       const port = env.gdbPort;
       const elf = relative(ROOT, KERNEL_ELF);

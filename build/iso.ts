@@ -7,7 +7,7 @@
 // Must not: start QEMU (build/qemu.ts).
 
 import { createHash } from "node:crypto";
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { OUT, ROOT, stage, run } from "./stage.ts";
 import { buildKernel, type KernelVariant } from "./kernel.ts";
@@ -79,4 +79,38 @@ export function buildIso(opts: IsoOptions = {}): string {
     },
   });
   return output;
+}
+
+/** The kernel command-line options (kernel/main.ts and kernel/boot/multiboot2.ts read them). */
+export const KERNEL_OPTIONS = ["poweroff", "nofastpath", "bench", "hz=<1..10000>", "crash=unreachable|divide|write-text|null"];
+
+/**
+ * `npm start -- [kernel options] [--module <program>[:<args>]]...`: the
+ * words after `--` become the kernel command line (after `poweroff`, so the
+ * boot still ends by itself), and each `--module` a boot module
+ * (userland/<program>; its string is the program's name, then the args with
+ * `:` between words read as spaces); without one, the default root task.
+ * Returns the boot configuration, or the one-line reason the words are refused.
+ */
+export function parseBootArgs(words: string[]): { cmdline: string; modules: BootModule[] } | string {
+  const options: string[] = ["poweroff"];
+  const modules: BootModule[] = [];
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w === "--module" || w === "-m") {
+      const spec = words[++i];
+      if (spec === undefined) return `${w} needs a program: --module <program>[:<args>]`;
+      const [program, ...rest] = spec.split(":");
+      if (!/^[a-z0-9_-]+$/.test(program) || !existsSync(join(ROOT, "userland", program, "main.ts"))) {
+        return `no user program ${JSON.stringify(program)}: the programs are the folders of userland/ with a main.ts`;
+      }
+      modules.push({ program, args: [program, ...rest].join(" ") });
+      continue;
+    }
+    const known = w === "poweroff" || w === "nofastpath" || w === "bench" || /^hz=\d{1,5}$/.test(w) ||
+      /^crash=(unreachable|divide|write-text|null)$/.test(w);
+    if (!known) return `unknown kernel option ${JSON.stringify(w)}; the options are ${KERNEL_OPTIONS.join(", ")}, and --module <program>[:<args>]`;
+    if (!options.includes(w)) options.push(w);
+  }
+  return { cmdline: options.join(" "), modules: modules.length ? modules : DEFAULT_MODULES };
 }
