@@ -170,7 +170,14 @@ function interruptsInit(): void {
 
 function startTimer(): void {
   let hz = cmdlineValueU32("hz", DEFAULT_TICK_HZ);
-  if (hz < MIN_TICK_HZ || hz > MAX_TICK_HZ) {
+  if (cmdlineValue("hz") > 0 && cmdlineValueU32("hz", 0) == 0 && cmdlineValueU32("hz", 1) == 1) {
+    // Not a number: cmdlineValueU32 gave each fallback back (a number gives the same answer for both).
+    puts("timer: hz=");
+    putBytes(cmdlineValueAddr(), <u32>cmdlineValue("hz"));
+    puts(" is not a number; using ");
+    putDec32(DEFAULT_TICK_HZ);
+    putNewline();
+  } else if (hz < MIN_TICK_HZ || hz > MAX_TICK_HZ) {
     puts("timer: hz=");
     putDec32(hz);
     puts(" is outside ");

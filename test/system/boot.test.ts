@@ -110,6 +110,17 @@ describe("boot", () => {
   });
 });
 
+describe("kernel options", () => {
+  it("reports an hz= that is not a number, or out of range, and runs at the default 100 Hz", async () => {
+    for (const [value, line] of [["abc", "timer: hz=abc is not a number; using 100"], ["0", "timer: hz=0 is outside 1..10000; using 100"], ["20000", "timer: hz=20000 is outside 1..10000; using 100"]]) {
+      const r = await boot({ cmdline: `poweroff hz=${value}` });
+      expect(r.how, r.serial.slice(-1500)).toBe("poweroff");
+      expect(r.lines).toContain(line);
+      expect(r.lines).toContain("timer: local APIC at 100 Hz");
+    }
+  }, 120_000);
+});
+
 describe("panics", () => {
   it("turns a wasm unreachable trap in kernel code into a panic that names it", async () => {
     const r = await boot({ cmdline: "poweroff crash=unreachable" });
