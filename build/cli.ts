@@ -7,6 +7,7 @@
 //   tsx build/cli.ts debug      boot paused with a gdb stub     (npm run debug)
 //   tsx build/cli.ts bench      run the benchmarks              (npm run bench)
 //   tsx build/cli.ts fuzz [seed] [n]  the system-call fuzzer     (npm run fuzz -- [seed] [n])
+//   tsx build/cli.ts clean      remove out/                     (npm run clean)
 //
 // fuzz boots userland/syscallfuzz as the root task under TCG with
 // -icount shift=0 (so a seed replays the same run), with `seed` (hex
@@ -28,7 +29,8 @@ import { relative } from "node:path";
 import { buildKernel, KERNEL_ELF } from "./kernel.ts";
 import { buildIso, parseBootArgs } from "./iso.ts";
 import { chooseAccel, qemuArgs, classifyExit, describeQemuFailure } from "./qemu.ts";
-import { ROOT, StageError, stageLog } from "./stage.ts";
+import { OUT, ROOT, StageError, stageLog } from "./stage.ts";
+import { rmSync } from "node:fs";
 import { runBench, printBench, runPaths, printPaths, PATH_RUNS, BenchError } from "./bench.ts";
 import { ConfigError, readEnv } from "./env.ts";
 
@@ -139,8 +141,14 @@ async function main(argv: string[]): Promise<number> {
       console.error(`fuzz: seed ${seed}, ${n} invocations (repeat this run with: npm run fuzz -- ${seed} ${n})`);
       return boot(qemuArgs({ iso, accel: "tcg", icount: true, memoryMiB: Math.max(env.memoryMiB, 64) }), env.timeoutS);
     }
+    case "clean":
+      // Everything the build writes is under out/ (stage outputs and stamps, user programs, each boot
+      // configuration's ISO staging tree); the next build makes what it needs again.
+      rmSync(OUT, { recursive: true, force: true });
+      console.error(`clean: removed ${relative(ROOT, OUT)}/`);
+      return 0;
     default:
-      console.error(`unknown command ${JSON.stringify(cmd)}: use kernel, iso, run, debug, bench or fuzz`);
+      console.error(`unknown command ${JSON.stringify(cmd)}: use kernel, iso, run, debug, bench, fuzz or clean`);
       return 2;
   }
 }
