@@ -307,7 +307,6 @@ export {
 // @ts-ignore: decorator
 @inline export const ASID_MASK: u32 = 0xFFF;
 
-// @ts-ignore: decorator
 /** A frame capability's object word: 4 large, 5 device, 7..6 VM rights. */
 // @ts-ignore: decorator
 @inline export const FRAME_IS_LARGE: u32 = 1 << 4;
