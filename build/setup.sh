@@ -19,6 +19,8 @@ PACKAGES=(
   grub-common     # grub-mkrescue
   xorriso         # ISO writing for grub-mkrescue
   mtools          # the EFI/El Torito image inside the ISO
+  seabios         # bios.bin and vgabios-stdvga.bin for v86 (build/v86.ts)
+  chromium        # the headless browser of the playground test (test/system/playground.test.ts)
 )
 
 missing=()
