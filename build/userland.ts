@@ -30,12 +30,33 @@ export function userElf(name: string): string {
   return join(USERLAND_OUT, `${name}.elf`);
 }
 
+function missingHandlers(name: string): string {
+  return `user program ${name}: userland/${name}/main.ts must re-export the runtime's handlers: export { abort, wasmTrap } from "../../libs/user/runtime";`;
+}
+
+/**
+ * Builds userland/<name>/main.ts. A program must export main (its result
+ * is the thread's exit status) and re-export abort and wasmTrap from
+ * libs/user/runtime.ts; without them the build stops with one line that
+ * says so, before asc's or gcc's own words about a missing element.
+ */
 export function buildUserProgram(name: string): string {
   const dir = join(USERLAND_OUT, name);
   const o = (f: string) => join(dir, f);
   const sources = [...filesUnder(join(ROOT, "userland", name), [".ts"]), ...filesUnder(join(ROOT, "libs"), [".ts"])];
   const generated = generateAll();
-  compileAsc(`asc ${name}`, `userland/${name}/main.ts`, "user", o(`${name}.asc.wasm`), [...sources, join(ROOT, "asconfig.json")], ["--memoryBase", String(USER_MEMORY_BASE)]);
+  try {
+    compileAsc(`asc ${name}`, `userland/${name}/main.ts`, "user", o(`${name}.asc.wasm`), [...sources, join(ROOT, "asconfig.json")], ["--memoryBase", String(USER_MEMORY_BASE)]);
+  } catch (e) {
+    // asconfig.json routes asc's abort to libs/user/runtime; without the re-export asc only says the element is missing.
+    if (e instanceof StageError && e.detail.includes("Element 'libs/user/runtime/abort' not found")) throw new StageError(e.stage, missingHandlers(name));
+    throw e;
+  }
+  const exported = wasmFacts(readFileSync(o(`${name}.asc.wasm`))).exports;
+  if (!exported.includes("main")) {
+    throw new StageError(`asc ${name}`, `user program ${name}: userland/${name}/main.ts must export function main(): u32 (where the program starts; its result is the exit status)`);
+  }
+  if (!exported.includes("wasmTrap")) throw new StageError(`asc ${name}`, missingHandlers(name));
   wasmToObject({ name, dir, side: "user", runtime: "user-rt.c", entry: "main" });
   const facts = wasmFacts(readFileSync(o(`${name}.wasm`)));
   if (facts.dataStart !== 0 && facts.dataStart < USER_MEMORY_BASE) {

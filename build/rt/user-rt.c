@@ -7,7 +7,8 @@
  * program (the `startRegister` intrinsic, build/intrinsics.ts), gives the
  * first thread its control words (main_tls below: the system-call
  * register block and the IPC buffer pointer, below the thread pointer
- * that SetTLSBase makes GS's base; libs/abi/layout.def.ts TLS_BLOCK),
+ * that SetTLSBase makes GS's base; libs/abi/layout.def.ts TLS_BLOCK; the
+ * IPC buffer is BootInfo's for the root task, USER_IPC_BUFFER for others),
  * then instantiates the wasm module and calls the program's exported
  * `main`. A program that exports `threadMain(kind, arg)` also gets
  * user_thread_start, where the threads it starts in its own address space
@@ -30,7 +31,7 @@
 #endif
 
 #include "tsos.gen.h" /* SYS_DEBUG_THREAD_EXIT */
-#include "sel4.gen.h" /* SYS_SET_TLS_BASE, SYS_CALL, LABEL_TCB_SUSPEND, MSGINFO_LABEL_SHIFT */
+#include "sel4.gen.h" /* SYS_SET_TLS_BASE, SYS_CALL, LABEL_TCB_SUSPEND, MSGINFO_LABEL_SHIFT, BI_IPC_BUFFER */
 #include "layout.gen.h" /* TLS_*, USER_IPC_BUFFER */
 
 /* The program's stack: 32 KiB, 16-byte aligned, whatever ESP it started with. */
@@ -52,7 +53,9 @@ static void user_tls_init(u32* block, u32 ipc_buffer) {
 }
 
 __attribute__((noreturn, used)) void user_main(void) {
-  user_tls_init(main_tls, USER_IPC_BUFFER);
+  /* The root task's IPC buffer is where its BootInfo says (seL4's rule); every other program's is at USER_IPC_BUFFER. */
+  u32 ipc_buffer = user_start_ebx != 0 ? *(volatile u32*)(uintptr_t)(user_start_ebx + BI_IPC_BUFFER) : USER_IPC_BUFFER;
+  user_tls_init(main_tls, ipc_buffer);
   WASM_INIT_MODULE();
   WASM_INSTANTIATE();
   u32 status = WASM_ENTRY();

@@ -4,7 +4,8 @@
 // the short names programs use for the debug calls (putChar, halt,
 // yieldCpu, ...; each is one call of ipc.ts), DebugThreadExit (tsos's own
 // call), and reading tsos's BootInfo page (libs/abi/layout.def.ts: thread
-// id and command line). The raw system call lives in syscall.ts, seL4's
+// id and command line; the root task's command line from the boot-module
+// table). The raw system call lives in syscall.ts, seL4's
 // calls in ipc.ts, seL4's BootInfo in bootinfo.ts.
 // Must not: write a system call number (they come from libs/abi), or
 // allocate.
@@ -17,6 +18,7 @@ import {
   seL4_DebugPutChar, seL4_DebugHalt, seL4_DebugDumpScheduler, seL4_Yield, seL4_BenchmarkNullSyscall, seL4_DebugNameThread,
   seL4_DebugNameThreadBytes,
 } from "./ipc";
+import { bootModuleCmdline, bootModuleCmdlineLength } from "./bootinfo";
 
 /** EBX as the program started (build/rt/user-rt.c): the root task's BootInfo address. */
 // @ts-ignore: decorator
@@ -115,12 +117,22 @@ export function myThreadId(): u32 {
   return load<u32>(USER_BOOTINFO + BOOTINFO_THREAD_ID);
 }
 
-/** The module's command line (after the file name in grub.cfg): address and length. */
+/**
+ * The program's command line (its module string: the words after the file
+ * name in grub.cfg): address and length. A program started by the process
+ * builder reads it from its information page; the root task (EBX at _start
+ * is its BootInfo, 0 in every other program) from boot module 0's entry of
+ * the boot-module table, so the readers below work in either.
+ */
 export function argsAddr(): usize {
+  const bi = <usize>startRegister();
+  if (bi != 0) return bootModuleCmdline(bi, 0);
   return USER_BOOTINFO + BOOTINFO_CMDLINE;
 }
 
 export function argsLength(): u32 {
+  const bi = <usize>startRegister();
+  if (bi != 0) return bootModuleCmdlineLength(bi, 0);
   return load<u32>(USER_BOOTINFO + BOOTINFO_CMDLINE_LENGTH);
 }
 

@@ -12,6 +12,10 @@
 //   garbage       sysenter with every register garbage
 //   bad-stack     sysenter with an unmapped user stack
 // If the thread survives, it says so and exits with status 1.
+// Failures that are the program's own, reported by its runtime
+// (libs/user/runtime.ts), not by the kernel:
+//   assert        a failed assert(): the message and its .ts position, status 134
+//   wasm-divide   a wasm integer division by zero: a wasm trap, status 57005
 // With a third argument "handled", the fault is not the kernel's to
 // report: the program starts a thread in its own address space that does
 // the forbidden thing, with an endpoint of the program's as its fault
@@ -113,6 +117,8 @@ function forbidden(): u32 {
   else if (argIs(1, "int80")) int80();
   else if (argIs(1, "bad-syscall")) syscall(UNASSIGNED_SYSCALL + <i32>z, 0, 0, 0, 0);
   else if (argIs(1, "garbage")) sysenterGarbage(0x7A5C3E1F + z);
+  else if (argIs(1, "assert")) assert(z == 1, "faulter was asked to fail an assertion");
+  else if (argIs(1, "wasm-divide")) print(1 / z == 1 ? "" : "");
   else if (argIs(1, "bad-stack")) sysenterWithStack(<u32>SYS_BENCHMARK_NULL_SYSCALL + z, 0x10 + z);
   else if (argIs(1, "null-ds")) {
     let ds: u32 = 0;
