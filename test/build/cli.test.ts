@@ -82,6 +82,36 @@ describe("how a boot ends", () => {
     expect(r.status, r.stderr).toBe(0);
   });
 
+  it("npm start runs the build tool in one process: QEMU's only ancestor running build/cli.ts is its parent", () => {
+    // tsx's own command starts a second Node process for the script; `node --import tsx` does not.
+    const probe = join(bin, "probe");
+    writeFileSync(probe, [
+      "#!/bin/sh",
+      "p=$PPID; n=0",
+      'while [ "$p" -gt 1 ]; do',
+      // A Node process (not the shell npm runs the script line in) whose command line runs build/cli.ts.
+      "  if [ \"$(cat /proc/$p/comm)\" = node ] && tr '\\0' ' ' < /proc/$p/cmdline | grep -q 'build/cli.ts run'; then n=$((n+1)); fi",
+      "  p=$(awk '{print $4}' /proc/$p/stat)",
+      "done",
+      'echo "build tool processes: $n" >&2',
+      "exit 33",
+      "",
+    ].join("\n"));
+    chmodSync(probe, 0o755);
+    const stub = mkdtempSync(join(tmpdir(), "tsos-qemu-probe-"));
+    try {
+      writeFileSync(join(stub, "qemu-system-i386"), `#!/bin/sh\nexec ${probe}\n`);
+      chmodSync(join(stub, "qemu-system-i386"), 0o755);
+      const r = spawnSync("npm", ["start", "--silent"], {
+        cwd: ROOT, env: cleanEnv({ PATH: `${stub}:${process.env.PATH}`, TSOS_ACCEL: "tcg" }), encoding: "utf8", timeout: 300_000,
+      });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain("build tool processes: 1");
+    } finally {
+      rmSync(stub, { recursive: true, force: true });
+    }
+  }, 320_000);
+
   it("exits 1 on a kernel panic (QEMU status 35)", () => {
     const r = run(35);
     expect(r.status).toBe(1);
