@@ -280,8 +280,11 @@ function reportUnhandled(t: usize): void {
   const error = load<u32>(t, TCB_FAULT_ERROR);
   const address = load<u32>(t, TCB_FAULT_ADDRESS);
   if (vector == FAULT_UNKNOWN_SYSCALL) {
+    // The thread's error, not the kernel's: the line names the thread, like the fault line after it.
     putLineStart();
-    puts("kernel: unknown system call ");
+    puts("fault: thread ");
+    putThreadName(t);
+    puts(" made unknown system call ");
     putSigned(<i64><i32>error);
     putNewline();
   } else if (vector == FAULT_CAP) {

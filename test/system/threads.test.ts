@@ -12,7 +12,7 @@ const ROOT = { program: "root", args: "root" };
 const SURVIVOR = { program: "printer", args: "survivor 3 20000 lines" };
 
 function faultLine(r: BootResult): string | undefined {
-  return r.lines.find((l) => l.startsWith('fault: thread 2 "faulter"'));
+  return r.lines.find((l) => l.startsWith('fault: thread 2 "faulter" vector '));
 }
 
 interface FaultCase {
@@ -38,8 +38,8 @@ const CASES: FaultCase[] = [
   { kind: "divide", vector: 0, name: "divide error", error: "0x0000" },
   { kind: "int3", vector: 3, name: "breakpoint", error: "0x0000" },
   { kind: "int80", vector: 13, name: "general protection", error: "0x0402" },
-  { kind: "bad-syscall", vector: 256, name: "unknown system call", error: "0xfffffc18", extra: "kernel: unknown system call -1000" },
-  { kind: "garbage", vector: 256, name: "unknown system call", error: "0x7a5c3e1f", extra: "kernel: unknown system call 2052865567" },
+  { kind: "bad-syscall", vector: 256, name: "unknown system call", error: "0xfffffc18", extra: 'fault: thread 2 "faulter" made unknown system call -1000' },
+  { kind: "garbage", vector: 256, name: "unknown system call", error: "0x7a5c3e1f", extra: 'fault: thread 2 "faulter" made unknown system call 2052865567' },
   { kind: "bad-stack", vector: 14, name: "page fault", error: "0x0006", cr2: "0x0000000c" },
 ];
 
