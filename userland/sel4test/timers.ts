@@ -76,6 +76,9 @@ const HPET_VA: u32 = threadArea(THREAD_MAX - 3);
 /** The IOAPIC pin QEMU's HPET timer 0 raises in legacy replacement mode (ISA IRQ 0's override). */
 // @ts-ignore: decorator
 @inline const LEGACY_PIN: u32 = 2;
+/** The longest period an HPET may have: 100 ns, in femtoseconds. */
+// @ts-ignore: decorator
+@inline const MAX_PERIOD_FS: u32 = 0x05F5E100;
 /** Femtoseconds in a millisecond. */
 // @ts-ignore: decorator
 @inline const FS_PER_MS: u64 = 1_000_000_000_000;
@@ -123,6 +126,11 @@ export function mapHpet(): bool {
   const f = freeSlot();
   checkEq(seL4_Untyped_Retype(PROCESS_SLOT_DEVICE_UNTYPED, OBJ_X86_4K, 0, MY_CNODE, 0, 0, f, 1), seL4_NoError, "the HPET's frame");
   if (!checkEq(seL4_X86_Page_Map(f, MY_VSPACE, HPET_VA, R_RW, seL4_X86_Uncacheable), seL4_NoError, "map it uncached")) return false;
+  // A machine without an HPET (v86) reads all ones or zeros there; a test that went on would wait
+  // for ever, its watchdog reading a counter that never moves. IA-PC HPET 1.0a, 2.3.4: the period
+  // is at most 100 ns, and the revision is never 0.
+  const period = reg(GCAP_ID + 4);
+  if (!check(period != 0 && period <= MAX_PERIOD_FS && (reg(GCAP_ID) & 0xFF) != 0, "an HPET answers at HPET_PHYS (a period of 1 fs to 100 ns, a revision)")) return false;
   setReg(T0_CONF, 0);
   setReg(GEN_CONF, ENABLE_CNF);
   return true;
