@@ -8,8 +8,12 @@
 //   required features: APIC"; tsos needs the local APIC timer. QEMU always
 //   has one. (This is the first thing v86 and QEMU disagree on.)
 // - No isa-debug-exit device: the kernel's power-off write to port 0xF4 is
-//   ignored, and it halts. Whoever runs v86 watches the serial output for
-//   the kernel's last line instead (V86_END_LINES).
+//   ignored, and it halts with interrupts off. v86 reports that hlt (its
+//   "cpu-event-halt" event), and the kernel's last line before it says how
+//   the boot ended (V86_ENDINGS); test/helpers/v86.ts ends a run there.
+// - No HPET (nothing in v86 0.5.462 answers at 0xFED00000): the in-OS tests that need one fail
+//   their first HPET check (test/system/v86.test.ts lists them). QEMU's pc
+//   machine has one, with MSI (build/qemu.ts).
 // Must not: import v86 itself (Node tests and the page each load their own build).
 
 import { existsSync } from "node:fs";

@@ -1,53 +1,18 @@
 // test/system/boot.test.ts: boots os.iso in QEMU (TCG) and checks the
 // serial console line by line: banner, boot loader, memory map, power-off,
 // panics from wasm traps, and the boot-time checks in boot/entry.S.
-import { hex8, KERNEL_IMAGE_PHYS, KERNEL_VBASE } from "../helpers/layout.ts";
 import { describe, it, expect } from "vitest";
 import { readFileSync, mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { boot, BootResult } from "../helpers/qemu.ts";
-
-const BANNER = "tsos 0.1.0: a capability microkernel in AssemblyScript (i386, Multiboot2)";
-
-function kernelLines(r: BootResult): string[] {
-  const i = r.lines.indexOf(BANNER);
-  return i < 0 ? [] : r.lines.slice(i);
-}
-
-function checkMemoryMap(r: BootResult, ramMiB: number): void {
-  const lines = kernelLines(r);
-  const header = lines.indexOf("memory map:");
-  expect(header).toBeGreaterThan(0);
-  const regions = [];
-  let i = header + 1;
-  for (; /^  0x/.test(lines[i]); i++) {
-    const m = /^  0x([0-9a-f]{9})-0x([0-9a-f]{9}) +(\d+) (B|KiB|MiB|GiB)  (.+)$/.exec(lines[i]);
-    expect(m, lines[i]).not.toBeNull();
-    regions.push({ base: parseInt(m![1], 16), end: parseInt(m![2], 16), type: m![5] });
-  }
-  const total = /^memory: (\d+) KiB available in (\d+) regions, RAM (\d+) MiB$/.exec(lines[i]);
-  expect(total, lines[i]).not.toBeNull();
-  const availableKiB = regions.filter((x) => x.type === "available").reduce((s, x) => s + (x.end - x.base + 1) / 1024, 0);
-  expect(Number(total![1])).toBe(availableKiB);
-  expect(Number(total![2])).toBe(regions.length);
-  expect(Number(total![3])).toBe(ramMiB);
-}
+import { BANNER, boot } from "../helpers/qemu.ts";
+import { checkMemoryMap, expectDefaultBoot, expectWriteTextPanic, kernelLines, WRITE_TEXT_CMDLINE } from "../helpers/scenarios.ts";
 
 describe("boot", () => {
   it("prints the banner, boot loader, command line and memory map, then powers off", async () => {
     const r = await boot({ memoryMiB: 128 });
     expect(r.how, r.stderr + r.serial).toBe("poweroff");
-    const lines = kernelLines(r);
-    expect(lines[0]).toBe(BANNER);
-    expect(lines[1]).toMatch(/^boot: loader "GRUB 2\.\d+[^"]*", command line "poweroff"$/);
-    expect(lines[2]).toMatch(/^boot: module 0 at 0x[0-9a-f]{8}-0x[0-9a-f]{8} "root"$/);
-    expect(lines[3]).toBe("memory map:");
-    expect(lines).toContain("  0x000000000-0x00009fbff     639 KiB  available");
-    checkMemoryMap(r, 128);
-    expect(lines).toContain('root: hello from user mode, arguments "root"');
-    expect(lines).toContain('kernel: thread 1 "root" exited with status 0');
-    expect(lines[lines.length - 2]).toBe("kernel: no threads left; stopping");
+    expectDefaultBoot(r, 128);
   });
 
   for (const mib of [8, 32, 256, 2048]) {
@@ -161,17 +126,9 @@ describe("boot checks in boot/entry.S", () => {
 
 describe("kernel faults", () => {
   it("panics with a register dump, the faulting symbol and a backtrace when the kernel writes its own text", async () => {
-    const r = await boot({ cmdline: "poweroff crash=write-text" });
+    const r = await boot({ cmdline: WRITE_TEXT_CMDLINE });
     expect(r.how, r.stderr + r.serial).toBe("panic");
-    const lines = kernelLines(r);
-    const head = lines.find((l) => l.startsWith("PANIC: kernel page fault"));
-    expect(head, r.serial).toMatch(/^PANIC: kernel page fault \(vector 14, error 0x0003\) at 0x[0-9a-f]{8} (Z_kernelZ_kmain|w2c_kernel_main_\w+)\+0x[0-9a-f]+$/);
-    expect(lines.some((l) => /^eax=0x[0-9a-f]{8} ebx=0x[0-9a-f]{8} ecx=0x[0-9a-f]{8} edx=0x[0-9a-f]{8} $/.test(l))).toBe(true);
-    expect(lines.some((l) => new RegExp(`^cr0=0x[0-9a-f]{8} cr2=${hex8(KERNEL_VBASE + KERNEL_IMAGE_PHYS + 0x40)} cr3=0x[0-9a-f]{8} cr4=0x[0-9a-f]{8} $`).test(l))).toBe(true);
-    const bt = lines.indexOf("backtrace:");
-    expect(bt).toBeGreaterThan(0);
-    expect(lines.slice(bt + 1).some((l) => /^  0x[0-9a-f]{8} kernel_start\+0x[0-9a-f]+$/.test(l))).toBe(true);
-    expect(lines).toContain("kernel: stopped after a panic");
+    expectWriteTextPanic(r);
   });
 
   it("panics on a kernel null-pointer read (page 0 is unmapped for the kernel too)", async () => {

@@ -4,44 +4,12 @@
 // Boot module 0 is the root task; it starts every other module as a
 // process (libs/user/process.ts) at priority 100 and ends, so the kernel
 // numbers threads in creation order: root 1, module i thread i + 1.
-import { hex8, KERNEL_IMAGE_PHYS, KERNEL_VBASE } from "../helpers/layout.ts";
 import { describe, it, expect } from "vitest";
-import { boot, BootResult } from "../helpers/qemu.ts";
-
-const ROOT = { program: "root", args: "root" };
-const SURVIVOR = { program: "printer", args: "survivor 3 20000 lines" };
-
-function faultLine(r: BootResult): string | undefined {
-  return r.lines.find((l) => l.startsWith('fault: thread 2 "faulter" vector '));
-}
-
-interface FaultCase {
-  kind: string;
-  vector: number;
-  name: string;
-  error?: string;
-  cr2?: string;
-  extra?: string;
-}
-
-const CASES: FaultCase[] = [
-  { kind: "unmapped", vector: 14, name: "page fault", error: "0x0004", cr2: "0x00000010" },
-  { kind: "readonly", vector: 14, name: "page fault", error: "0x0007", cr2: "0x00400000" },
-  { kind: "kernel-jump", vector: 14, name: "page fault", error: "0x0005", cr2: hex8(KERNEL_VBASE + KERNEL_IMAGE_PHYS) },
-  { kind: "kernel-read", vector: 14, name: "page fault", error: "0x0005", cr2: hex8(KERNEL_VBASE + KERNEL_IMAGE_PHYS) },
-  { kind: "cli", vector: 13, name: "general protection", error: "0x0000" },
-  { kind: "hlt", vector: 13, name: "general protection", error: "0x0000" },
-  { kind: "in", vector: 13, name: "general protection", error: "0x0000" },
-  { kind: "out", vector: 13, name: "general protection", error: "0x0000" },
-  { kind: "cr3", vector: 13, name: "general protection", error: "0x0000" },
-  { kind: "ud2", vector: 6, name: "invalid opcode", error: "0x0000" },
-  { kind: "divide", vector: 0, name: "divide error", error: "0x0000" },
-  { kind: "int3", vector: 3, name: "breakpoint", error: "0x0000" },
-  { kind: "int80", vector: 13, name: "general protection", error: "0x0402" },
-  { kind: "bad-syscall", vector: 256, name: "unknown system call", error: "0xfffffc18", extra: 'fault: thread 2 "faulter" made unknown system call -1000' },
-  { kind: "garbage", vector: 256, name: "unknown system call", error: "0x7a5c3e1f", extra: 'fault: thread 2 "faulter" made unknown system call 2052865567' },
-  { kind: "bad-stack", vector: 14, name: "page fault", error: "0x0006", cr2: "0x0000000c" },
-];
+import { boot } from "../helpers/qemu.ts";
+import {
+  expectFaultReport, expectPreemption, expectSysenterStateSurvived, FAULT_CASES as CASES, PREEMPTION, ROOT_TASK as ROOT, SURVIVOR,
+  SYSENTER_STATE_KINDS, sysenterStateModules,
+} from "../helpers/scenarios.ts";
 
 describe("user threads", () => {
   it("runs the root task from boot module 0 in ring 3", async () => {
@@ -80,50 +48,18 @@ describe("user threads", () => {
   });
 
   it("preempts: two busy programs at one priority interleave their lines", async () => {
-    const r = await boot({
-      cmdline: "poweroff hz=1000",
-      modules: [
-        ROOT,
-        { program: "printer", args: "alpha 8 2000000" },
-        { program: "printer", args: "beta 8 2000000" },
-      ],
-      timeoutMs: 60_000,
-    });
+    const r = await boot({ ...PREEMPTION, timeoutMs: 60_000 });
     expect(r.how, r.stderr + r.serial).toBe("poweroff");
-    // Each printer prints one mark (A or B) per unit of busy work, never yielding.
-    // The root task (priority 255) starts both, then ends; only then do they run.
-    expect(r.serial).toContain('root: started module 2 "beta 8 2000000"');
-    const start = r.serial.indexOf('kernel: thread 1 "root" exited with status 0');
-    expect(start, r.serial).toBeGreaterThan(0);
-    const end = r.serial.indexOf(" timer ticks, ", start);
-    // Only the printers write upper-case A and B after the boot lines; a mark can land inside
-    // another thread's "done" line, never the other way round.
-    const order = [...r.serial.slice(r.serial.indexOf("\n", start), end)].filter((c) => c === "A" || c === "B");
-    expect(order.filter((c) => c === "A").length, r.serial).toBe(8);
-    expect(order.filter((c) => c === "B").length, r.serial).toBe(8);
-    // Neither ran to completion before the other started: the timer switched between them.
-    expect(order.indexOf("B"), order.join("")).toBeLessThan(order.lastIndexOf("A"));
-    expect(order.indexOf("A"), order.join("")).toBeLessThan(order.lastIndexOf("B"));
-    let switches = 0;
-    for (let i = 1; i < order.length; i++) if (order[i] !== order[i - 1]) switches++;
-    expect(switches).toBeGreaterThanOrEqual(2);
-    expect(r.lines).toContain('kernel: thread 2 "alpha" exited with status 0');
-    expect(r.lines).toContain('kernel: thread 3 "beta" exited with status 0');
+    expectPreemption(r);
   });
 });
 
 describe("user state that sysenter keeps (flags, data segments) cannot hurt the kernel", () => {
-  for (const kind of ["tf-syscall", "nt-yield", "null-ds"]) {
+  for (const kind of SYSENTER_STATE_KINDS) {
     it(kind, async () => {
-      const r = await boot({ modules: [ROOT, { program: "faulter", args: `faulter ${kind}` }, { program: "printer", args: "survivor 3 300000 lines" }] });
+      const r = await boot({ modules: sysenterStateModules(kind) });
       expect(r.how, r.stderr + r.serial).toBe("poweroff");
-      expect(r.serial).toContain(`faulter: survived ${kind}`);
-      expect(r.lines).toContain('kernel: thread 2 "faulter" exited with status 0');
-      expect(r.lines).toContain('kernel: thread 3 "survivor" exited with status 0');
-      expect(r.serial).not.toContain("PANIC");
-      // QEMU's TCG does not fault on a null data segment, so the proof that the kernel
-      // never runs on the user's DS is that it hands back its own flat selector.
-      if (kind === "null-ds") expect(r.serial).toContain("faulter: ds after the system call 0x00000023");
+      expectSysenterStateSurvived(r, kind);
     });
   }
 });
@@ -133,16 +69,7 @@ describe("user faults stop only the faulting thread", () => {
     it(`${c.kind}: vector ${c.vector} (${c.name})`, async () => {
       const r = await boot({ modules: [ROOT, { program: "faulter", args: `faulter ${c.kind}` }, SURVIVOR] });
       expect(r.how, r.stderr + r.serial).toBe("poweroff");
-      const line = faultLine(r);
-      expect(line, r.serial).toBeDefined();
-      const m = /^fault: thread 2 "faulter" vector (\d+) \(([^)]+)\) error (0x[0-9a-f]+) cr2 (0x[0-9a-f]{8}) eip (0x[0-9a-f]{8}): thread stopped$/.exec(line!);
-      expect(m, line).not.toBeNull();
-      expect(Number(m![1])).toBe(c.vector);
-      expect(m![2]).toBe(c.name);
-      if (c.error) expect(m![3]).toBe(c.error);
-      if (c.cr2) expect(m![4]).toBe(c.cr2);
-      if (c.vector !== 256) expect(parseInt(m![5], 16)).toBeGreaterThanOrEqual(0x400000);
-      if (c.extra) expect(r.lines).toContain(c.extra);
+      expectFaultReport(r, 2, "faulter", c);
       expect(r.lines).not.toContain("faulter: still alive after the fault");
       // The other thread carried on to the end (its own lines may be cut by kernel reports;
       // the kernel's exit line always starts a line).

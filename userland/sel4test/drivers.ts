@@ -3,7 +3,8 @@
 // Owns: three drivers, each through its own I/O port and IRQ capabilities
 // while the kernel goes on preempting two spinners below it
 // (timers.ts startLoad/stopLoad, with its HPET watchdog so a lost
-// interrupt fails a check instead of hanging): the PIT (ports 0x40-0x43,
+// interrupt fails a check instead of hanging; on a machine without an
+// HPET, v86, the watchdog counts the spinners' progress alone): the PIT (ports 0x40-0x43,
 // ISA IRQ 0 through IOAPIC pin 2: channel 0 in rate-generator mode), the
 // RTC (ports 0x70-0x71, ISA IRQ 8: its periodic interrupt, acknowledged by
 // reading register C) and COM1 (ports 0x3F8-0x3FF, ISA IRQ 4: a line
@@ -22,7 +23,7 @@ import {
 } from "../../libs/user/invocations.gen";
 import { MY_CNODE, DEPTH, freeSlot, check, checkEq } from "../../libs/user/testing";
 import {
-  mapHpet, hpetStop, startLoad, stopLoad, notificationWithWatchdog, bindHandler, armWatchdog, disarmWatchdog, interruptCame, waitOn,
+  mapWatchdogClock, hpetStop, startLoad, stopLoad, notificationWithWatchdog, bindHandler, armWatchdog, disarmWatchdog, interruptCame, waitOn,
 } from "./timers";
 import { del } from "./env";
 
@@ -95,7 +96,7 @@ function quietFor(ms: u32): bool {
  */
 export function pitDriver(): void {
   startLoad();
-  if (!mapHpet()) {
+  if (!mapWatchdogClock()) {
     stopLoad();
     return;
   }
@@ -159,7 +160,7 @@ function rtcWrite(cmos: u32, reg: u32, v: u32): void {
  */
 export function rtcDriver(): void {
   startLoad();
-  if (!mapHpet()) {
+  if (!mapWatchdogClock()) {
     stopLoad();
     return;
   }
@@ -230,7 +231,7 @@ export function rtcDriver(): void {
  */
 export function uartDriver(): void {
   startLoad();
-  if (!mapHpet()) {
+  if (!mapWatchdogClock()) {
     stopLoad();
     return;
   }
