@@ -31,6 +31,7 @@ import { buildIso, parseBootArgs } from "./iso.ts";
 import { chooseAccel, qemuArgs, classifyExit, describeQemuFailure } from "./qemu.ts";
 import { OUT, ROOT, StageError, stageLog } from "./stage.ts";
 import { rmSync } from "node:fs";
+import { gdbCommand } from "./debug.ts";
 import { runBench, printBench, runPaths, printPaths, PATH_RUNS, BenchError } from "./bench.ts";
 import { ConfigError, readEnv } from "./env.ts";
 
@@ -116,9 +117,8 @@ async function main(argv: string[]): Promise<number> {
       const iso = buildIso(boot1);
       report(t0);
       const port = env.gdbPort;
-      const elf = relative(ROOT, KERNEL_ELF);
-      console.error("QEMU is paused with its gdb stub. In another terminal:");
-      console.error(`  gdb -q ${elf} -ex 'set architecture i386' -ex 'target remote :${port}' -ex 'break kernel_start' -ex continue`);
+      console.error("QEMU is paused with its gdb stub. In another terminal (kernel and user program symbols, .ts lines):");
+      console.error(`  ${gdbCommand(KERNEL_ELF, boot1.modules.map((m) => m.program), port)}`);
       console.error("Serial output appears here; Ctrl-A X quits QEMU.");
       return boot(qemuArgs({ iso, accel: "tcg", memoryMiB: env.memoryMiB, gdbPort: port, serial: "mon:stdio" }), 0);
     }

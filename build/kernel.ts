@@ -13,10 +13,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ROOT, OUT, StageError, stage, run, filesUnder, writeIfChanged } from "./stage.ts";
 import { generateIntrinsicsHeader, Side } from "./intrinsics.ts";
-import { checkWasmText, optimizeWasm, usesFloats, wasmFacts, wasmText } from "./wasmcheck.ts";
+import { checkWasmText, locateRuleBreaks, optimizeWasm, usesFloats, wasmFacts, wasmText } from "./wasmcheck.ts";
 import { postprocess, PostprocessError, mangleName } from "./postprocess.ts";
 import { generateVectors } from "./vectors.ts";
-import { encodeSymbols, textSymbols } from "./ksyms.ts";
+import { encodeSymbols, lineRows, textSymbols } from "./ksyms.ts";
+import { insertMarkers, mergeLines, LinesError } from "./lines.ts";
+import { readWasm, WasmCodeError } from "./wasmcode.ts";
+import { readSourceMap, SourceMapError } from "./sourcemap.ts";
 import { generateAll, GEN_OUT } from "./abigen.ts";
 import { KERNEL_SPACE } from "../kernel/arch/x86/machine.def.ts";
 
@@ -45,6 +48,14 @@ export const CFLAGS = [
   "-Wall", "-Wno-unused-function", "-Wno-unused-variable", "-Wno-unused-but-set-variable",
   "-Wno-unused-label", "-Wno-maybe-uninitialized",
 ];
+
+/**
+ * Debug information for every native module (it changes no code): line
+ * tables that name the .ts lines build/lines.ts carries into the C. DWARF 4,
+ * because binutils 2.40's addr2line misnames file 1 of gcc 12's DWARF 5
+ * line tables once `#line` directives make it a .ts file (gdb reads both).
+ */
+export const DEBUG_CFLAGS = ["-g", "-gdwarf-4"];
 
 /**
  * What replaces -mgeneral-regs-only for a user program whose wasm computes
@@ -91,10 +102,10 @@ export function compileAsc(stageName: string, entry: string, target: string, out
     name: stageName,
     inputs,
     key: toolVersions() + entry + target + extraFlags.join(" "),
-    outputs: [output],
+    outputs: [output, `${output}.map`],
     run: () => {
       run(stageName, ASC, [
-        entry, "--config", "asconfig.json", "--target", target,
+        entry, "--config", "asconfig.json", "--target", target, "--sourceMap",
         "-o", relative(ROOT, output), "-t", relative(ROOT, output.replace(/\.wasm$/, ".wat")), ...extraFlags,
       ]);
     },
@@ -124,14 +135,20 @@ export function wasmToObject(m: NativeModule): void {
   const who = m.side === "kernel" ? "kernel" : `user program ${m.name}`;
   stage({
     name: `${m.stagePrefix ?? ""}wasm-opt ${m.name}`,
-    inputs: [o(`${m.name}.asc.wasm`), join(ROOT, "build", "intrinsics.ts"), join(ROOT, "build", "wasmcheck.ts")],
+    inputs: [o(`${m.name}.asc.wasm`), o(`${m.name}.asc.wasm.map`), join(ROOT, "build", "intrinsics.ts"), join(ROOT, "build", "wasmcheck.ts")],
     key: toolVersions() + m.side,
-    outputs: [o(`${m.name}.wasm`), o(`${m.name}.floats`)],
+    outputs: [o(`${m.name}.wasm`), o(`${m.name}.wasm.map`), o(`${m.name}.floats`)],
     run: () => {
       const rules = { forbidAllocation: true, side: m.side, allowFloats: m.side === "user" };
       const errors = checkWasmText(wasmText(o(`${m.name}.asc.wasm`)), rules);
-      if (errors.length) throw new StageError("wasm check", `${who} wasm breaks the rules:\n  ` + errors.join("\n  "));
-      optimizeWasm("wasm-opt", o(`${m.name}.asc.wasm`), o(`${m.name}.wasm`));
+      if (errors.length) {
+        // Floats and allocation named by their .ts lines where the source map places them.
+        const located = locateRuleBreaks(readWasm(readFileSync(o(`${m.name}.asc.wasm`))), readSourceMap(o(`${m.name}.asc.wasm.map`)), rules);
+        const placed = (kind: RegExp) => located.some((l) => kind.test(l));
+        const kept = errors.filter((e) => !(/^float instruction or type in/.test(e) && placed(/: (float instruction|a float)/)) && !(/^the module contains the runtime allocator/.test(e) && placed(/: allocates/)));
+        throw new StageError("wasm check", `${who} wasm breaks the rules:\n` + [...located, ...kept].map((e) => `  ${who}: ${e}`).join("\n"));
+      }
+      optimizeWasm("wasm-opt", o(`${m.name}.asc.wasm`), o(`${m.name}.wasm`), o(`${m.name}.asc.wasm.map`), o(`${m.name}.wasm.map`));
       const text = wasmText(o(`${m.name}.wasm`));
       const after = checkWasmText(text, rules);
       if (after.length) throw new StageError("wasm-opt", `optimised ${who} wasm breaks the rules:\n  ` + after.join("\n  "));
@@ -141,20 +158,26 @@ export function wasmToObject(m: NativeModule): void {
 
   stage({
     name: `${m.stagePrefix ?? ""}wasm2c ${m.name}`,
-    inputs: [o(`${m.name}.wasm`), join(ROOT, "build", "postprocess.ts")],
+    inputs: [o(`${m.name}.wasm`), o(`${m.name}.wasm.map`), ...["postprocess.ts", "lines.ts", "wasmcode.ts", "sourcemap.ts"].map((f) => join(ROOT, "build", f))],
     key: toolVersions(),
     outputs: [o(`${m.name}.c`), o(`${m.name}.h`)],
     run: () => {
-      run("wasm2c", "wasm2c", [o(`${m.name}.wasm`), "-n", m.name, "-o", o(`${m.name}.w2c.c`)]);
+      // The module's C, and the same for a copy with line markers (build/lines.ts).
+      const translate = (wasm: string, base: string) => {
+        run("wasm2c", "wasm2c", [wasm, "-n", m.name, "-o", o(`${base}.c`)]);
+        const r = postprocess(readFileSync(o(`${base}.c`), "utf8"), readFileSync(o(`${base}.h`), "utf8"), { moduleName: m.name, headerName: `${base}.h` });
+        return { h: r.h, c: r.c.replace(`#include "${base}.h"`, `#include "${m.name}.h"`) };
+      };
       try {
-        const r = postprocess(readFileSync(o(`${m.name}.w2c.c`), "utf8"), readFileSync(o(`${m.name}.w2c.h`), "utf8"), {
-          moduleName: m.name,
-          headerName: `${m.name}.w2c.h`,
-        });
-        writeFileSync(o(`${m.name}.h`), r.h);
-        writeFileSync(o(`${m.name}.c`), r.c.replace(`#include "${m.name}.w2c.h"`, `#include "${m.name}.h"`));
+        const real = translate(o(`${m.name}.wasm`), `${m.name}.w2c`);
+        const markers = insertMarkers(readWasm(readFileSync(o(`${m.name}.wasm`))), readSourceMap(o(`${m.name}.wasm.map`)));
+        writeFileSync(o(`${m.name}.lines.wasm`), markers.wasm);
+        const marked = translate(o(`${m.name}.lines.wasm`), `${m.name}.lines`);
+        writeFileSync(o(`${m.name}.h`), real.h);
+        writeFileSync(o(`${m.name}.c`), mergeLines(real.c, marked.c, markers.positions, o(`${m.name}.c`)));
       } catch (e) {
         if (e instanceof PostprocessError) throw new StageError("postprocess", e.message);
+        if (e instanceof LinesError || e instanceof WasmCodeError || e instanceof SourceMapError) throw new StageError("source lines", `${who}: ${e.message}`);
         throw e;
       }
     },
@@ -186,7 +209,7 @@ export function wasmToObject(m: NativeModule): void {
   const rt = join(ROOT, "build", "rt");
   const rtFiles = filesUnder(rt, [".c", ".h"]);
   const floats = readFileSync(o(`${m.name}.floats`), "utf8").startsWith("floats");
-  const cflags = [...moduleCflags(m.side, floats), "-isystem", gccInclude(), "-I", join(rt, "include"), "-I", rt, "-I", m.dir, "-I", GEN_OUT];
+  const cflags = [...moduleCflags(m.side, floats), ...DEBUG_CFLAGS, "-isystem", gccInclude(), "-I", join(rt, "include"), "-I", rt, "-I", m.dir, "-I", GEN_OUT];
   stage({
     name: `${m.stagePrefix ?? ""}gcc ${m.name}.unit.c`,
     inputs: [o(`${m.name}.unit.c`), o(`${m.name}.c`), o(`${m.name}.h`), o("x86.gen.h"), ...rtFiles, ...filesUnder(GEN_OUT, [".h"])],
@@ -256,7 +279,12 @@ export function buildKernel(variant: KernelVariant = "standard"): string {
   assembleKsyms(`${prefix}ksyms-empty`, null, o("ksyms-empty.o"));
   link(`${prefix}ld pass 1`, o("ksyms-empty.o"), o("kernel.pre.elf"));
   const before = textSymbols(run("nm", "nm", ["-n", "--defined-only", o("kernel.pre.elf")]));
-  writeIfChanged(o("ksyms.bin"), encodeSymbols(before.filter((x) => !x.name.startsWith("__"))));
+  // The line table: the innermost .ts line at each address, from pass 1's DWARF (build/ksyms.ts).
+  const pre = o("kernel.pre.elf");
+  const rows = lineRows(run("objdump", "objdump", ["--dwarf=decodedline", "--wide", pre]), (addresses) =>
+    run("addr2line", "addr2line", ["-e", pre, "-i", "-a"], { input: addresses.map((a) => `0x${a.toString(16)}\n`).join("") }),
+  );
+  writeIfChanged(o("ksyms.bin"), encodeSymbols(before.filter((x) => !x.name.startsWith("__")), rows));
   assembleKsyms(`${prefix}ksyms`, o("ksyms.bin"), o("ksyms.o"));
   link(`${prefix}ld pass 2`, o("ksyms.o"), elf);
   const after = textSymbols(run("nm", "nm", ["-n", "--defined-only", elf]));
