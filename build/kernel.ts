@@ -13,7 +13,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ROOT, OUT, StageError, stage, run, filesUnder, writeIfChanged } from "./stage.ts";
 import { generateIntrinsicsHeader, Side } from "./intrinsics.ts";
-import { checkWasmText, locateRuleBreaks, optimizeWasm, usesFloats, wasmFacts, wasmText } from "./wasmcheck.ts";
+import { checkWasmText, locateRuleBreaks, optimizeWasm, usesFloats, wasmFacts, wasmText, type CheckOptions } from "./wasmcheck.ts";
 import { postprocess, PostprocessError, mangleName } from "./postprocess.ts";
 import { generateVectors } from "./vectors.ts";
 import { encodeSymbols, lineRows, textSymbols } from "./ksyms.ts";
@@ -123,6 +123,30 @@ export interface NativeModule {
   entry: string;
   /** Prefix of the stage names (the kernel's variants share module names but not stages). */
   stagePrefix?: string;
+  /** How compileAsc made <name>.asc.wasm; a failed check compiles it again unoptimised to place allocations. */
+  asc?: { entry: string; target: string; flags: string[] };
+}
+
+/**
+ * The rule breaks of a module that failed the wasm check, named by .ts
+ * lines (wasmcheck.ts locateRuleBreaks). asc inlines library code before
+ * it writes the source map, so an allocation inlined from the library
+ * (`new Array` is) keeps only library lines; then the module is compiled
+ * once more without optimisation, where the call from the program's line
+ * is still a call.
+ */
+function locateErrors(m: NativeModule, rules: CheckOptions): string[] {
+  const o = (f: string) => join(m.dir, f);
+  const located = locateRuleBreaks(readWasm(readFileSync(o(`${m.name}.asc.wasm`))), readSourceMap(o(`${m.name}.asc.wasm.map`)), rules);
+  if (!rules.forbidAllocation || located.some((l) => l.includes(": allocates")) || !m.asc) return located;
+  try {
+    const out = o(`${m.name}.locate.wasm`);
+    run("asc", ASC, [m.asc.entry, "--config", "asconfig.json", "--target", m.asc.target, "--sourceMap", ...m.asc.flags, "-O0", "-o", relative(ROOT, out)]);
+    const unoptimised = locateRuleBreaks(readWasm(readFileSync(out)), readSourceMap(`${out}.map`), { ...rules, allowFloats: true });
+    return [...located, ...unoptimised];
+  } catch {
+    return located;
+  }
 }
 
 /**
@@ -139,11 +163,11 @@ export function wasmToObject(m: NativeModule): void {
     key: toolVersions() + m.side,
     outputs: [o(`${m.name}.wasm`), o(`${m.name}.wasm.map`), o(`${m.name}.floats`)],
     run: () => {
-      const rules = { forbidAllocation: true, side: m.side, allowFloats: m.side === "user" };
+      const rules: CheckOptions = { forbidAllocation: true, side: m.side, allowFloats: m.side === "user" };
       const errors = checkWasmText(wasmText(o(`${m.name}.asc.wasm`)), rules);
       if (errors.length) {
         // Floats and allocation named by their .ts lines where the source map places them.
-        const located = locateRuleBreaks(readWasm(readFileSync(o(`${m.name}.asc.wasm`))), readSourceMap(o(`${m.name}.asc.wasm.map`)), rules);
+        const located = locateErrors(m, rules);
         const placed = (kind: RegExp) => located.some((l) => kind.test(l));
         const kept = errors.filter((e) => !(/^float instruction or type in/.test(e) && placed(/: (float instruction|a float)/)) && !(/^the module contains the runtime allocator/.test(e) && placed(/: allocates/)));
         throw new StageError("wasm check", `${who} wasm breaks the rules:\n` + [...located, ...kept].map((e) => `  ${who}: ${e}`).join("\n"));
@@ -229,10 +253,11 @@ export function buildKernel(variant: KernelVariant = "standard"): string {
   const tsSources = [...filesUnder(join(ROOT, "kernel"), [".ts"]), ...filesUnder(join(ROOT, "libs"), [".ts"])];
 
   // 1. asc: AssemblyScript to wasm. Its diagnostics name the .ts file and line.
-  compileAsc(`${prefix}asc`, "kernel/main.ts", "kernel", o("kernel.asc.wasm"), [...tsSources, join(ROOT, "asconfig.json")], ["--memoryBase", String(KERNEL_MEMORY_BASE), "--use", `TSOS_PATH_STATS=${variant === "pathstats" ? 1 : 0}`]);
+  const ascFlags = ["--memoryBase", String(KERNEL_MEMORY_BASE), "--use", `TSOS_PATH_STATS=${variant === "pathstats" ? 1 : 0}`];
+  compileAsc(`${prefix}asc`, "kernel/main.ts", "kernel", o("kernel.asc.wasm"), [...tsSources, join(ROOT, "asconfig.json")], ascFlags);
 
   // 2-5. check, wasm-opt, wasm2c, post-processing, the unity file, gcc.
-  wasmToObject({ name: "kernel", dir, side: "kernel", runtime: "kernel-rt.c", entry: "kmain", stagePrefix: prefix });
+  wasmToObject({ name: "kernel", dir, side: "kernel", runtime: "kernel-rt.c", entry: "kmain", stagePrefix: prefix, asc: { entry: "kernel/main.ts", target: "kernel", flags: ascFlags } });
 
   // 6. The boot assembly and the generated vector stubs.
   writeIfChanged(o("vectors.gen.S"), generateVectors());

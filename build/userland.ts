@@ -35,8 +35,9 @@ export function buildUserProgram(name: string): string {
   const o = (f: string) => join(dir, f);
   const sources = [...filesUnder(join(ROOT, "userland", name), [".ts"]), ...filesUnder(join(ROOT, "libs"), [".ts"])];
   const generated = generateAll();
-  compileAsc(`asc ${name}`, `userland/${name}/main.ts`, "user", o(`${name}.asc.wasm`), [...sources, join(ROOT, "asconfig.json")], ["--memoryBase", String(USER_MEMORY_BASE)]);
-  wasmToObject({ name, dir, side: "user", runtime: "user-rt.c", entry: "main" });
+  const ascFlags = ["--memoryBase", String(USER_MEMORY_BASE)];
+  compileAsc(`asc ${name}`, `userland/${name}/main.ts`, "user", o(`${name}.asc.wasm`), [...sources, join(ROOT, "asconfig.json")], ascFlags);
+  wasmToObject({ name, dir, side: "user", runtime: "user-rt.c", entry: "main", asc: { entry: `userland/${name}/main.ts`, target: "user", flags: ascFlags } });
   const facts = wasmFacts(readFileSync(o(`${name}.wasm`)));
   if (facts.dataStart !== 0 && facts.dataStart < USER_MEMORY_BASE) {
     throw new StageError(`ld ${name}`, `user program data starts below 0x${USER_MEMORY_BASE.toString(16)}: asc ignored --memoryBase`);

@@ -123,6 +123,7 @@ const ALLOCATOR_RE = /^~lib\/rt\/stub\/(__alloc|__new)$/;
  * map): "kernel/x.ts:12: float instruction f64.add (in $kernel/x/f)", or,
  * for allocation, each call from the program's own code (not asc's
  * standard library) into a library function that reaches the allocator.
+ * Library code that asc inlined counts at the program's line before it.
  * Empty if nothing is broken or nothing can be located; checkWasmText
  * still reports what this cannot place.
  */
@@ -141,7 +142,16 @@ export function locateRuleBreaks(mod: WasmModule, map: SourcePosition[], opts: C
     }
     return found >= 0 && map[found].offset >= f.codeStart ? map[found] : null;
   };
-  const own = (p: SourcePosition | null): p is SourcePosition => p !== null && !p.file.startsWith("node_modules/");
+  const isOwn = (p: SourcePosition) => !p.file.startsWith("node_modules/");
+  // The program's own position for an offset: library code inlined into a function (asc inlines
+  // before it writes the map) has library positions, so take the last own one before it there.
+  const ownAt = (f: WasmFunction, offset: number): SourcePosition | null => {
+    const p = at(f, offset);
+    if (!p || isOwn(p)) return p;
+    for (let i = map.indexOf(p) - 1; i >= 0 && map[i].offset >= f.codeStart; i--) if (isOwn(map[i])) return map[i];
+    return null;
+  };
+  const own = (p: SourcePosition | null): p is SourcePosition => p !== null && isOwn(p);
   if (!opts.allowFloats) {
     for (const f of mod.functions) {
       const first = f.code.map((i) => at(f, i.offset)).find(own);
@@ -149,7 +159,7 @@ export function locateRuleBreaks(mod: WasmModule, map: SourcePosition[], opts: C
       for (const [kind, list] of types) if (first && list.some((t) => FLOAT_TYPES.has(t))) out.add(`${first.file}:${first.line}: a float ${kind} in $${f.name}`);
       for (const ins of f.code) {
         const name = FLOAT_OPS.get(ins.op);
-        const p = name ? at(f, ins.offset) : null;
+        const p = name ? ownAt(f, ins.offset) : null;
         if (name && own(p)) out.add(`${p.file}:${p.line}: float instruction ${name} (in $${f.name})`);
       }
     }
@@ -168,7 +178,7 @@ export function locateRuleBreaks(mod: WasmModule, map: SourcePosition[], opts: C
         if (ins.callee === undefined || !reaches.has(ins.callee)) continue;
         const callee = byIndex.get(ins.callee)!;
         if (!callee.name.startsWith("~lib/")) continue; // the program's own function: reported where it allocates
-        const p = at(f, ins.offset);
+        const p = ownAt(f, ins.offset);
         if (own(p)) out.add(`${p.file}:${p.line}: allocates (new/array/string concatenation): calls ${callee.name}`);
       }
     }
