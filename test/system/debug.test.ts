@@ -59,6 +59,21 @@ describe("kernel panics name .ts lines", () => {
     expect(line).toBeLessThan(last);
     expect(line).toBe(lineOf("kernel/main.ts", "store<u32>(<usize>kernelLayout(LAYOUT_IMAGE_START) + 0x40, 0)"));
   });
+
+  for (const [crash, statement] of [["divide", "putDec32(<u32>1000 / zero);"], ["unreachable", "unreachable();"]]) {
+    it(`a wasm trap (crash=${crash}) panics with a backtrace naming the trapping statement's line in kernel/main.ts`, async () => {
+      const r = await boot({ cmdline: `poweroff crash=${crash}` });
+      expect(r.how, r.stderr + r.serial).toBe("panic");
+      const bt = r.lines.indexOf("backtrace:");
+      expect(bt, r.serial).toBeGreaterThan(0);
+      expect(r.lines[bt - 1]).toMatch(/^PANIC: wasm trap \d: /);
+      const frames = r.lines.slice(bt + 1, r.lines.findIndex((l, i) => i > bt && !l.startsWith("  ")));
+      const line = lineOf("kernel/main.ts", statement);
+      const [first, last] = functionLines("kernel/main.ts", "runCrashSelfTest");
+      expect(line > first && line < last).toBe(true);
+      expect(frames.some((f) => new RegExp(`^  0x[0-9a-f]{8} \\S+\\+0x[0-9a-f]+ kernel/main\\.ts:${line}$`).test(f)), frames.join("\n")).toBe(true);
+    });
+  }
 });
 
 describe("gdb on QEMU's stub", () => {
