@@ -27,11 +27,14 @@ export const KERNEL_OUT = join(OUT, "kernel");
 export const KERNEL_ELF = join(OUT, "kernel.elf");
 
 /**
- * The kernel everyone runs, or the measuring variant `npm run bench` boots
+ * The kernel everyone runs, the measuring variant `npm run bench` boots
  * to find the longest non-preemptible path (kernel/debug/path-stats.ts:
- * asc --use TSOS_PATH_STATS=1). Each has its own output directory and ELF.
+ * asc --use TSOS_PATH_STATS=1), or the debug variant `npm run debug` boots:
+ * asc and wasm-opt at -O1, which do not inline, so every AssemblyScript
+ * function keeps a C function and gdb a frame (gcc's own inlining keeps
+ * DWARF inline frames). Each has its own output directory and ELF.
  */
-export type KernelVariant = "standard" | "pathstats";
+export type KernelVariant = "standard" | "pathstats" | "debug";
 
 export function kernelElf(variant: KernelVariant = "standard"): string {
   return variant === "standard" ? KERNEL_ELF : join(OUT, `kernel-${variant}.elf`);
@@ -125,6 +128,8 @@ export interface NativeModule {
   stagePrefix?: string;
   /** How compileAsc made <name>.asc.wasm; a failed check compiles it again unoptimised to place allocations. */
   asc?: { entry: string; target: string; flags: string[] };
+  /** wasm-opt's optimisation level (default -O3; the debug kernel's -O1 does not inline). */
+  wasmOptLevel?: string;
 }
 
 /**
@@ -160,7 +165,7 @@ export function wasmToObject(m: NativeModule): void {
   stage({
     name: `${m.stagePrefix ?? ""}wasm-opt ${m.name}`,
     inputs: [o(`${m.name}.asc.wasm`), o(`${m.name}.asc.wasm.map`), join(ROOT, "build", "intrinsics.ts"), join(ROOT, "build", "wasmcheck.ts")],
-    key: toolVersions() + m.side,
+    key: toolVersions() + m.side + (m.wasmOptLevel ?? ""),
     outputs: [o(`${m.name}.wasm`), o(`${m.name}.wasm.map`), o(`${m.name}.floats`)],
     run: () => {
       const rules: CheckOptions = { forbidAllocation: true, side: m.side, allowFloats: m.side === "user" };
@@ -172,7 +177,7 @@ export function wasmToObject(m: NativeModule): void {
         const kept = errors.filter((e) => !(/^float instruction or type in/.test(e) && placed(/: (float instruction|a float)/)) && !(/^the module contains the runtime allocator/.test(e) && placed(/: allocates/)));
         throw new StageError("wasm check", `${who} wasm breaks the rules:\n` + [...located, ...kept].map((e) => `  ${who}: ${e}`).join("\n"));
       }
-      optimizeWasm("wasm-opt", o(`${m.name}.asc.wasm`), o(`${m.name}.wasm`), o(`${m.name}.asc.wasm.map`), o(`${m.name}.wasm.map`));
+      optimizeWasm("wasm-opt", o(`${m.name}.asc.wasm`), o(`${m.name}.wasm`), o(`${m.name}.asc.wasm.map`), o(`${m.name}.wasm.map`), m.wasmOptLevel);
       const text = wasmText(o(`${m.name}.wasm`));
       const after = checkWasmText(text, rules);
       if (after.length) throw new StageError("wasm-opt", `optimised ${who} wasm breaks the rules:\n  ` + after.join("\n  "));
@@ -253,11 +258,11 @@ export function buildKernel(variant: KernelVariant = "standard"): string {
   const tsSources = [...filesUnder(join(ROOT, "kernel"), [".ts"]), ...filesUnder(join(ROOT, "libs"), [".ts"])];
 
   // 1. asc: AssemblyScript to wasm. Its diagnostics name the .ts file and line.
-  const ascFlags = ["--memoryBase", String(KERNEL_MEMORY_BASE), "--use", `TSOS_PATH_STATS=${variant === "pathstats" ? 1 : 0}`];
+  const ascFlags = ["--memoryBase", String(KERNEL_MEMORY_BASE), "--use", `TSOS_PATH_STATS=${variant === "pathstats" ? 1 : 0}`, ...(variant === "debug" ? ["--optimizeLevel", "1", "--shrinkLevel", "0"] : [])];
   compileAsc(`${prefix}asc`, "kernel/main.ts", "kernel", o("kernel.asc.wasm"), [...tsSources, join(ROOT, "asconfig.json")], ascFlags);
 
   // 2-5. check, wasm-opt, wasm2c, post-processing, the unity file, gcc.
-  wasmToObject({ name: "kernel", dir, side: "kernel", runtime: "kernel-rt.c", entry: "kmain", stagePrefix: prefix, asc: { entry: "kernel/main.ts", target: "kernel", flags: ascFlags } });
+  wasmToObject({ name: "kernel", dir, side: "kernel", runtime: "kernel-rt.c", entry: "kmain", stagePrefix: prefix, asc: { entry: "kernel/main.ts", target: "kernel", flags: ascFlags }, wasmOptLevel: variant === "debug" ? "-O1" : undefined });
 
   // 6. The boot assembly and the generated vector stubs.
   writeIfChanged(o("vectors.gen.S"), generateVectors());

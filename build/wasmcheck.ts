@@ -190,9 +190,9 @@ export function locateRuleBreaks(mod: WasmModule, map: SourcePosition[], opts: C
 export const WASM_FEATURES = ["--enable-bulk-memory", "--enable-bulk-memory-opt", "--enable-sign-ext", "--enable-mutable-globals", "--enable-nontrapping-float-to-int"];
 
 /** The wasm-opt stage: binaryen's -O3 pipeline, which also validates; names are kept for symbols. */
-export function optimizeWasm(stageName: string, input: string, output: string, inputMap?: string, outputMap?: string): void {
+export function optimizeWasm(stageName: string, input: string, output: string, inputMap?: string, outputMap?: string, level = "-O3"): void {
   const maps = inputMap && outputMap ? ["--input-source-map", inputMap, "--output-source-map", outputMap] : [];
-  run(stageName, process.execPath, [join(BINARYEN_BIN, "wasm-opt"), "-O3", "--debuginfo", ...WASM_FEATURES, input, ...maps, "-o", output]);
+  run(stageName, process.execPath, [join(BINARYEN_BIN, "wasm-opt"), level, "--debuginfo", ...WASM_FEATURES, input, ...maps, "-o", output]);
 }
 
 function readLeb(b: Uint8Array, pos: { p: number }, signed = false): number {

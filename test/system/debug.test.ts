@@ -3,14 +3,15 @@
 // A kernel fault's panic names the .ts file and line of the faulting
 // statement (the line table build/ksyms.ts embeds), and gdb on QEMU's stub,
 // given the symbol files `npm run debug` prints, stops at a .ts line and
-// shows a backtrace, a listing and a step there (build/lines.ts, gcc -g).
+// shows a backtrace, a listing and a step there (build/lines.ts, gcc -g),
+// on the debug kernel `npm run debug` boots.
 import { describe, it, expect } from "vitest";
 import { spawn } from "node:child_process";
 import { createServer } from "node:net";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { boot } from "../helpers/qemu.ts";
-import { KERNEL_ELF } from "../../build/kernel.ts";
+import { kernelElf } from "../../build/kernel.ts";
 import { gdbArgs } from "../../build/debug.ts";
 import { ROOT } from "../../build/stage.ts";
 
@@ -81,9 +82,9 @@ describe("gdb on QEMU's stub", () => {
     const port = await freePort();
     const file = "kernel/boot/multiboot2.ts";
     const line = lineOf(file, "if (len < 0) return -<i32>Multiboot2Error.StringNotTerminated;");
-    const booted = boot({ cmdline: "poweroff", extra: ["-gdb", `tcp:127.0.0.1:${port}`, "-S"], timeoutMs: 120_000 });
-    // npm run debug's command, with a script instead of an interactive session.
-    const words = gdbArgs(KERNEL_ELF, ["root"], port);
+    // npm run debug's kernel and command, with a script instead of an interactive session.
+    const booted = boot({ cmdline: "poweroff", kernel: "debug", extra: ["-gdb", `tcp:127.0.0.1:${port}`, "-S"], timeoutMs: 120_000 });
+    const words = gdbArgs(kernelElf("debug"), ["root"], port);
     expect(words.slice(-4)).toEqual(["-ex", "break kernel_start", "-ex", "continue"]);
     const args = words.slice(1, -4);
     const script = [`break ${file}:${line}`, "continue", "bt", "list", "next", "info line *$pc", "delete", "detach"];
@@ -100,6 +101,10 @@ describe("gdb on QEMU's stub", () => {
     expect(out).toMatch(new RegExp(`Breakpoint 1, w2c_kernel_boot_multiboot2_takeString \\(.*\\) at ${file}:${line}\\n`));
     expect(out).toMatch(new RegExp(`^#0 +w2c_kernel_boot_multiboot2_takeString \\(.*\\) at ${file}:${line}$`, "m"));
     expect(out).toMatch(/^#\d+ +0x[0-9a-f]+ in kernel_start /m);
+    // The debug kernel keeps a frame per AssemblyScript function: takeString's callers in multiboot2.ts.
+    const frames = out.split("\n").filter((l) => /^#\d+ /.test(l));
+    expect(frames.filter((l) => / at kernel\/boot\/multiboot2\.ts:\d+$/.test(l)).length, frames.join("\n")).toBeGreaterThanOrEqual(3);
+    expect(frames.some((l) => /\bw2c_kernel_main_kmain /.test(l))).toBe(true);
     // list: the source text around the line, with its number.
     expect(out).toContain(`${line}\t  if (len < 0) return -<i32>Multiboot2Error.StringNotTerminated;`);
     // next: the following statement, still in multiboot2.ts.
