@@ -9,13 +9,14 @@ import { describe, it, expect, beforeAll } from "vitest";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildKernel, CFLAGS, KERNEL_ELF, KERNEL_OUT, DEBUG_CFLAGS } from "../../build/kernel.ts";
+import { buildKernel, moduleCflags, KERNEL_ELF, KERNEL_OUT, DEBUG_CFLAGS } from "../../build/kernel.ts";
+import { USERLAND_OUT } from "../../build/userland.ts";
 import { GEN_OUT } from "../../build/abigen.ts";
 import { decodeVlq, parseSourceMap, sourcePath } from "../../build/sourcemap.ts";
 import { mergeLines, MARKER_BASE, LinesError } from "../../build/lines.ts";
 import { gdbArgs, gdbCommand } from "../../build/debug.ts";
 import { KSYM_MAGIC } from "../../build/ksyms.ts";
-import { ROOT } from "../../build/stage.ts";
+import { OUT, ROOT } from "../../build/stage.ts";
 
 /** The 1-based line of the one line of `file` that contains `text`. */
 function lineOf(file: string, text: string): number {
@@ -132,27 +133,43 @@ describe("the kernel's debug information", () => {
     expect(inFn.some((r) => names[r.file] === "kernel/boot/multiboot2.ts" && r.line === line)).toBe(true);
   });
 
-  it("changes no machine code: the kernel unit compiled without debug information and #line directives has the same .text", () => {
-    const dir = join(KERNEL_OUT, "..", "test-build", "debuginfo");
-    mkdirSync(dir, { recursive: true });
-    const c = readFileSync(join(KERNEL_OUT, "kernel.c"), "utf8");
-    expect(c).toMatch(/^#line \d+ "kernel\/main\.ts"$/m);
-    writeFileSync(join(dir, "kernel.c"), c.split("\n").filter((l) => !l.startsWith("#line ")).join("\n"));
-    writeFileSync(join(dir, "kernel.unit.c"), readFileSync(join(KERNEL_OUT, "kernel.unit.c"), "utf8"));
-    // The build's gcc command for kernel.o (build/kernel.ts wasmToObject) without DEBUG_CFLAGS.
+  /**
+   * Compiles a module's unit as the build does but without DEBUG_CFLAGS and
+   * with its C stripped of #line directives; returns that .text and the build's.
+   */
+  function plainAndBuiltText(dir: string, name: string, cflags: string[]): [Buffer, Buffer] {
+    const tmp = join(OUT, "test-build", "debuginfo", name);
+    mkdirSync(tmp, { recursive: true });
+    const c = readFileSync(join(dir, `${name}.c`), "utf8");
+    expect(c).toMatch(/^#line \d+ "(kernel|userland|libs)\/[\w/.-]+\.ts"$/m);
+    writeFileSync(join(tmp, `${name}.c`), c.split("\n").filter((l) => !l.startsWith("#line ")).join("\n"));
+    writeFileSync(join(tmp, `${name}.unit.c`), readFileSync(join(dir, `${name}.unit.c`), "utf8"));
+    // The build's gcc command (build/kernel.ts wasmToObject) without DEBUG_CFLAGS.
     const inc = execFileSync("gcc", ["-m32", "-print-file-name=include"]).toString().trim();
     const rt = join(ROOT, "build", "rt");
-    const flags = [...CFLAGS, "-isystem", inc, "-I", join(rt, "include"), "-I", rt, "-I", KERNEL_OUT, "-I", GEN_OUT];
-    expect(DEBUG_CFLAGS.every((f) => !CFLAGS.includes(f))).toBe(true);
-    execFileSync("gcc", [...flags, "-c", join(dir, "kernel.unit.c"), "-o", join(dir, "plain.o")], { cwd: ROOT, timeout: 600_000, stdio: ["ignore", "pipe", "pipe"] });
-    const text = (o: string) => {
-      execFileSync("objcopy", ["-O", "binary", "-j", ".text", o, `${o}.text`]);
-      return readFileSync(`${o}.text`);
+    const flags = [...cflags, "-isystem", inc, "-I", join(rt, "include"), "-I", rt, "-I", dir, "-I", GEN_OUT];
+    expect(DEBUG_CFLAGS.every((f) => !cflags.includes(f))).toBe(true);
+    execFileSync("gcc", [...flags, "-c", join(tmp, `${name}.unit.c`), "-o", join(tmp, "plain.o")], { cwd: ROOT, timeout: 600_000, stdio: ["ignore", "pipe", "pipe"], maxBuffer: 256 << 20 });
+    const text = (o: string, out: string) => {
+      execFileSync("objcopy", ["-O", "binary", "-j", ".text", o, out]);
+      return readFileSync(out);
     };
-    const plain = text(join(dir, "plain.o"));
+    expect(execFileSync("readelf", ["-S", join(dir, `${name}.o`)]).toString()).toContain(".debug_line");
+    return [text(join(tmp, "plain.o"), join(tmp, "plain.text")), text(join(dir, `${name}.o`), join(tmp, "built.text"))];
+  }
+
+  it("changes no machine code: the kernel unit compiled without debug information and #line directives has the same .text", () => {
+    const [plain, built] = plainAndBuiltText(KERNEL_OUT, "kernel", moduleCflags("kernel", false));
     expect(plain.length).toBeGreaterThan(10_000);
-    expect(Buffer.compare(plain, text(join(KERNEL_OUT, "kernel.o")))).toBe(0);
-    expect(execFileSync("readelf", ["-S", join(KERNEL_OUT, "kernel.o")]).toString()).toContain(".debug_line");
+    expect(Buffer.compare(plain, built)).toBe(0);
+  }, 900_000);
+
+  it("changes no machine code in a user program either (sel4test, the largest)", () => {
+    const dir = join(USERLAND_OUT, "sel4test");
+    const floats = readFileSync(join(dir, "sel4test.floats"), "utf8").startsWith("floats");
+    const [plain, built] = plainAndBuiltText(dir, "sel4test", moduleCflags("user", floats));
+    expect(plain.length).toBeGreaterThan(10_000);
+    expect(Buffer.compare(plain, built)).toBe(0);
   }, 900_000);
 
   it("prints a gdb command for npm run debug that loads the boot configuration's user programs' symbols", () => {
