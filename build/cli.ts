@@ -4,7 +4,7 @@
 //   tsx build/cli.ts iso        build out/os.iso                (npm run iso)
 //   tsx build/cli.ts run [kernel options] [--module <program>[:<args>]]...
 //                               boot out/os.iso in QEMU         (npm start -- ...)
-//   tsx build/cli.ts debug      boot paused with a gdb stub     (npm run debug)
+//   tsx build/cli.ts debug      boot the debug kernel paused with a gdb stub (npm run debug)
 //   tsx build/cli.ts bench      run the benchmarks              (npm run bench)
 //   tsx build/cli.ts fuzz [seed] [n]  the system-call fuzzer     (npm run fuzz -- [seed] [n])
 //   tsx build/cli.ts clean      remove out/                     (npm run clean)
@@ -26,11 +26,12 @@
 import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { relative } from "node:path";
-import { buildKernel, KERNEL_ELF } from "./kernel.ts";
+import { buildKernel, kernelElf } from "./kernel.ts";
 import { buildIso, parseBootArgs } from "./iso.ts";
 import { chooseAccel, qemuArgs, classifyExit, describeQemuFailure } from "./qemu.ts";
 import { OUT, ROOT, StageError, stageLog } from "./stage.ts";
 import { rmSync } from "node:fs";
+import { gdbCommand } from "./debug.ts";
 import { runBench, printBench, runPaths, printPaths, PATH_RUNS, BenchError } from "./bench.ts";
 import { ConfigError, readEnv } from "./env.ts";
 
@@ -113,12 +114,12 @@ async function main(argv: string[]): Promise<number> {
         console.error(`tsos: ${boot1}`);
         return 2;
       }
-      const iso = buildIso(boot1);
+      // The debug kernel (build/kernel.ts): a C function and a gdb frame per AssemblyScript function.
+      const iso = buildIso({ ...boot1, kernel: "debug" });
       report(t0);
       const port = env.gdbPort;
-      const elf = relative(ROOT, KERNEL_ELF);
-      console.error("QEMU is paused with its gdb stub. In another terminal:");
-      console.error(`  gdb -q ${elf} -ex 'set architecture i386' -ex 'target remote :${port}' -ex 'break kernel_start' -ex continue`);
+      console.error("QEMU is paused with its gdb stub. In another terminal (kernel and user program symbols, .ts lines):");
+      console.error(`  ${gdbCommand(kernelElf("debug"), boot1.modules.map((m) => m.program), port)}`);
       console.error("Serial output appears here; Ctrl-A X quits QEMU.");
       return boot(qemuArgs({ iso, accel: "tcg", memoryMiB: env.memoryMiB, gdbPort: port, serial: "mon:stdio" }), 0);
     }

@@ -13,10 +13,13 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { ROOT, OUT, StageError, stage, run, filesUnder, writeIfChanged } from "./stage.ts";
 import { generateIntrinsicsHeader, Side } from "./intrinsics.ts";
-import { checkWasmText, optimizeWasm, usesFloats, wasmFacts, wasmText } from "./wasmcheck.ts";
+import { checkWasmText, locateRuleBreaks, optimizeWasm, usesFloats, wasmFacts, wasmText, type CheckOptions } from "./wasmcheck.ts";
 import { postprocess, PostprocessError, mangleName } from "./postprocess.ts";
 import { generateVectors } from "./vectors.ts";
-import { encodeSymbols, textSymbols } from "./ksyms.ts";
+import { encodeSymbols, lineRows, textSymbols } from "./ksyms.ts";
+import { insertMarkers, mergeLines, LinesError } from "./lines.ts";
+import { readWasm, WasmCodeError } from "./wasmcode.ts";
+import { readSourceMap, SourceMapError } from "./sourcemap.ts";
 import { generateAll, GEN_OUT } from "./abigen.ts";
 import { KERNEL_SPACE } from "../kernel/arch/x86/machine.def.ts";
 
@@ -24,11 +27,14 @@ export const KERNEL_OUT = join(OUT, "kernel");
 export const KERNEL_ELF = join(OUT, "kernel.elf");
 
 /**
- * The kernel everyone runs, or the measuring variant `npm run bench` boots
+ * The kernel everyone runs, the measuring variant `npm run bench` boots
  * to find the longest non-preemptible path (kernel/debug/path-stats.ts:
- * asc --use TSOS_PATH_STATS=1). Each has its own output directory and ELF.
+ * asc --use TSOS_PATH_STATS=1), or the debug variant `npm run debug` boots:
+ * asc and wasm-opt at -O1, which do not inline, so every AssemblyScript
+ * function keeps a C function and gdb a frame (gcc's own inlining keeps
+ * DWARF inline frames). Each has its own output directory and ELF.
  */
-export type KernelVariant = "standard" | "pathstats";
+export type KernelVariant = "standard" | "pathstats" | "debug";
 
 export function kernelElf(variant: KernelVariant = "standard"): string {
   return variant === "standard" ? KERNEL_ELF : join(OUT, `kernel-${variant}.elf`);
@@ -45,6 +51,14 @@ export const CFLAGS = [
   "-Wall", "-Wno-unused-function", "-Wno-unused-variable", "-Wno-unused-but-set-variable",
   "-Wno-unused-label", "-Wno-maybe-uninitialized",
 ];
+
+/**
+ * Debug information for every native module (it changes no code): line
+ * tables that name the .ts lines build/lines.ts carries into the C. DWARF 4,
+ * because binutils 2.40's addr2line misnames file 1 of gcc 12's DWARF 5
+ * line tables once `#line` directives make it a .ts file (gdb reads both).
+ */
+export const DEBUG_CFLAGS = ["-g", "-gdwarf-4"];
 
 /**
  * What replaces -mgeneral-regs-only for a user program whose wasm computes
@@ -91,10 +105,10 @@ export function compileAsc(stageName: string, entry: string, target: string, out
     name: stageName,
     inputs,
     key: toolVersions() + entry + target + extraFlags.join(" "),
-    outputs: [output],
+    outputs: [output, `${output}.map`],
     run: () => {
       run(stageName, ASC, [
-        entry, "--config", "asconfig.json", "--target", target,
+        entry, "--config", "asconfig.json", "--target", target, "--sourceMap",
         "-o", relative(ROOT, output), "-t", relative(ROOT, output.replace(/\.wasm$/, ".wat")), ...extraFlags,
       ]);
     },
@@ -112,6 +126,32 @@ export interface NativeModule {
   entry: string;
   /** Prefix of the stage names (the kernel's variants share module names but not stages). */
   stagePrefix?: string;
+  /** How compileAsc made <name>.asc.wasm; a failed check compiles it again unoptimised to place allocations. */
+  asc?: { entry: string; target: string; flags: string[] };
+  /** wasm-opt's optimisation level (default -O3; the debug kernel's -O1 does not inline). */
+  wasmOptLevel?: string;
+}
+
+/**
+ * The rule breaks of a module that failed the wasm check, named by .ts
+ * lines (wasmcheck.ts locateRuleBreaks). asc inlines library code before
+ * it writes the source map, so an allocation inlined from the library
+ * (`new Array` is) keeps only library lines; then the module is compiled
+ * once more without optimisation, where the call from the program's line
+ * is still a call.
+ */
+function locateErrors(m: NativeModule, rules: CheckOptions): string[] {
+  const o = (f: string) => join(m.dir, f);
+  const located = locateRuleBreaks(readWasm(readFileSync(o(`${m.name}.asc.wasm`))), readSourceMap(o(`${m.name}.asc.wasm.map`)), rules);
+  if (!rules.forbidAllocation || located.some((l) => l.includes(": allocates")) || !m.asc) return located;
+  try {
+    const out = o(`${m.name}.locate.wasm`);
+    run("asc", ASC, [m.asc.entry, "--config", "asconfig.json", "--target", m.asc.target, "--sourceMap", ...m.asc.flags, "-O0", "-o", relative(ROOT, out)]);
+    const unoptimised = locateRuleBreaks(readWasm(readFileSync(out)), readSourceMap(`${out}.map`), { ...rules, allowFloats: true });
+    return [...located, ...unoptimised];
+  } catch {
+    return located;
+  }
 }
 
 /**
@@ -124,14 +164,20 @@ export function wasmToObject(m: NativeModule): void {
   const who = m.side === "kernel" ? "kernel" : `user program ${m.name}`;
   stage({
     name: `${m.stagePrefix ?? ""}wasm-opt ${m.name}`,
-    inputs: [o(`${m.name}.asc.wasm`), join(ROOT, "build", "intrinsics.ts"), join(ROOT, "build", "wasmcheck.ts")],
-    key: toolVersions() + m.side,
-    outputs: [o(`${m.name}.wasm`), o(`${m.name}.floats`)],
+    inputs: [o(`${m.name}.asc.wasm`), o(`${m.name}.asc.wasm.map`), join(ROOT, "build", "intrinsics.ts"), join(ROOT, "build", "wasmcheck.ts")],
+    key: toolVersions() + m.side + (m.wasmOptLevel ?? ""),
+    outputs: [o(`${m.name}.wasm`), o(`${m.name}.wasm.map`), o(`${m.name}.floats`)],
     run: () => {
-      const rules = { forbidAllocation: true, side: m.side, allowFloats: m.side === "user" };
+      const rules: CheckOptions = { forbidAllocation: true, side: m.side, allowFloats: m.side === "user" };
       const errors = checkWasmText(wasmText(o(`${m.name}.asc.wasm`)), rules);
-      if (errors.length) throw new StageError("wasm check", `${who} wasm breaks the rules:\n  ` + errors.join("\n  "));
-      optimizeWasm("wasm-opt", o(`${m.name}.asc.wasm`), o(`${m.name}.wasm`));
+      if (errors.length) {
+        // Floats and allocation named by their .ts lines where the source map places them.
+        const located = locateErrors(m, rules);
+        const placed = (kind: RegExp) => located.some((l) => kind.test(l));
+        const kept = errors.filter((e) => !(/^float instruction or type in/.test(e) && placed(/: (float instruction|a float)/)) && !(/^the module contains the runtime allocator/.test(e) && placed(/: allocates/)));
+        throw new StageError("wasm check", `${who} wasm breaks the rules:\n` + [...located, ...kept].map((e) => `  ${who}: ${e}`).join("\n"));
+      }
+      optimizeWasm("wasm-opt", o(`${m.name}.asc.wasm`), o(`${m.name}.wasm`), o(`${m.name}.asc.wasm.map`), o(`${m.name}.wasm.map`), m.wasmOptLevel);
       const text = wasmText(o(`${m.name}.wasm`));
       const after = checkWasmText(text, rules);
       if (after.length) throw new StageError("wasm-opt", `optimised ${who} wasm breaks the rules:\n  ` + after.join("\n  "));
@@ -141,20 +187,26 @@ export function wasmToObject(m: NativeModule): void {
 
   stage({
     name: `${m.stagePrefix ?? ""}wasm2c ${m.name}`,
-    inputs: [o(`${m.name}.wasm`), join(ROOT, "build", "postprocess.ts")],
+    inputs: [o(`${m.name}.wasm`), o(`${m.name}.wasm.map`), ...["postprocess.ts", "lines.ts", "wasmcode.ts", "sourcemap.ts"].map((f) => join(ROOT, "build", f))],
     key: toolVersions(),
     outputs: [o(`${m.name}.c`), o(`${m.name}.h`)],
     run: () => {
-      run("wasm2c", "wasm2c", [o(`${m.name}.wasm`), "-n", m.name, "-o", o(`${m.name}.w2c.c`)]);
+      // The module's C, and the same for a copy with line markers (build/lines.ts).
+      const translate = (wasm: string, base: string) => {
+        run("wasm2c", "wasm2c", [wasm, "-n", m.name, "-o", o(`${base}.c`)]);
+        const r = postprocess(readFileSync(o(`${base}.c`), "utf8"), readFileSync(o(`${base}.h`), "utf8"), { moduleName: m.name, headerName: `${base}.h` });
+        return { h: r.h, c: r.c.replace(`#include "${base}.h"`, `#include "${m.name}.h"`) };
+      };
       try {
-        const r = postprocess(readFileSync(o(`${m.name}.w2c.c`), "utf8"), readFileSync(o(`${m.name}.w2c.h`), "utf8"), {
-          moduleName: m.name,
-          headerName: `${m.name}.w2c.h`,
-        });
-        writeFileSync(o(`${m.name}.h`), r.h);
-        writeFileSync(o(`${m.name}.c`), r.c.replace(`#include "${m.name}.w2c.h"`, `#include "${m.name}.h"`));
+        const real = translate(o(`${m.name}.wasm`), `${m.name}.w2c`);
+        const markers = insertMarkers(readWasm(readFileSync(o(`${m.name}.wasm`))), readSourceMap(o(`${m.name}.wasm.map`)));
+        writeFileSync(o(`${m.name}.lines.wasm`), markers.wasm);
+        const marked = translate(o(`${m.name}.lines.wasm`), `${m.name}.lines`);
+        writeFileSync(o(`${m.name}.h`), real.h);
+        writeFileSync(o(`${m.name}.c`), mergeLines(real.c, marked.c, markers.positions, o(`${m.name}.c`)));
       } catch (e) {
         if (e instanceof PostprocessError) throw new StageError("postprocess", e.message);
+        if (e instanceof LinesError || e instanceof WasmCodeError || e instanceof SourceMapError) throw new StageError("source lines", `${who}: ${e.message}`);
         throw e;
       }
     },
@@ -186,7 +238,7 @@ export function wasmToObject(m: NativeModule): void {
   const rt = join(ROOT, "build", "rt");
   const rtFiles = filesUnder(rt, [".c", ".h"]);
   const floats = readFileSync(o(`${m.name}.floats`), "utf8").startsWith("floats");
-  const cflags = [...moduleCflags(m.side, floats), "-isystem", gccInclude(), "-I", join(rt, "include"), "-I", rt, "-I", m.dir, "-I", GEN_OUT];
+  const cflags = [...moduleCflags(m.side, floats), ...DEBUG_CFLAGS, "-isystem", gccInclude(), "-I", join(rt, "include"), "-I", rt, "-I", m.dir, "-I", GEN_OUT];
   stage({
     name: `${m.stagePrefix ?? ""}gcc ${m.name}.unit.c`,
     inputs: [o(`${m.name}.unit.c`), o(`${m.name}.c`), o(`${m.name}.h`), o("x86.gen.h"), ...rtFiles, ...filesUnder(GEN_OUT, [".h"])],
@@ -206,10 +258,11 @@ export function buildKernel(variant: KernelVariant = "standard"): string {
   const tsSources = [...filesUnder(join(ROOT, "kernel"), [".ts"]), ...filesUnder(join(ROOT, "libs"), [".ts"])];
 
   // 1. asc: AssemblyScript to wasm. Its diagnostics name the .ts file and line.
-  compileAsc(`${prefix}asc`, "kernel/main.ts", "kernel", o("kernel.asc.wasm"), [...tsSources, join(ROOT, "asconfig.json")], ["--memoryBase", String(KERNEL_MEMORY_BASE), "--use", `TSOS_PATH_STATS=${variant === "pathstats" ? 1 : 0}`]);
+  const ascFlags = ["--memoryBase", String(KERNEL_MEMORY_BASE), "--use", `TSOS_PATH_STATS=${variant === "pathstats" ? 1 : 0}`, ...(variant === "debug" ? ["--optimizeLevel", "1", "--shrinkLevel", "0"] : [])];
+  compileAsc(`${prefix}asc`, "kernel/main.ts", "kernel", o("kernel.asc.wasm"), [...tsSources, join(ROOT, "asconfig.json")], ascFlags);
 
   // 2-5. check, wasm-opt, wasm2c, post-processing, the unity file, gcc.
-  wasmToObject({ name: "kernel", dir, side: "kernel", runtime: "kernel-rt.c", entry: "kmain", stagePrefix: prefix });
+  wasmToObject({ name: "kernel", dir, side: "kernel", runtime: "kernel-rt.c", entry: "kmain", stagePrefix: prefix, asc: { entry: "kernel/main.ts", target: "kernel", flags: ascFlags }, wasmOptLevel: variant === "debug" ? "-O1" : undefined });
 
   // 6. The boot assembly and the generated vector stubs.
   writeIfChanged(o("vectors.gen.S"), generateVectors());
@@ -256,7 +309,12 @@ export function buildKernel(variant: KernelVariant = "standard"): string {
   assembleKsyms(`${prefix}ksyms-empty`, null, o("ksyms-empty.o"));
   link(`${prefix}ld pass 1`, o("ksyms-empty.o"), o("kernel.pre.elf"));
   const before = textSymbols(run("nm", "nm", ["-n", "--defined-only", o("kernel.pre.elf")]));
-  writeIfChanged(o("ksyms.bin"), encodeSymbols(before.filter((x) => !x.name.startsWith("__"))));
+  // The line table: the innermost .ts line at each address, from pass 1's DWARF (build/ksyms.ts).
+  const pre = o("kernel.pre.elf");
+  const rows = lineRows(run("objdump", "objdump", ["--dwarf=decodedline", "--wide", pre]), (addresses) =>
+    run("addr2line", "addr2line", ["-e", pre, "-i", "-a"], { input: addresses.map((a) => `0x${a.toString(16)}\n`).join("") }),
+  );
+  writeIfChanged(o("ksyms.bin"), encodeSymbols(before.filter((x) => !x.name.startsWith("__")), rows));
   assembleKsyms(`${prefix}ksyms`, o("ksyms.bin"), o("ksyms.o"));
   link(`${prefix}ld pass 2`, o("ksyms.o"), elf);
   const after = textSymbols(run("nm", "nm", ["-n", "--defined-only", elf]));

@@ -21,6 +21,7 @@ PACKAGES=(
   mtools          # the EFI/El Torito image inside the ISO
   seabios         # bios.bin and vgabios-stdvga.bin for v86 (build/v86.ts)
   chromium        # the headless browser of the playground test (test/system/playground.test.ts)
+  gdb             # npm run debug's debugger; test/build/debuginfo.test.ts reads .ts lines with it
 )
 
 missing=()

@@ -45,8 +45,9 @@ export function buildUserProgram(name: string): string {
   const o = (f: string) => join(dir, f);
   const sources = [...filesUnder(join(ROOT, "userland", name), [".ts"]), ...filesUnder(join(ROOT, "libs"), [".ts"])];
   const generated = generateAll();
+  const ascFlags = ["--memoryBase", String(USER_MEMORY_BASE)];
   try {
-    compileAsc(`asc ${name}`, `userland/${name}/main.ts`, "user", o(`${name}.asc.wasm`), [...sources, join(ROOT, "asconfig.json")], ["--memoryBase", String(USER_MEMORY_BASE)]);
+    compileAsc(`asc ${name}`, `userland/${name}/main.ts`, "user", o(`${name}.asc.wasm`), [...sources, join(ROOT, "asconfig.json")], ascFlags);
   } catch (e) {
     // asconfig.json routes asc's abort to libs/user/runtime; without the re-export asc only says the element is missing.
     if (e instanceof StageError && e.detail.includes("Element 'libs/user/runtime/abort' not found")) throw new StageError(e.stage, missingHandlers(name));
@@ -57,7 +58,7 @@ export function buildUserProgram(name: string): string {
     throw new StageError(`asc ${name}`, `user program ${name}: userland/${name}/main.ts must export function main(): u32 (where the program starts; its result is the exit status)`);
   }
   if (!exported.includes("wasmTrap")) throw new StageError(`asc ${name}`, missingHandlers(name));
-  wasmToObject({ name, dir, side: "user", runtime: "user-rt.c", entry: "main" });
+  wasmToObject({ name, dir, side: "user", runtime: "user-rt.c", entry: "main", asc: { entry: `userland/${name}/main.ts`, target: "user", flags: ascFlags } });
   const facts = wasmFacts(readFileSync(o(`${name}.wasm`)));
   if (facts.dataStart !== 0 && facts.dataStart < USER_MEMORY_BASE) {
     throw new StageError(`ld ${name}`, `user program data starts below 0x${USER_MEMORY_BASE.toString(16)}: asc ignored --memoryBase`);

@@ -11,7 +11,8 @@
 import { puts, putc, putNewline, putLineStart } from "./console";
 import { putDec32 } from "./lib/format";
 import { haltSystem, EXIT_STATUS_PANIC } from "./power";
-import { cli, hlt } from "./arch/x86/intrinsics";
+import { cli, hlt, readEbp } from "./arch/x86/intrinsics";
+import { putBacktrace } from "./debug/ksyms";
 
 let panicking = false;
 
@@ -64,13 +65,19 @@ export function wasmTrapName(code: u32): string {
   }
 }
 
-/** Called by the native runtime when generated code traps. */
+/**
+ * Called by the native runtime when generated code traps. The backtrace
+ * starts at this function's frame: its first return address is in the
+ * runtime's trap entry or in the code that trapped, with its .ts line.
+ */
 export function wasmTrap(code: u32): void {
   enter();
   puts("wasm trap ");
   putDec32(code);
   puts(": ");
   puts(wasmTrapName(code));
+  putNewline();
+  putBacktrace(readEbp());
   leave();
 }
 

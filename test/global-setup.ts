@@ -7,4 +7,5 @@ import { buildUserland } from "../build/userland.ts";
 export default function setup(): void {
   buildUserland();
   buildIso();
+  buildIso({ kernel: "debug" }); // npm run debug's (test/build/cli.test.ts, test/system/debug.test.ts)
 }

@@ -26,7 +26,7 @@ function setup(): { status: number | null; stderr: string } {
   return { status: r.status, stderr: r.stderr };
 }
 
-const ALL = ["wabt", "gcc", "gcc-multilib", "binutils", "qemu-system-x86", "grub-pc-bin", "grub-common", "xorriso", "mtools", "seabios", "chromium"];
+const ALL = ["wabt", "gcc", "gcc-multilib", "binutils", "qemu-system-x86", "grub-pc-bin", "grub-common", "xorriso", "mtools", "seabios", "chromium", "gdb"];
 
 describe("build/setup.sh", () => {
   it("does nothing when every package is present", () => {

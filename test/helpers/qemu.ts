@@ -14,6 +14,7 @@ import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync } from
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { buildIso, BootModule } from "../../build/iso.ts";
+import type { KernelVariant } from "../../build/kernel.ts";
 import { classifyExit, qemuArgs, runQemuCaptured } from "../../build/qemu.ts";
 import { ROOT as REPO_ROOT } from "../../build/stage.ts";
 
@@ -42,10 +43,12 @@ export interface BootOptions {
   stopWhen?: RegExp;
   atStop?: (monitor: (command: string) => Promise<string>) => Promise<void>;
   extra?: string[];
+  /** The kernel variant (build/kernel.ts); default the standard one. */
+  kernel?: KernelVariant;
 }
 
-export function isoFor(cmdline: string, modules?: BootModule[]): string {
-  return buildIso({ cmdline, modules });
+export function isoFor(cmdline: string, modules?: BootModule[], kernel?: KernelVariant): string {
+  return buildIso({ cmdline, modules, kernel });
 }
 
 // A minimal HMP client over a unix socket: sends one command, resolves with
@@ -95,7 +98,7 @@ export function serialLines(serial: string): string[] {
 }
 
 export async function boot(opts: BootOptions = {}): Promise<BootResult> {
-  const iso = isoFor(opts.cmdline ?? "poweroff", opts.modules);
+  const iso = isoFor(opts.cmdline ?? "poweroff", opts.modules, opts.kernel);
   const dir = mkdtempSync(join(tmpdir(), "tsos-qemu-"));
   const monitorPath = join(dir, "monitor.sock");
   const extra = [...(opts.extra ?? []), "-monitor", `unix:${monitorPath},server,nowait`];

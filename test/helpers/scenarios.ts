@@ -65,7 +65,7 @@ export const WRITE_TEXT_CMDLINE = "poweroff crash=write-text";
 export function expectWriteTextPanic(r: SerialLog): void {
   const lines = kernelLines(r);
   const head = lines.find((l) => l.startsWith("PANIC: kernel page fault"));
-  expect(head, r.serial).toMatch(/^PANIC: kernel page fault \(vector 14, error 0x0003\) at 0x[0-9a-f]{8} (Z_kernelZ_kmain|w2c_kernel_main_\w+)\+0x[0-9a-f]+$/);
+  expect(head, r.serial).toMatch(/^PANIC: kernel page fault \(vector 14, error 0x0003\) at 0x[0-9a-f]{8} (Z_kernelZ_kmain|w2c_kernel_main_\w+)\+0x[0-9a-f]+ kernel\/main\.ts:\d+$/);
   expect(lines.some((l) => /^eax=0x[0-9a-f]{8} ebx=0x[0-9a-f]{8} ecx=0x[0-9a-f]{8} edx=0x[0-9a-f]{8} $/.test(l))).toBe(true);
   expect(lines.some((l) => new RegExp(`^cr0=0x[0-9a-f]{8} cr2=${hex8(KERNEL_VBASE + KERNEL_IMAGE_PHYS + 0x40)} cr3=0x[0-9a-f]{8} cr4=0x[0-9a-f]{8} $`).test(l))).toBe(true);
   const bt = lines.indexOf("backtrace:");
