@@ -11,6 +11,7 @@ import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { boot } from "./qemu";
 import { REPO_ROOT } from "./kernel-wasm";
+import { SEL4TEST_MEMORY_MIB, SEL4TEST_MODULES } from "../../build/iso.ts";
 
 export const SEL4TEST_NAMES = [...readFileSync(join(REPO_ROOT, "userland/sel4test/main.ts"), "utf8").matchAll(/return "([A-Za-z0-9_-]+)";/g)].map((m) => m[1]);
 
@@ -18,7 +19,7 @@ export const SEL4TEST_NAMES = [...readFileSync(join(REPO_ROOT, "userland/sel4tes
 export async function runSel4testSuite(cmdline: string): Promise<void> {
   const NAMES = SEL4TEST_NAMES;
   expect(NAMES.length).toBeGreaterThanOrEqual(66);
-  const r = await boot({ cmdline, modules: [{ program: "root", args: "root" }, { program: "sel4test", args: "sel4test" }], memoryMiB: 256, timeoutMs: 480_000 });
+  const r = await boot({ cmdline, modules: SEL4TEST_MODULES, memoryMiB: SEL4TEST_MEMORY_MIB, timeoutMs: 480_000 });
   const failed = r.lines.filter((l) => /^test \S+: FAIL/.test(l) || l.startsWith("fault:") || l.includes("stopped without a verdict"));
   expect(failed, r.serial.slice(-4000)).toEqual([]);
   expect(r.how, r.serial.slice(-2000)).toBe("poweroff");
