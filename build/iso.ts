@@ -36,6 +36,7 @@ export const BENCH_BOOT: { cmdline: string; modules: BootModule[] } = { cmdline:
 export const SEL4TEST_MODULES: BootModule[] = [{ program: "root", args: "root" }, { program: "sel4test", args: "sel4test" }];
 /** The guest RAM the suite is booted with. */
 export const SEL4TEST_MEMORY_MIB = 256;
+
 export const OS_ISO = join(OUT, "os.iso");
 
 export interface IsoOptions {
