@@ -17,7 +17,7 @@
 
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildIso } from "./iso.ts";
+import { BENCH_BOOT, buildIso, SEL4TEST_MEMORY_MIB, SEL4TEST_MODULES } from "./iso.ts";
 import { chooseAccel, qemuArgs, runQemuCaptured, describeQemuFailure } from "./qemu.ts";
 import { OUT, ROOT } from "./stage.ts";
 
@@ -105,7 +105,7 @@ export function parseBench(serial: string, unit: BenchResult["unit"]): BenchResu
 }
 
 export async function runBench(): Promise<BenchResult[]> {
-  const iso = buildIso({ cmdline: "poweroff bench", modules: [{ program: "bench", args: "bench" }] });
+  const iso = buildIso(BENCH_BOOT);
   const accel = chooseAccel();
   const unit = accel === "tcg" ? "instructions" : "cycles";
   const options = { iso, accel, icount: accel === "tcg" };
@@ -175,7 +175,7 @@ export async function runPaths(runs: { name: string; modules: { program: string;
 
 /** The runs `npm run bench` measures the longest path in. */
 export const PATH_RUNS = [
-  { name: "in-OS test suite", modules: [{ program: "root", args: "root" }, { program: "sel4test", args: "sel4test" }], memoryMiB: 256 },
+  { name: "in-OS test suite", modules: SEL4TEST_MODULES, memoryMiB: SEL4TEST_MEMORY_MIB },
   { name: "stress", modules: [{ program: "pathstress", args: "pathstress" }], memoryMiB: 512 },
 ];
 

@@ -34,6 +34,7 @@ export const KNOBS: readonly Knob[] = [
   { name: "TSOS_ACCEL", meaning: "force the QEMU accelerator: tcg or kvm (default: kvm only with vmx/svm)" },
   { name: "TSOS_TIMEOUT", meaning: "seconds before npm start stops QEMU, 0 for never (default 300)" },
   { name: "TSOS_GDB_PORT", meaning: "TCP port of npm run debug's gdb stub, 1 to 65535 (default 1234)" },
+  { name: "TSOS_PLAYGROUND_PORT", meaning: "TCP port of npm run playground's web server, 0 for any free one (default 8086)" },
 ];
 
 export const MEMORY_MIB_MIN = 8;
@@ -71,4 +72,13 @@ export function readEnv(env: NodeJS.ProcessEnv = process.env): TsosEnv {
     timeoutS: wholeNumber(env, "TSOS_TIMEOUT", 300, 0, 86400, "a whole number of seconds"),
     gdbPort: wholeNumber(env, "TSOS_GDB_PORT", 1234, 1, 65535, "a TCP port"),
   };
+}
+
+/** npm run playground's default port; taken, it falls back to a free one (an explicit TSOS_PLAYGROUND_PORT does not). */
+export const PLAYGROUND_DEFAULT_PORT = 8086;
+
+/** The playground server's port (TSOS_PLAYGROUND_PORT), and whether it was asked for; 0 means any free port. */
+export function playgroundPort(env: NodeJS.ProcessEnv = process.env): { port: number; explicit: boolean } {
+  const explicit = env.TSOS_PLAYGROUND_PORT !== undefined && env.TSOS_PLAYGROUND_PORT !== "";
+  return { port: wholeNumber(env, "TSOS_PLAYGROUND_PORT", PLAYGROUND_DEFAULT_PORT, 0, 65535, "a TCP port (0 for any free one)"), explicit };
 }

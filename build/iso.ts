@@ -28,6 +28,15 @@ export interface BootModule {
 
 /** The modules of `npm start`: the root task. */
 export const DEFAULT_MODULES: BootModule[] = [{ program: "root", args: "root" }];
+
+/** The benchmark's boot (npm run bench, build/bench.ts): the kernel's own rows, then userland/bench. */
+export const BENCH_BOOT: { cmdline: string; modules: BootModule[] } = { cmdline: "poweroff bench", modules: [{ program: "bench", args: "bench" }] };
+
+/** The in-OS test suite's modules (test/helpers/sel4test.ts, bench's path runs): the root task's driver and userland/sel4test. */
+export const SEL4TEST_MODULES: BootModule[] = [{ program: "root", args: "root" }, { program: "sel4test", args: "sel4test" }];
+/** The guest RAM the suite is booted with. */
+export const SEL4TEST_MEMORY_MIB = 256;
+
 export const OS_ISO = join(OUT, "os.iso");
 
 export interface IsoOptions {

@@ -46,7 +46,7 @@ describe("TSOS_* variables", () => {
     [{ TSOS_TIMEOUT: "-1" }, /TSOS_TIMEOUT/],
     [{ TSOS_GDB_PORT: "70000" }, /^TSOS_GDB_PORT must be a TCP port from 1 to 65535, not "70000"$/],
     [{ TSOS_GDB_PORT: "0" }, /TSOS_GDB_PORT/],
-    [{ TSOS_MEMORY_MB: "256" }, /^unknown variable TSOS_MEMORY_MB; tsos reads TSOS_MEMORY_MIB, TSOS_ACCEL, TSOS_TIMEOUT, TSOS_GDB_PORT$/],
+    [{ TSOS_MEMORY_MB: "256" }, /^unknown variable TSOS_MEMORY_MB; tsos reads TSOS_MEMORY_MIB, TSOS_ACCEL, TSOS_TIMEOUT, TSOS_GDB_PORT, TSOS_PLAYGROUND_PORT$/],
   ];
   for (const [env, message] of bad) {
     it(`rejects ${JSON.stringify(env)}`, () => {

@@ -12,12 +12,11 @@ import { join } from "node:path";
 import { boot } from "./qemu";
 import type { SerialLog } from "./scenarios";
 import { REPO_ROOT } from "./kernel-wasm";
+import { SEL4TEST_MEMORY_MIB, SEL4TEST_MODULES } from "../../build/iso.ts";
+export { SEL4TEST_MEMORY_MIB, SEL4TEST_MODULES };
 
 export const SEL4TEST_NAMES = [...readFileSync(join(REPO_ROOT, "userland/sel4test/main.ts"), "utf8").matchAll(/return "([A-Za-z0-9_-]+)";/g)].map((m) => m[1]);
 
-/** The suite's boot: the root task, which runs the test program's list (userland/root/sel4test-driver.ts). */
-export const SEL4TEST_MODULES = [{ program: "root", args: "root" }, { program: "sel4test", args: "sel4test" }];
-export const SEL4TEST_MEMORY_MIB = 256;
 
 /** Boots the suite with `cmdline` and asserts that every test passed. */
 export async function runSel4testSuite(cmdline: string): Promise<void> {
