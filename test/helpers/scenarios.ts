@@ -110,7 +110,7 @@ export const SURVIVOR: BootModule = { program: "printer", args: "survivor 3 2000
 
 /** The kernel's report of the fault of thread `thread` named `name`, checked against `c`. */
 export function expectFaultReport(r: SerialLog, thread: number, name: string, c: FaultCase): void {
-  const line = r.lines.find((l) => l.startsWith(`fault: thread ${thread} "${name}"`));
+  const line = r.lines.find((l) => l.startsWith(`fault: thread ${thread} "${name}" vector `));
   expect(line, r.serial).toBeDefined();
   const m = /^fault: thread \d+ "[^"]*" vector (\d+) \(([^)]+)\) error (0x[0-9a-f]+) cr2 (0x[0-9a-f]{8}) eip (0x[0-9a-f]{8}): thread stopped$/.exec(line!);
   expect(m, line).not.toBeNull();
