@@ -20,7 +20,8 @@
 // Waiting without IPC: the driver drops the root task to priority 0 while
 // tests run at TEST_PRIORITY, so it runs only when nothing of the test can:
 // a verdict still "running" then means the test process stopped (a fault
-// the kernel reported), which counts as a failure.
+// the kernel reported), which counts as a failure. It tears each test
+// process down back at its own priority, above every test thread.
 // Must not: run two tests at once, or leave a test's objects behind.
 
 import {
@@ -36,7 +37,7 @@ import { HPET_PHYS } from "../../kernel/arch/x86/machine.gen";
 import { seL4_TCB_SetPriority } from "../../libs/user/invocations.gen";
 import { seL4_Yield } from "../../libs/user/ipc";
 import { print, printLine, printDec, powerOff } from "../../libs/user/sys";
-import { seL4_CapInitThreadTCB, seL4_NoError } from "../../libs/abi/sel4.gen";
+import { seL4_CapInitThreadTCB, seL4_NoError, seL4_RootTaskPriority } from "../../libs/abi/sel4.gen";
 import { PROCESS_STATUS_RUNNING, PROCESS_STATUS_PASSED } from "../../libs/abi/layout.gen";
 import { programsInit, startFromModule, programRecord, infoPageFor } from "./programs";
 
@@ -149,7 +150,19 @@ function runOnce(bi: usize, m: u32, device: u32): u32 {
   }
   const status = processStatus(p);
   detail = processStatusDetail(p);
-  if (processDestroy(p) != ProcessStep.Done) {
+  // Tear down above every test thread. A test may leave threads behind (a server blocked on its
+  // endpoint); the Revoke deletes that endpoint, which makes them runnable (Restart), and at a
+  // preemption point the kernel would run them, at the test's priority, above a driver at 0, in an
+  // address space whose frames may already be gone: a page fault at their saved eip (seen under
+  // v86, where timer interrupts land more often per Revoke than under QEMU). As in seL4, a Revoke
+  // by the highest-priority thread resumes it after each preemption point.
+  const raised = seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, seL4_RootTaskPriority) == seL4_NoError;
+  const destroyed = processDestroy(p);
+  if (!raised || seL4_TCB_SetPriority(seL4_CapInitThreadTCB, seL4_CapInitThreadTCB, 0) != seL4_NoError) {
+    printLine("sel4test: the root task cannot change its priority around a teardown");
+    powerOff(1);
+  }
+  if (destroyed != ProcessStep.Done) {
     print("sel4test: cannot destroy a test process: ");
     print(processStepName(p.errorStep));
     print(" ");
