@@ -13,6 +13,7 @@ import { putDec32 } from "./lib/format";
 import { haltSystem, EXIT_STATUS_PANIC } from "./power";
 import { cli, hlt, readEbp } from "./arch/x86/intrinsics";
 import { putBacktrace } from "./debug/ksyms";
+import { wasmTrapName } from "../libs/wasmrt/trap";
 
 let panicking = false;
 
@@ -48,21 +49,6 @@ export function panic(message: string): void {
   enter();
   puts(message);
   leave();
-}
-
-/** The wasm2c trap codes (build/rt/include/wasm-rt.h, wasm_rt_trap_t). */
-export function wasmTrapName(code: u32): string {
-  switch (code) {
-    case 1: return "out-of-bounds memory or table access";
-    case 2: return "integer overflow";
-    case 3: return "integer divide by zero";
-    case 4: return "invalid conversion to integer";
-    case 5: return "unreachable executed";
-    case 6: return "indirect call to a null entry or with the wrong signature";
-    case 7: return "uncaught exception";
-    case 8: return "call stack exhausted";
-    default: return "unknown trap";
-  }
 }
 
 /**

@@ -12,6 +12,7 @@
 // Must not: allocate.
 
 import { print, printBytes, printLine, printDec, threadExit, argsAddr, argsLength } from "./sys";
+import { wasmTrapName } from "../wasmrt/trap";
 
 /** The exit status of a thread that failed an assert() or called abort(): 128 + SIGABRT, as a Unix shell reports an abort. */
 // @ts-ignore: decorator
@@ -19,21 +20,6 @@ import { print, printBytes, printLine, printDec, threadExit, argsAddr, argsLengt
 /** The exit status of a thread whose wasm trapped (the trap's code is on the line before). */
 // @ts-ignore: decorator
 @inline export const EXIT_WASM_TRAP: u32 = 0xDEAD;
-
-/** The wasm2c trap codes (build/rt/include/wasm-rt.h, wasm_rt_trap_t); kernel/panic.ts has the same list. */
-export function wasmTrapName(code: u32): string {
-  switch (code) {
-    case 1: return "out-of-bounds memory or table access";
-    case 2: return "integer overflow";
-    case 3: return "integer divide by zero";
-    case 4: return "invalid conversion to integer";
-    case 5: return "unreachable executed";
-    case 6: return "indirect call to a null entry or with the wrong signature";
-    case 7: return "uncaught exception";
-    case 8: return "call stack exhausted";
-    default: return "unknown trap";
-  }
-}
 
 // `user program "<name>": `, the name being the first word of the command line.
 function programPrefix(): void {

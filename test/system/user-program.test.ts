@@ -88,10 +88,16 @@ describe("failures a user program's runtime reports", () => {
     expect(r.lines.some((l) => l.startsWith("fault:") || l.includes("PANIC")), r.serial).toBe(false);
   }, 180_000);
 
-  it("wasm trap names agree with the kernel's (kernel/panic.ts)", () => {
-    const names = (f: string) => [...readFileSync(join(ROOT, f), "utf8").matchAll(/case (\d+): return "([^"]+)";/g)].map((m) => `${m[1]} ${m[2]}`);
-    const user = names("libs/user/runtime.ts");
-    expect(user.length).toBeGreaterThanOrEqual(8);
-    expect(user).toEqual(names("kernel/panic.ts"));
+  it("wasm trap names are the kernel's (one list, libs/wasmrt/trap.ts, for wasm-rt.h's every trap code)", () => {
+    const names = [...readFileSync(join(ROOT, "libs/wasmrt/trap.ts"), "utf8").matchAll(/case (\d+): return "([^"]+)";/g)].map((m) => Number(m[1]));
+    const codes = [...readFileSync(join(ROOT, "build/rt/include/wasm-rt.h"), "utf8").matchAll(/^\s*(WASM_RT_TRAP_\w+),/gm)].map((m) => m[1]);
+    expect(codes[0]).toBe("WASM_RT_TRAP_NONE");
+    expect(names.length).toBeGreaterThanOrEqual(8);
+    expect(names).toEqual(codes.slice(1).map((_, i) => i + 1));
+    for (const f of ["libs/user/runtime.ts", "kernel/panic.ts"]) {
+      const text = readFileSync(join(ROOT, f), "utf8");
+      expect(text, f).toMatch(/^import \{ wasmTrapName \} from "[./]+\/(libs\/)?wasmrt\/trap";$/m);
+      expect(text, f).not.toMatch(/case \d+: return "/);
+    }
   });
 });
