@@ -8,6 +8,8 @@
 //   tsx build/cli.ts bench      run the benchmarks              (npm run bench)
 //   tsx build/cli.ts fuzz [seed] [n]  the system-call fuzzer     (npm run fuzz -- [seed] [n])
 //   tsx build/cli.ts clean      remove out/                     (npm run clean)
+//   tsx build/cli.ts playground [--build-only]
+//                               build out/playground/ and serve it (npm run playground)
 //
 // fuzz boots userland/syscallfuzz as the root task under TCG with
 // -icount shift=0 (so a seed replays the same run), with `seed` (hex
@@ -148,8 +150,13 @@ async function main(argv: string[]): Promise<number> {
       rmSync(OUT, { recursive: true, force: true });
       console.error(`clean: removed ${relative(ROOT, OUT)}/`);
       return 0;
+    case "playground": {
+      // Loaded only for this command: it brings esbuild, which no other command needs at start-up.
+      const { playgroundCommand } = await import("./playground.ts");
+      return playgroundCommand(argv.slice(1));
+    }
     default:
-      console.error(`unknown command ${JSON.stringify(cmd)}: use kernel, iso, run, debug, bench, fuzz or clean`);
+      console.error(`unknown command ${JSON.stringify(cmd)}: use kernel, iso, run, debug, bench, fuzz, clean or playground`);
       return 2;
   }
 }

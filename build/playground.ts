@@ -1,7 +1,9 @@
 // build/playground.ts: `npm run playground`: tsos in the browser, under v86.
 //
-//   tsx build/playground.ts               build out/playground/, then serve it on 127.0.0.1
-//   tsx build/playground.ts --build-only  build it and stop
+//   npm run playground                    build out/playground/, then serve it on 127.0.0.1
+//   npm run playground -- --build-only    build it and stop
+// (build/cli.ts playground calls playgroundCommand; its errors and exit
+// statuses are the build tool's.)
 //
 // Owns: the playground's static folder and its local web server. The folder
 // holds everything the page loads, under relative URLs, so a copy of it on
@@ -22,11 +24,10 @@ import { build as esbuild } from "esbuild";
 import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
 import { extname, join, normalize, relative, sep } from "node:path";
-import { pathToFileURL } from "node:url";
 import { BENCH_BOOT, buildIso, DEFAULT_CMDLINE, DEFAULT_MODULES, SEL4TEST_MEMORY_MIB, SEL4TEST_MODULES, type BootModule } from "./iso.ts";
 import { OUT, ROOT, StageError } from "./stage.ts";
 import { V86_BIOS, V86_ENDINGS, V86_MACHINE, V86_MEMORY_MIB, V86_VGA_BIOS, V86_WASM, v86Missing } from "./v86.ts";
-import { ConfigError, playgroundPort, readEnv } from "./env.ts";
+import { playgroundPort } from "./env.ts";
 
 export const PLAYGROUND_DIR = join(OUT, "playground");
 const PAGE_SRC = join(ROOT, "build", "playground");
@@ -60,7 +61,7 @@ export const PLAYGROUND_CONFIGS: PlaygroundConfig[] = [
 /** The memory sizes the page offers (v86 wants a power of two). */
 export const PLAYGROUND_MEMORY_MIB = [32, 64, 128, 256, 512];
 
-/** What the page reads first (build/playground/main.ts has the same shape). */
+/** What the page reads first (build/playground/main.ts imports this type). */
 export interface PlaygroundManifest {
   bios: string;
   vgaBios: string;
@@ -203,13 +204,13 @@ export function servePlayground(dir: string, port: number): Promise<PlaygroundSe
   });
 }
 
-async function main(argv: string[]): Promise<number> {
+/** `npm run playground [-- --build-only]` (build/cli.ts playground, which has read the TSOS_* variables): build, then serve until Ctrl-C. */
+export async function playgroundCommand(argv: string[]): Promise<number> {
   const unknown = argv.filter((a) => a !== "--build-only");
   if (unknown.length) {
     console.error(`playground: unknown argument ${JSON.stringify(unknown[0])}; the only one is --build-only`);
     return 2;
   }
-  readEnv();
   const { port, explicit } = playgroundPort();
   const dir = await buildPlayground();
   console.error(`playground: built ${relative(ROOT, dir)}/ (a static folder: copy it to any web server)`);
@@ -234,22 +235,4 @@ async function main(argv: string[]): Promise<number> {
   });
   await server.close();
   return 0;
-}
-
-if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e) => {
-      if (e instanceof ConfigError) {
-        console.error(`tsos: ${e.message}`);
-        process.exit(2);
-      }
-      if (e instanceof StageError) {
-        console.error(e.message);
-        process.exit(1);
-      }
-      console.error(e);
-      process.exit(1);
-    },
-  );
 }

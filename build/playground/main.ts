@@ -16,27 +16,11 @@
 
 import { Terminal } from "@xterm/xterm";
 import { V86 } from "v86";
+import type { PlaygroundManifest } from "../playground.ts";
 
-interface Config {
-  id: string;
-  name: string;
-  description: string;
-  iso: string;
-  bytes: number;
-  memoryMiB: number;
-  cmdline: string;
-  modules: string[];
-}
-
-interface Manifest {
-  bios: string;
-  vgaBios: string;
-  wasm: string;
-  machine: Record<string, unknown>;
-  memoryChoicesMiB: number[];
-  endings: { ending: string; pattern: string }[];
-  configs: Config[];
-}
+// The manifest's shape is build/playground.ts's (a type-only import: esbuild drops it from the bundle).
+type Manifest = PlaygroundManifest;
+type Config = PlaygroundManifest["configs"][number];
 
 type Phase = "manifest" | "loading" | "starting" | "running" | "stopped" | "error";
 
